@@ -1,0 +1,109 @@
+# htcondor-api — plain Makefile.  Every src/*.c and src/*/*.c except
+# src/main.c goes into one static library, which the program, the unit
+# tests and the fuzz harnesses link against; adding a module needs no edit
+# here.
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+EXDIR     ?= $(PREFIX)/share/doc/htcondor-api/examples
+DESTDIR   ?=
+
+CC        ?= cc
+BUILD     ?= build
+PKGS       = libtls libcjson libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+CSTD       = -std=c17 -D_GNU_SOURCE
+WARN       = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+             -Wmissing-prototypes -Wno-unused-parameter
+OPT       ?= -O2 -g
+SANITIZE  ?=
+CFLAGS    += $(CSTD) $(WARN) $(OPT) $(SANITIZE) -Isrc $(PKG_CFLAGS)
+LDFLAGS   += $(SANITIZE)
+LDLIBS    += $(PKG_LIBS)
+
+PROG       = htcondor-api
+LIB_SRCS   = $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+LIB_OBJS   = $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_json.o
+LIB        = $(BUILD)/libhtcapi.a
+UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
+UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRCS = $(wildcard tests/helpers/*.c)
+HELPER_BINS = $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS  = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all check check-asan fuzz bench install clean lint
+all: $(PROG)
+
+ifeq ($(BUILD),build)
+$(PROG): $(BUILD)/$(PROG)
+	cp $< $@
+endif
+
+$(BUILD)/$(PROG): $(BUILD)/src/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The OpenAPI document is the single source of truth; it is embedded as a
+# byte array so the binary serves exactly the file in the tree.
+$(BUILD)/gen/openapi_json.c: openapi/openapi.json tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh openapi_json $< > $@
+
+$(BUILD)/gen/openapi_json.o: $(BUILD)/gen/openapi_json.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/helpers/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+check: $(BUILD)/$(PROG) $(UNIT_BINS) $(HELPER_BINS)
+	BUILD=$(BUILD) HTCONDOR_API_BIN=$(CURDIR)/$(BUILD)/$(PROG) sh tests/run.sh
+
+check-asan:
+	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check
+
+# libFuzzer harnesses: each tests/fuzz/fuzz_NAME.c runs for FUZZ_SECONDS
+# over its seed corpus tests/fuzz/corpus/NAME.
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	    SANITIZE="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libhtcapi.a
+	@mkdir -p build-fuzz/fuzz
+	@set -e; for f in $(FUZZ_SRCS); do \
+	    n=$$(basename $$f .c); n=$${n#fuzz_}; \
+	    clang $(CSTD) -O1 -g -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	        -o build-fuzz/fuzz/$$n $$f build-fuzz/libhtcapi.a $(PKG_LIBS); \
+	    mkdir -p build-fuzz/corpus/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	    build-fuzz/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	        build-fuzz/corpus/$$n tests/fuzz/corpus/$$n; \
+	done
+
+bench: $(BUILD)/$(PROG)
+	sh bench/requests
+
+install: $(PROG)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXDIR)
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	install -m 644 man/htcondor-api.8 $(DESTDIR)$(MANDIR)/man8/htcondor-api.8
+	cp -R examples/. $(DESTDIR)$(EXDIR)/
+
+lint:
+	mandoc -Tlint -Wwarning man/htcondor-api.8
+
+clean:
+	rm -rf build build-asan build-fuzz $(PROG)

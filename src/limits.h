@@ -1,0 +1,49 @@
+/*
+ * limits.h — every hard limit of the program, with its reason, in one place.
+ * Configurable ones are defaults; the configuration parameter is named.
+ */
+#ifndef LIMITS_H
+#define LIMITS_H
+
+/* The HTCondor version this program claims wherever one is needed (the
+ * configuration reader's `if version`, the CEDAR version string).  It is the
+ * version the conformance data was recorded from. */
+#define HTCONDOR_VERSION	"25.14.0"
+#define HTCONDOR_VERSION_MAJOR	25
+#define HTCONDOR_VERSION_MINOR	14
+#define HTCONDOR_VERSION_PATCH	0
+
+/* This program's own version. */
+#define HTCAPI_VERSION		"0.1.0"
+
+/* HTTP request head: RFC 9112 recommends at least 8000 octets of request
+ * line; more is a 414.  Headers beyond 32 KiB or 100 fields are a 431. */
+#define HTTP_MAX_REQUEST_LINE	8192
+#define HTTP_MAX_HEADER_BYTES	32768
+#define HTTP_MAX_HEADER_FIELDS	100
+/* A chunk-size line (size plus extensions) longer than this is a 400. */
+#define HTTP_MAX_CHUNK_LINE	1024
+/* Trailer section of a chunked body, counted against the header limit. */
+#define HTTP_MAX_TRAILER_BYTES	8192
+
+/* Defaults of the HTTP_API_* parameters. */
+#define DEFAULT_READ_TIMEOUT	30		/* HTTP_API_READ_TIMEOUT, s */
+#define DEFAULT_WRITE_TIMEOUT	30		/* HTTP_API_WRITE_TIMEOUT, s */
+#define DEFAULT_MAX_BODY	16777216	/* HTTP_API_MAX_BODY, bytes */
+#define DEFAULT_MAX_CHILDREN	64		/* HTTP_API_MAX_CHILDREN */
+/* A TLS handshake gets the read deadline too; this caps it. */
+#define TLS_HANDSHAKE_TIMEOUT_MAX 60
+
+/* Bounds accepted for the configurable values. */
+#define TIMEOUT_MIN		1
+#define TIMEOUT_MAX		86400
+#define MAX_BODY_MAX		(1LL << 40)
+#define MAX_CHILDREN_MAX	100000
+
+/* Job ids are CLUSTER or CLUSTER.PROC, each 0..INT_MAX. */
+#define JOB_ID_MAX		2147483647
+
+/* JSON nesting accepted in request bodies. */
+#define JSON_MAX_DEPTH		32
+
+#endif
