@@ -21,7 +21,7 @@ OPT       ?= -O2 -g
 SANITIZE  ?=
 CFLAGS    += $(CSTD) $(WARN) $(OPT) $(SANITIZE) -Isrc $(PKG_CFLAGS)
 LDFLAGS   += $(SANITIZE)
-LDLIBS    += $(PKG_LIBS)
+LDLIBS    += $(PKG_LIBS) -lm
 
 PROG       = htcondor-api
 LIB_SRCS   = $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
@@ -86,7 +86,7 @@ fuzz:
 	@set -e; for f in $(FUZZ_SRCS); do \
 	    n=$$(basename $$f .c); n=$${n#fuzz_}; \
 	    clang $(CSTD) -O1 -g -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	        -o build-fuzz/fuzz/$$n $$f build-fuzz/libhtcapi.a $(PKG_LIBS); \
+	        -o build-fuzz/fuzz/$$n $$f build-fuzz/libhtcapi.a $(PKG_LIBS) -lm; \
 	    mkdir -p build-fuzz/corpus/$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 	    build-fuzz/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \

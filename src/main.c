@@ -1,1 +1,285 @@
-int main(void) { return 0; }
+/*
+ * main.c — flags, mode selection, privilege checks.
+ *
+ * htcondor-api serves one HTTP request per process.  How the connection
+ * arrives decides the mode: --listen makes it its own fork-per-connection
+ * server; GATEWAY_INTERFACE in the environment means CGI; otherwise the
+ * connection is on fds 0 and 1 (inetd, systemd Accept=yes, tcpserver).
+ */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tls.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "conn.h"
+#include "limits.h"
+#include "listen.h"
+#include "log.h"
+#include "server.h"
+#include "settings.h"
+
+/* Exit statuses, documented in the man page. */
+#define EXIT_SERVED	0	/* answered, or the server stopped cleanly */
+#define EXIT_FAILED	1	/* no complete answer, or cannot listen */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_CONFIG	3	/* bad configuration or TLS files */
+#define EXIT_ROOT	4	/* refused to run as root */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: htcondor-api [--allow-root] [--listen [host]:port]\n"
+"                    [--tls-cert file --tls-key file] [--read-timeout sec]\n"
+"                    [--write-timeout sec] [--max-body bytes]\n"
+"                    [--max-children n] [--schedd address]\n"
+"       htcondor-api --config-val [-subsystem name] [-local-name name] "
+"param ...\n"
+"       htcondor-api --version | --help\n"
+"\n"
+"Without --listen, one HTTP request is read from standard input and\n"
+"answered on standard output (inetd, systemd Accept=yes, tcpserver), or\n"
+"from the CGI environment when GATEWAY_INTERFACE is set.\n");
+}
+
+/* Flags that set a parameter, and the parameter they set. */
+static const struct {
+	const char	*flag;
+	const char	*param;
+} param_flags[] = {
+	{ "--tls-cert",		"HTTP_API_TLS_CERT" },
+	{ "--tls-key",		"HTTP_API_TLS_KEY" },
+	{ "--read-timeout",	"HTTP_API_READ_TIMEOUT" },
+	{ "--write-timeout",	"HTTP_API_WRITE_TIMEOUT" },
+	{ "--max-body",		"HTTP_API_MAX_BODY" },
+	{ "--max-children",	"HTTP_API_MAX_CHILDREN" },
+	{ "--schedd",		"HTTP_API_SCHEDD_ADDRESS" },
+};
+
+struct options {
+	const char	*listen;
+	int		 allow_root;
+	const char	*set_param[sizeof(param_flags) / sizeof(param_flags[0])];
+};
+
+/* Take "--flag value" or "--flag=value" at ARGV[*I].  Returns the value,
+ * or NULL when ARGV[*I] is not FLAG; *MISSING is set when FLAG lacks its
+ * value. */
+static const char *
+flag_value(char **argv, int argc, int *i, const char *flag, int *missing)
+{
+	size_t n = strlen(flag);
+
+	if (strncmp(argv[*i], flag, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/* Parse the command line into O.  Returns -1 to go on, or an exit status
+ * (after --help, --version or a usage error). */
+static int
+parse_args(int argc, char **argv, struct options *o)
+{
+	const char	*v;
+	int		 i, missing = 0;
+	size_t		 k;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return EXIT_SERVED;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("htcondor-api %s (HTCondor %s)\n",
+			    HTCAPI_VERSION, HTCONDOR_VERSION);
+			return EXIT_SERVED;
+		}
+		if (strcmp(argv[i], "--allow-root") == 0) {
+			o->allow_root = 1;
+			continue;
+		}
+		if ((v = flag_value(argv, argc, &i, "--listen", &missing))) {
+			o->listen = v;
+			continue;
+		}
+		for (k = 0; k < sizeof(param_flags) / sizeof(param_flags[0]);
+		    k++)
+			if ((v = flag_value(argv, argc, &i, param_flags[k].flag,
+			    &missing)) != NULL)
+				break;
+		if (v != NULL) {
+			o->set_param[k] = v;
+			continue;
+		}
+		if (missing)
+			fprintf(stderr, "htcondor-api: %s needs a value\n",
+			    argv[i]);
+		else
+			fprintf(stderr, "htcondor-api: unknown option %s\n",
+			    argv[i]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The process will hold a caller's credentials: no core dumps, no
+ * ptrace by other users, and no privilege gain through exec. */
+static void
+harden(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* A libtls server context from the configured files, or NULL with ERR.
+ * The files are read now, so a bad path is a startup error. */
+static struct tls *
+tls_setup(const struct settings *s, char *err, size_t errlen)
+{
+	struct tls_config	*cfg;
+	struct tls		*ctx = NULL;
+
+	if ((cfg = tls_config_new()) == NULL) {
+		snprintf(err, errlen, "TLS: out of memory");
+		return NULL;
+	}
+	if (tls_config_set_protocols(cfg, TLS_PROTOCOL_TLSv1_2 |
+	    TLS_PROTOCOL_TLSv1_3) == -1 ||
+	    tls_config_set_cert_file(cfg, s->tls_cert) == -1 ||
+	    tls_config_set_key_file(cfg, s->tls_key) == -1) {
+		snprintf(err, errlen, "TLS: %s", tls_config_error(cfg));
+		goto out;
+	}
+	if ((ctx = tls_server()) == NULL || tls_configure(ctx, cfg) == -1) {
+		snprintf(err, errlen, "TLS: %s", ctx ? tls_error(ctx) :
+		    "out of memory");
+		tls_free(ctx);
+		ctx = NULL;
+	}
+out:
+	tls_config_free(cfg);
+	return ctx;
+}
+
+/* The peer of an inetd-style connection: the socket's peer, else what
+ * the supervisor put in the environment. */
+static void
+inetd_remote(char *out, size_t outlen)
+{
+	static const char *const vars[] = {
+		"TCPREMOTEIP", "REMOTE_HOST", "REMOTE_ADDR"
+	};
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	const char		*v;
+	size_t			 i;
+
+	if (getpeername(0, (struct sockaddr *)&ss, &len) == 0 &&
+	    getnameinfo((struct sockaddr *)&ss, len, out, outlen, NULL, 0,
+	    NI_NUMERICHOST) == 0)
+		return;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if ((v = getenv(vars[i])) != NULL && *v != '\0') {
+			snprintf(out, outlen, "%s", v);
+			return;
+		}
+	snprintf(out, outlen, "-");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options	 o;
+	struct settings	 set;
+	struct config	*cf;
+	struct conn	 c;
+	struct tls	*tls = NULL;
+	char		 err[512], remote[NI_MAXHOST];
+	int		 rc, cgi;
+	size_t		 k;
+
+	if (argc > 1 && strcmp(argv[1], "--config-val") == 0)
+		return config_val_main(argc - 2, argv + 2);
+	memset(&o, 0, sizeof(o));
+	if ((rc = parse_args(argc, argv, &o)) != -1)
+		return rc;
+	log_init();
+	harden();
+	if (geteuid() == 0 && !o.allow_root) {
+		log_msg("refusing to run as root (use a dedicated user, or "
+		    "--allow-root)");
+		return EXIT_ROOT;
+	}
+	cgi = getenv("GATEWAY_INTERFACE") != NULL && o.listen == NULL;
+	if (o.listen == NULL && !cgi && isatty(0)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((cf = config_load("HTTP_API", NULL, err, sizeof(err))) == NULL ||
+	    settings_load(&set, cf, err, sizeof(err)) == -1) {
+		log_msg("configuration: %s", err);
+		return EXIT_CONFIG;
+	}
+	for (k = 0; k < sizeof(param_flags) / sizeof(param_flags[0]); k++)
+		if (o.set_param[k] != NULL && settings_set(&set,
+		    param_flags[k].param, o.set_param[k], err,
+		    sizeof(err)) == -1) {
+			log_msg("%s", err);
+			settings_free(&set);
+			return EXIT_USAGE;
+		}
+	if ((set.tls_cert == NULL) != (set.tls_key == NULL)) {
+		log_msg("TLS needs both HTTP_API_TLS_CERT and "
+		    "HTTP_API_TLS_KEY");
+		settings_free(&set);
+		return EXIT_CONFIG;
+	}
+	if (set.tls_cert != NULL && !cgi &&
+	    (tls = tls_setup(&set, err, sizeof(err))) == NULL) {
+		log_msg("%s", err);
+		settings_free(&set);
+		return EXIT_CONFIG;
+	}
+	if (o.listen != NULL)
+		rc = listen_main(o.listen, &set, tls);
+	else {
+		if (cgi)
+			snprintf(remote, sizeof(remote), "%s",
+			    getenv("REMOTE_ADDR") ? getenv("REMOTE_ADDR") : "-");
+		else
+			inetd_remote(remote, sizeof(remote));
+		conn_init(&c, 0, 1, set.read_timeout, set.write_timeout);
+		if (tls != NULL && conn_tls_accept(&c, tls, err,
+		    sizeof(err)) == -1) {
+			log_msg("%s: %s", remote, err);
+			rc = EXIT_FAILED;
+		} else
+			rc = serve_one(&c, cgi, &set, remote) ? EXIT_FAILED :
+			    EXIT_SERVED;
+	}
+	tls_free(tls);
+	settings_free(&set);
+	return rc;
+}

@@ -12,9 +12,9 @@ trap 'rm -f "$log"' EXIT
 pass=0 fail=0 skip=0
 
 count() {	# count TAP lines of one suite read from $log
-	p=$(grep -c -E '^ok [0-9]+' "$log" | tr -d ' ')
-	s=$(grep -c -E '^ok [0-9]+.*# *[Ss][Kk][Ii][Pp]' "$log" | tr -d ' ')
-	f=$(grep -c -E '^not ok [0-9]+' "$log" | tr -d ' ')
+	p=$(grep -a -c -E '^ok [0-9]+' "$log" | tr -d ' ')
+	s=$(grep -a -c -E '^ok [0-9]+.*# *[Ss][Kk][Ii][Pp]' "$log" | tr -d ' ')
+	f=$(grep -a -c -E '^not ok [0-9]+' "$log" | tr -d ' ')
 	pass=$((pass + p - s)) skip=$((skip + s)) fail=$((fail + f))
 }
 
@@ -28,14 +28,14 @@ for t in "$BUILD"/tests/test_*; do
 	echo "# unit: $t"
 	"$t" > "$log" 2>&1
 	rc=$?
-	grep -E '^(not )?ok |^#' "$log" | grep -v '^ok ' || true
+	grep -a -E '^(not )?ok |^#' "$log" | grep -a -v '^ok ' || true
 	count
-	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; then
+	if [ $rc -ne 0 ] && ! grep -a -q '^not ok' "$log"; then
 		echo "not ok - $t exited with status $rc"
 		tail -5 "$log"
 		fail=$((fail + 1))
 	fi
-	echo "# $t: $(grep -c '^ok' "$log") ok"
+	echo "# $t: $(grep -a -c '^ok' "$log") ok"
 done
 
 if command -v bats >/dev/null 2>&1; then
@@ -44,14 +44,14 @@ if command -v bats >/dev/null 2>&1; then
 		echo "# bats: $b"
 		bats --tap "$b" > "$log" 2>&1
 		rc=$?
-		grep -v '^ok ' "$log" | grep -v '^1\.\.' || true
-		grep -E '^ok .*# *skip' "$log" || true
+		grep -a -v '^ok ' "$log" | grep -a -v '^1\.\.' || true
+		grep -a -E '^ok .*# *skip' "$log" || true
 		count
-		if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; then
+		if [ $rc -ne 0 ] && ! grep -a -q '^not ok' "$log"; then
 			echo "not ok - $b exited with status $rc"
 			fail=$((fail + 1))
 		fi
-		echo "# $b: $(grep -c '^ok' "$log") ok"
+		echo "# $b: $(grep -a -c '^ok' "$log") ok"
 	done
 else
 	echo "not ok - bats is not installed"

@@ -1,0 +1,85 @@
+/*
+ * log.c — request and error logging.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "buf.h"
+#include "log.h"
+
+static int use_syslog;
+
+void
+log_init(void)
+{
+	struct stat st;
+
+	if (fstat(2, &st) == -1 || S_ISSOCK(st.st_mode)) {
+		use_syslog = 1;
+		openlog("htcondor-api", LOG_PID, LOG_DAEMON);
+	}
+}
+
+/* Copy S into B with control bytes, blanks and non-ASCII replaced, so a
+ * crafted path cannot forge or split log lines. */
+static void
+add_clean(struct buf *b, const char *s)
+{
+	if (s == NULL || *s == '\0') {
+		buf_addc(b, '-');
+		return;
+	}
+	for (; *s != '\0'; s++)
+		buf_addc(b, (unsigned char)*s > 0x20 &&
+		    (unsigned char)*s < 0x7f ? *s : '?');
+}
+
+static void
+emit(const char *line)
+{
+	if (use_syslog)
+		syslog(LOG_INFO, "%s", line);
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+void
+log_request(const char *remote, const char *method, const char *path,
+    int status, long long bytes, long long ms, const char *user)
+{
+	struct buf	 b = BUF_INIT;
+	char		 ts[32];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	buf_addf(&b, "%s ", ts);
+	add_clean(&b, remote);
+	buf_addc(&b, ' ');
+	add_clean(&b, method);
+	buf_addc(&b, ' ');
+	add_clean(&b, path);
+	buf_addf(&b, " %d %lld %lldms ", status, bytes, ms);
+	add_clean(&b, user);
+	emit(buf_str(&b));
+	buf_free(&b);
+}
+
+void
+log_msg(const char *fmt, ...)
+{
+	struct buf	b = BUF_INIT;
+	va_list		ap;
+
+	buf_adds(&b, "htcondor-api: ");
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	emit(buf_str(&b));
+	buf_free(&b);
+}

@@ -1,0 +1,494 @@
+/*
+ * test_http.c — the request parser against a table of valid, edge and
+ * malicious requests, the body reader over a socket pair, and the small
+ * helpers (path decoding, query parameters, job ids, routing, JSON).
+ */
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "buf.h"
+#include "conn.h"
+#include "http.h"
+#include "json.h"
+#include "route.h"
+#include "tap.h"
+
+#define H "Host: x\r\n"
+
+struct head_case {
+	const char	*name;
+	const char	*req;	/* request head (and maybe body) */
+	int		 want;	/* 0 = parses; else the status */
+	const char	*path;	/* expected decoded path, when it parses */
+};
+
+static const struct head_case heads[] = {
+	/* Valid requests. */
+	{ "simple GET", "GET /healthz HTTP/1.1\r\n" H "\r\n", 0, "/healthz" },
+	{ "HTTP/1.0 without Host", "GET / HTTP/1.0\r\n\r\n", 0, "/" },
+	{ "HTTP/1.0 with Host", "GET / HTTP/1.0\r\n" H "\r\n", 0, "/" },
+	{ "query kept raw", "GET /a?b=c%20d HTTP/1.1\r\n" H "\r\n", 0, "/a" },
+	{ "percent-decoded path", "GET /a%41b HTTP/1.1\r\n" H "\r\n", 0,
+	    "/aAb" },
+	{ "absolute-form", "GET http://x/healthz HTTP/1.1\r\n" H "\r\n", 0,
+	    "/healthz" },
+	{ "absolute-form https", "GET https://x:8/a?q HTTP/1.1\r\n" H "\r\n",
+	    0, "/a" },
+	{ "absolute-form without path", "GET http://x HTTP/1.1\r\n" H "\r\n",
+	    0, "/" },
+	{ "OWS around value", "GET / HTTP/1.1\r\nHost:   x  \r\n\r\n", 0, "/" },
+	{ "no OWS", "GET / HTTP/1.1\r\nHost:x\r\n\r\n", 0, "/" },
+	{ "tab OWS", "GET / HTTP/1.1\r\nHost:\tx\t\r\n\r\n", 0, "/" },
+	{ "Host with port", "GET / HTTP/1.1\r\nHost: x:8080\r\n\r\n", 0, "/" },
+	{ "Host IPv6", "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", 0, "/" },
+	{ "Host IPv4", "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 0, "/" },
+	{ "case-blind host name", "GET / HTTP/1.1\r\nhOsT: x\r\n\r\n", 0, "/" },
+	{ "Content-Length", "POST / HTTP/1.1\r\n" H "Content-Length: 5\r\n\r\n",
+	    0, "/" },
+	{ "Content-Length 0", "POST / HTTP/1.1\r\n" H "Content-Length: 0\r\n"
+	    "\r\n", 0, "/" },
+	{ "Content-Length leading zeros", "POST / HTTP/1.1\r\n" H
+	    "Content-Length: 005\r\n\r\n", 0, "/" },
+	{ "chunked", "POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n"
+	    "\r\n", 0, "/" },
+	{ "chunked, any case", "POST / HTTP/1.1\r\n" H
+	    "Transfer-Encoding: CHUNKED\r\n\r\n", 0, "/" },
+	{ "Expect 100-continue", "POST / HTTP/1.1\r\n" H
+	    "Expect: 100-continue\r\nContent-Length: 1\r\n\r\n", 0, "/" },
+	{ "HTTP/1.2 served as 1.1", "GET / HTTP/1.2\r\n" H "\r\n", 0, "/" },
+	{ "value with obs-text", "GET / HTTP/1.1\r\n" H "X: caf\xc3\xa9\r\n"
+	    "\r\n", 0, "/" },
+	{ "empty value", "GET / HTTP/1.1\r\n" H "X:\r\n\r\n", 0, "/" },
+	{ "token method", "PATCH /x HTTP/1.1\r\n" H "\r\n", 0, "/x" },
+	{ "unknown but valid method", "FOO-BAR /x HTTP/1.1\r\n" H "\r\n", 0,
+	    "/x" },
+	{ "long valid path 7000", NULL, 0, NULL },	/* built below */
+	{ "100 header fields", NULL, 0, "/" },		/* built below */
+	{ "encoded dot in name", "GET /a%2Eb HTTP/1.1\r\n" H "\r\n", 0,
+	    "/a.b" },
+	{ "dot inside segment", "GET /a..b/c. HTTP/1.1\r\n" H "\r\n", 0,
+	    "/a..b/c." },
+	{ "empty query", "GET /a? HTTP/1.1\r\n" H "\r\n", 0, "/a" },
+	{ "Authorization kept", "GET / HTTP/1.1\r\n" H
+	    "Authorization: Bearer abc.def.ghi\r\n\r\n", 0, "/" },
+
+	/* Request line errors. */
+	{ "bare LF request line", "GET / HTTP/1.1\n" H "\r\n", 400, NULL },
+	{ "bare LF field", "GET / HTTP/1.1\r\nHost: x\n\r\n", 400, NULL },
+	{ "bare CR in field", "GET / HTTP/1.1\r\nHost: x\rY\r\n\r\n", 400,
+	    NULL },
+	{ "bare CR line ends", "GET / HTTP/1.1\rHost: x\r\r", 400, NULL },
+	{ "two spaces", "GET  / HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "trailing space", "GET / HTTP/1.1 \r\n" H "\r\n", 400, NULL },
+	{ "missing version", "GET /\r\n" H "\r\n", 400, NULL },
+	{ "HTTP/0.9 style", "GET /\r\n\r\n", 400, NULL },
+	{ "lowercase version", "GET / http/1.1\r\n" H "\r\n", 400, NULL },
+	{ "version leading zero", "GET / HTTP/01.1\r\n" H "\r\n", 400, NULL },
+	{ "version missing minor", "GET / HTTP/1\r\n" H "\r\n", 400, NULL },
+	{ "version 2.0", "GET / HTTP/2.0\r\n" H "\r\n", 505, NULL },
+	{ "version 9.9", "GET / HTTP/9.9\r\n" H "\r\n", 505, NULL },
+	{ "empty method", " / HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "method with slash", "GE/T / HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "method too long", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA / "
+	    "HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "target not a path", "GET healthz HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "asterisk target", "GET * HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "authority target", "CONNECT x:443 HTTP/1.1\r\n" H "\r\n", 400,
+	    NULL },
+	{ "fragment", "GET /a#b HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "non-ASCII target", "GET /caf\xc3\xa9 HTTP/1.1\r\n" H "\r\n", 400,
+	    NULL },
+	{ "control byte in target", "GET /a\x01 HTTP/1.1\r\n" H "\r\n", 400,
+	    NULL },
+	{ "NUL in target", "GET /a\0b HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "encoded NUL", "GET /a%00 HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "encoded slash", "GET /a%2fb HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "bad escape", "GET /a%zz HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "truncated escape", "GET /a%4 HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "escape at end", "GET /a% HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "dot-dot segment", "GET /a/../b HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "encoded dot-dot", "GET /a/%2e%2E/b HTTP/1.1\r\n" H "\r\n", 400,
+	    NULL },
+	{ "trailing dot-dot", "GET /a/.. HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "dot segment", "GET /./a HTTP/1.1\r\n" H "\r\n", 400, NULL },
+	{ "request line too long", NULL, 414, NULL },	/* built below */
+	{ "empty line first", "\r\nGET / HTTP/1.1\r\n" H "\r\n", 400, NULL },
+
+	/* Field errors. */
+	{ "obs-fold", "GET / HTTP/1.1\r\n" H "X: a\r\n b\r\n\r\n", 400, NULL },
+	{ "whitespace line", "GET / HTTP/1.1\r\n \r\n" H "\r\n", 400, NULL },
+	{ "space before colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400,
+	    NULL },
+	{ "no colon", "GET / HTTP/1.1\r\n" H "Nocolon\r\n\r\n", 400, NULL },
+	{ "empty name", "GET / HTTP/1.1\r\n" H ": v\r\n\r\n", 400, NULL },
+	{ "bad name byte", "GET / HTTP/1.1\r\n" H "X(y): v\r\n\r\n", 400,
+	    NULL },
+	{ "non-ASCII name", "GET / HTTP/1.1\r\n" H "X\xc3\xa9: v\r\n\r\n", 400,
+	    NULL },
+	{ "NUL in value", "GET / HTTP/1.1\r\n" H "X: a\0b\r\n\r\n", 400,
+	    NULL },
+	{ "DEL in value", "GET / HTTP/1.1\r\n" H "X: a\x7f\r\n\r\n", 400,
+	    NULL },
+	{ "vertical tab in value", "GET / HTTP/1.1\r\n" H "X: a\vb\r\n\r\n",
+	    400, NULL },
+	{ "too many fields", NULL, 431, NULL },		/* built below */
+	{ "headers too large", NULL, 431, NULL },	/* built below */
+
+	/* Host. */
+	{ "HTTP/1.1 without Host", "GET / HTTP/1.1\r\n\r\n", 400, NULL },
+	{ "two Hosts", "GET / HTTP/1.1\r\n" H H "\r\n", 400, NULL },
+	{ "empty Host", "GET / HTTP/1.1\r\nHost:\r\n\r\n", 400, NULL },
+	{ "Host with path", "GET / HTTP/1.1\r\nHost: x/y\r\n\r\n", 400, NULL },
+	{ "Host with userinfo", "GET / HTTP/1.1\r\nHost: u@x\r\n\r\n", 400,
+	    NULL },
+	{ "Host list", "GET / HTTP/1.1\r\nHost: x, y\r\n\r\n", 400, NULL },
+	{ "Host bad port", "GET / HTTP/1.1\r\nHost: x:8a\r\n\r\n", 400, NULL },
+
+	/* Framing: request smuggling shapes. */
+	{ "CL and TE", "POST / HTTP/1.1\r\n" H "Content-Length: 5\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n", 400, NULL },
+	{ "two CL same", "POST / HTTP/1.1\r\n" H "Content-Length: 5\r\n"
+	    "Content-Length: 5\r\n\r\n", 400, NULL },
+	{ "two CL different", "POST / HTTP/1.1\r\n" H "Content-Length: 5\r\n"
+	    "Content-Length: 6\r\n\r\n", 400, NULL },
+	{ "CL list", "POST / HTTP/1.1\r\n" H "Content-Length: 5, 5\r\n\r\n",
+	    400, NULL },
+	{ "CL negative", "POST / HTTP/1.1\r\n" H "Content-Length: -1\r\n\r\n",
+	    400, NULL },
+	{ "CL plus", "POST / HTTP/1.1\r\n" H "Content-Length: +1\r\n\r\n",
+	    400, NULL },
+	{ "CL hex", "POST / HTTP/1.1\r\n" H "Content-Length: 0x5\r\n\r\n",
+	    400, NULL },
+	{ "CL empty", "POST / HTTP/1.1\r\n" H "Content-Length:\r\n\r\n", 400,
+	    NULL },
+	{ "CL decimal point", "POST / HTTP/1.1\r\n" H
+	    "Content-Length: 5.0\r\n\r\n", 400, NULL },
+	{ "CL inner space", "POST / HTTP/1.1\r\n" H
+	    "Content-Length: 1 0\r\n\r\n", 400, NULL },
+	{ "CL overflow", "POST / HTTP/1.1\r\n" H
+	    "Content-Length: 99999999999999999999999\r\n\r\n", 400, NULL },
+	{ "two TE", "POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n", 400, NULL },
+	{ "TE gzip", "POST / HTTP/1.1\r\n" H "Transfer-Encoding: gzip\r\n"
+	    "\r\n", 501, NULL },
+	{ "TE chunked not last", "POST / HTTP/1.1\r\n" H
+	    "Transfer-Encoding: chunked, gzip\r\n\r\n", 501, NULL },
+	{ "TE identity", "POST / HTTP/1.1\r\n" H
+	    "Transfer-Encoding: identity\r\n\r\n", 501, NULL },
+	{ "TE x-chunked", "POST / HTTP/1.1\r\n" H
+	    "Transfer-Encoding: xchunked\r\n\r\n", 501, NULL },
+	{ "TE empty", "POST / HTTP/1.1\r\n" H "Transfer-Encoding:\r\n\r\n",
+	    400, NULL },
+	{ "TE in HTTP/1.0", "POST / HTTP/1.0\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n", 400, NULL },
+	{ "Expect other", "POST / HTTP/1.1\r\n" H "Expect: 200-ok\r\n\r\n",
+	    417, NULL },
+};
+
+/* Fill BUF with a generated request for the cases marked NULL. */
+static const char *
+generated(const char *name, struct buf *b)
+{
+	size_t i;
+
+	buf_reset(b);
+	if (strcmp(name, "long valid path 7000") == 0) {
+		buf_adds(b, "GET /");
+		for (i = 0; i < 7000; i++)
+			buf_addc(b, 'a');
+		buf_adds(b, " HTTP/1.1\r\n" H "\r\n");
+	} else if (strcmp(name, "100 header fields") == 0) {
+		buf_adds(b, "GET / HTTP/1.1\r\n" H);
+		for (i = 1; i < 100; i++)
+			buf_addf(b, "X-%zu: v\r\n", i);
+		buf_adds(b, "\r\n");
+	} else if (strcmp(name, "request line too long") == 0) {
+		buf_adds(b, "GET /");
+		for (i = 0; i < HTTP_MAX_REQUEST_LINE + 10; i++)
+			buf_addc(b, 'a');
+		buf_adds(b, " HTTP/1.1\r\n" H "\r\n");
+	} else if (strcmp(name, "too many fields") == 0) {
+		buf_adds(b, "GET / HTTP/1.1\r\n" H);
+		for (i = 0; i < 101; i++)
+			buf_addf(b, "X-%zu: v\r\n", i);
+		buf_adds(b, "\r\n");
+	} else if (strcmp(name, "headers too large") == 0) {
+		buf_adds(b, "GET / HTTP/1.1\r\n" H "X: ");
+		for (i = 0; i < HTTP_MAX_HEADER_BYTES; i++)
+			buf_addc(b, 'v');
+		buf_adds(b, "\r\n\r\n");
+	}
+	return b->data;
+}
+
+/* Run one head through scan and parse as the reader would. */
+static int
+run_head(const char *req, size_t len, struct http_request *r)
+{
+	static char	buf[HTTP_HEAD_MAX + 1];
+	char		err[256];
+	long		n;
+
+	if (len > HTTP_HEAD_MAX)
+		len = HTTP_HEAD_MAX;
+	memcpy(buf, req, len);
+	n = http_head_scan(buf, len);
+	if (n < 0)
+		return (int)-n;
+	if (n == 0)
+		return -1;	/* incomplete */
+	return http_parse_head(buf, (size_t)n, r, err, sizeof(err));
+}
+
+static void
+test_heads(void)
+{
+	static struct http_request	r;
+	struct buf			b = BUF_INIT;
+	const struct head_case		*c;
+	const char			*req;
+	size_t				 i, len;
+	int				 got;
+
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		c = &heads[i];
+		req = c->req ? c->req : generated(c->name, &b);
+		/* Literal requests may hold NUL: measure up to the end. */
+		len = c->req ? strlen(req) : b.len;
+		if (c->req && strstr(c->name, "NUL") != NULL)
+			len = strlen(req) + 1 + strlen(req + strlen(req) + 1);
+		got = run_head(req, len, &r);
+		if (!tap_ok(got == c->want, "head: %s -> %d", c->name,
+		    c->want))
+			tap_diag("got %d", got);
+		if (got == 0 && c->want == 0 && c->path != NULL)
+			tap_ok(strcmp(r.path, c->path) == 0, "head: %s: path %s",
+			    c->name, c->path);
+	}
+	buf_free(&b);
+}
+
+static void
+test_head_details(void)
+{
+	static struct http_request	r;
+	const char			*v;
+
+	run_head("POST /a/b?x=1&y=2 HTTP/1.1\r\nHost: h\r\n"
+	    "Content-Length: 12\r\nAuthorization: Bearer t\r\n"
+	    "Expect: 100-continue\r\n\r\n", 200, &r);
+	tap_ok(strcmp(r.method, "POST") == 0, "details: method");
+	tap_ok(r.query != NULL && strcmp(r.query, "x=1&y=2") == 0,
+	    "details: query");
+	tap_ok(r.content_length == 12, "details: content length");
+	tap_ok(r.minor == 1 && r.expect_continue, "details: 1.1 + expect");
+	v = http_header(&r, "authorization");
+	tap_ok(v != NULL && strcmp(v, "Bearer t") == 0,
+	    "details: header look-up is case-blind");
+	tap_ok(http_header(&r, "X-None") == NULL, "details: absent header");
+	run_head("POST / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n", 200, &r);
+	tap_ok(!r.expect_continue, "details: no 100-continue for HTTP/1.0");
+	tap_ok(run_head("GET / HTTP/1.1\r\nHost: x\r\n", 24, &r) == -1,
+	    "scan: a head without its empty line is incomplete");
+	tap_ok(run_head("GET / HT", 8, &r) == -1,
+	    "scan: a partial request line is incomplete");
+}
+
+static void
+test_helpers(void)
+{
+	struct job_id	 id;
+	struct buf	 b = BUF_INIT;
+	char		 out[64];
+
+	tap_ok(parse_job_id("0", &id) == 0 && id.cluster == 0 && id.proc == -1,
+	    "job id 0");
+	tap_ok(parse_job_id("12.3", &id) == 0 && id.cluster == 12 &&
+	    id.proc == 3, "job id 12.3");
+	tap_ok(parse_job_id("2147483647.2147483647", &id) == 0,
+	    "job id at the maximum");
+	tap_ok(parse_job_id("2147483648", &id) == -1, "job id overflow");
+	tap_ok(parse_job_id("01", &id) == -1, "job id leading zero");
+	tap_ok(parse_job_id("1.01", &id) == -1, "job id proc leading zero");
+	tap_ok(parse_job_id("1.0", &id) == 0 && id.proc == 0, "job id 1.0");
+	tap_ok(parse_job_id("-1", &id) == -1, "job id sign");
+	tap_ok(parse_job_id("+1", &id) == -1, "job id plus");
+	tap_ok(parse_job_id("1.", &id) == -1, "job id empty proc");
+	tap_ok(parse_job_id(".1", &id) == -1, "job id empty cluster");
+	tap_ok(parse_job_id("1.2.3", &id) == -1, "job id three parts");
+	tap_ok(parse_job_id("", &id) == -1, "job id empty");
+	tap_ok(parse_job_id("hold", &id) == -1, "job id word");
+
+	tap_ok(http_query_param("a=1&constraint=x%3D%3D1&b", "constraint",
+	    out, sizeof(out)) == 1 && strcmp(out, "x==1") == 0,
+	    "query: decoded value");
+	tap_ok(http_query_param("a=1&b", "b", out, sizeof(out)) == 1 &&
+	    out[0] == '\0', "query: key without value");
+	tap_ok(http_query_param("ab=1", "a", out, sizeof(out)) == 0,
+	    "query: prefix is not a match");
+	tap_ok(http_query_param("a=x+y", "a", out, sizeof(out)) == 1 &&
+	    strcmp(out, "x y") == 0, "query: plus is a space");
+	tap_ok(http_query_param("a=%00", "a", out, sizeof(out)) == -1,
+	    "query: encoded NUL refused");
+	tap_ok(http_query_param("a=%g1", "a", out, sizeof(out)) == -1,
+	    "query: bad escape refused");
+	tap_ok(http_query_param("a=0123456789", "a", out, 4) == -1,
+	    "query: too long refused");
+
+	json_add_string(&b, "a\"b\\c\n\x01\xff\xc3\xa9");
+	tap_ok(strcmp(buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001\\ufffd\xc3\xa9\"")
+	    == 0, "json: escapes and invalid UTF-8");
+	buf_free(&b);
+}
+
+static void
+test_routes(void)
+{
+	struct api_ctx	ctx;
+	route_handler	h;
+	char		allow[128];
+
+	memset(&ctx, 0, sizeof(ctx));
+	tap_ok(route_match("GET", "/healthz", &ctx, &h, allow,
+	    sizeof(allow)) == 0 && h == api_healthz, "route: GET /healthz");
+	tap_ok(route_match("POST", "/healthz", &ctx, &h, allow,
+	    sizeof(allow)) == 405 && strcmp(allow, "GET") == 0,
+	    "route: POST /healthz is 405 with Allow: GET");
+	tap_ok(route_match("GET", "/healthz/", &ctx, &h, allow,
+	    sizeof(allow)) == 404, "route: trailing slash is 404");
+	tap_ok(route_match("GET", "/nope", &ctx, &h, allow,
+	    sizeof(allow)) == 404, "route: unknown path is 404");
+	tap_ok(route_match("get", "/healthz", &ctx, &h, allow,
+	    sizeof(allow)) == 405, "route: methods are case-sensitive");
+}
+
+/* The body reader over a real socket, as a client would send it. */
+static int
+body_case(const char *wire, size_t len, long long max, struct buf *out)
+{
+	static struct http_exchange	x;
+	struct conn			c;
+	char				err[256];
+	int				sv[2], rc;
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	if (write(sv[1], wire, len) != (ssize_t)len)
+		return -2;
+	shutdown(sv[1], SHUT_WR);
+	memset(&x, 0, sizeof(x));
+	conn_init(&c, sv[0], sv[0], 2, 2);
+	x.conn = &c;
+	x.max_body = max;
+	buf_reset(out);
+	rc = http_read_request(&x, err, sizeof(err));
+	if (rc == 0)
+		rc = http_read_body(&x, out, err, sizeof(err));
+	conn_flush(&c);
+	close(sv[0]);
+	close(sv[1]);
+	return rc;
+}
+
+static void
+test_bodies(void)
+{
+	struct buf	b = BUF_INIT;
+	const char	*big;
+	int		rc;
+
+#define REQ(s) s, sizeof(s) - 1
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 5\r\n\r\nhello"), 100, &b);
+	tap_ok(rc == 0 && strcmp(buf_str(&b), "hello") == 0,
+	    "body: Content-Length");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+	    "6;ext=1\r\n world\r\n0\r\nTrailer: t\r\n\r\n"), 100, &b);
+	tap_ok(rc == 0 && strcmp(buf_str(&b), "hello world") == 0,
+	    "body: chunked with extension and trailer");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n"),
+	    100, &b);
+	tap_ok(rc == 0 && b.len == 10, "body: hex chunk size");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 10\r\n\r\nhello"), 100, &b);
+	tap_ok(rc == 400, "body: short Content-Length body is 400");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 101\r\n\r\nhello"), 100, &b);
+	tap_ok(rc == 413, "body: Content-Length over the cap is 413 at once");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n40\r\n"
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "\r\n40\r\n"
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "\r\n0\r\n\r\n"), 100, &b);
+	tap_ok(rc == 413, "body: chunked over the cap is 413");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"), 100,
+	    &b);
+	tap_ok(rc == 400, "body: bad chunk size is 400");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n"), 100,
+	    &b);
+	tap_ok(rc == 400, "body: chunk without CRLF is 400");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n"), 100,
+	    &b);
+	tap_ok(rc == 400, "body: bare LF in chunk line is 400");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n5\r\nhel"), 100, &b);
+	tap_ok(rc == 400, "body: cut chunked body is 400");
+	rc = body_case(REQ("POST / HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n"
+	    "ffffffffffffffffff\r\nx\r\n0\r\n\r\n"), 100, &b);
+	tap_ok(rc == 400, "body: overlong chunk size is 400");
+	rc = body_case(REQ("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), 100, &b);
+	tap_ok(rc == 0 && b.len == 0, "body: none");
+	big = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+	    "Expect: 100-continue\r\n\r\nabc";
+	rc = body_case(big, strlen(big), 100, &b);
+	tap_ok(rc == 0 && strcmp(buf_str(&b), "abc") == 0,
+	    "body: with 100-continue");
+	buf_free(&b);
+}
+
+/* A reader that stalls must get 408 within the deadline. */
+static void
+test_stall(void)
+{
+	static struct http_exchange	x;
+	struct conn			c;
+	char				err[256];
+	int				sv[2], rc;
+	long long			t0;
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	(void)!write(sv[1], "GET / HTTP/1.1\r\n", 16);
+	memset(&x, 0, sizeof(x));
+	conn_init(&c, sv[0], sv[0], 1, 1);
+	x.conn = &c;
+	t0 = conn_now_ms();
+	rc = http_read_request(&x, err, sizeof(err));
+	tap_ok(rc == 408, "stall: a stalled head is 408");
+	tap_ok(conn_now_ms() - t0 < 1800, "stall: answered within the "
+	    "deadline (%lld ms)", conn_now_ms() - t0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+int
+main(void)
+{
+	test_heads();
+	test_head_details();
+	test_helpers();
+	test_routes();
+	test_bodies();
+	test_stall();
+	return tap_done();
+}
