@@ -723,6 +723,21 @@ http_reason(int status)
 	}
 }
 
+/* Format NOW as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") by hand:
+ * strftime would load the time zone database for every request. */
+static void
+http_date(time_t now, char *out, size_t outlen)
+{
+	static const char days[] = "SunMonTueWedThuFriSat";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	snprintf(out, outlen, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
+	    days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon,
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
 /* Write the status line (or CGI Status header) and the common fields.
  * LENGTH < 0 means the length is unknown: the body is streamed. */
 static int
@@ -731,16 +746,13 @@ send_head(struct http_exchange *x, int status, const char *ctype,
 {
 	struct buf	 h = BUF_INIT;
 	char		 date[64];
-	time_t		 now = time(NULL);
-	struct tm	 tm;
 	int		 rc;
 
 	x->status = status;
 	if (x->form == HTTP_CGI) {
 		buf_addf(&h, "Status: %d %s\r\n", status, http_reason(status));
 	} else {
-		gmtime_r(&now, &tm);
-		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		http_date(time(NULL), date, sizeof(date));
 		buf_addf(&h, "HTTP/1.1 %d %s\r\nDate: %s\r\n"
 		    "Server: htcondor-api\r\nConnection: close\r\n",
 		    status, http_reason(status), date);

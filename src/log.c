@@ -52,13 +52,12 @@ log_request(const char *remote, const char *method, const char *path,
     int status, long long bytes, long long ms, const char *user)
 {
 	struct buf	 b = BUF_INIT;
-	char		 ts[32];
 	time_t		 now = time(NULL);
 	struct tm	 tm;
 
 	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	buf_addf(&b, "%s ", ts);
+	buf_addf(&b, "%04d-%02d-%02dT%02d:%02d:%02dZ ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	add_clean(&b, remote);
 	buf_addc(&b, ' ');
 	add_clean(&b, method);
