@@ -1,0 +1,386 @@
+/*
+ * cedar.h — the CEDAR wire protocol as a client of an HTCondor schedd needs
+ * it (docs/cedar-protocol.md §1-§8): packet framing and end-of-message,
+ * the primitive encodings, ClassAds on the wire, the DC_AUTHENTICATE
+ * security handshake with TOKEN authentication, ECDH P-256 and AES-256-GCM
+ * packet protection, sinful strings and the shared-port prologue.
+ *
+ * A stream carries one command.  Every function that can fail returns 0 or
+ * -1 (or a status) and leaves a sticky error in the stream (cedar_status,
+ * cedar_error) or in the caller's ERR buffer.  Every blocking step honours
+ * the stream's timeout and deadline.
+ */
+#ifndef CEDAR_H
+#define CEDAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct buf;
+struct classad;
+
+/* ---- limits (with their reasons, docs/cedar-protocol.md) ---- */
+
+#define CEDAR_HDR_LEN		5	/* end flag + 32-bit length (§1.2) */
+#define CEDAR_MAX_PACKET	(1u << 20) /* receiver's packet bound (§1.2) */
+#define CEDAR_SEND_PACKET	4091	/* payload per sent packet, as C++ */
+#define CEDAR_MAX_MESSAGE	(64u << 20) /* default cap on one message */
+#define CEDAR_MAX_STRING	10000000 /* crypto-mode string bound (§2) */
+#define CEDAR_MAX_AD_LINES	1000000	/* getClassAd bound (§3.6) */
+#define CEDAR_MAX_POD_LINES	100	/* getPODClassAd bound (§3.7) */
+#define CEDAR_DIGEST_LIMIT	(1u << 20) /* handshake digests stop (§1.6) */
+#define CEDAR_KEY_LEN		32	/* AES-256 session key */
+#define CEDAR_IV_LEN		16	/* AES-GCM IV as CEDAR uses it (§7.1) */
+#define CEDAR_TAG_LEN		16
+#define CEDAR_DIGEST_LEN	32	/* SHA-256 */
+#define CEDAR_ECDH_PUB_LEN	65	/* 04 || X || Y */
+#define CEDAR_TOKEN_RAND_LEN	256	/* ra, rb (§6.2) */
+#define CEDAR_HMAC_SHA1_LEN	20	/* hkt, hk */
+#define CEDAR_NONCE_LEN		33	/* resume nonce (§5.9) */
+#define CEDAR_NAME_MAX		1024	/* TOKEN names, shared-port ids */
+#define CEDAR_DEFAULT_TIMEOUT	20000	/* ms per blocking step */
+
+/* ---- command numbers (§9) ---- */
+
+#define CEDAR_SHARED_PORT_CONNECT	75
+#define CEDAR_ACT_ON_JOBS		478
+#define CEDAR_SPOOL_JOB_FILES_WITH_PERMS 488
+#define CEDAR_TRANSFER_DATA_WITH_PERMS	489
+#define CEDAR_QUERY_SCHEDD_HISTORY	515
+#define CEDAR_QUERY_JOB_ADS		516
+#define CEDAR_QUERY_JOB_ADS_WITH_AUTH	519
+#define CEDAR_QMGMT_READ_CMD		1111
+#define CEDAR_QMGMT_WRITE_CMD		1112
+#define CEDAR_DC_AUTHENTICATE		60010
+#define CEDAR_DC_NOP			60011
+#define CEDAR_DC_SEC_QUERY		60040
+#define CEDAR_CAUTH_TOKEN		2048	/* method bit (§5.5) */
+
+/* ---- errors: what went wrong, in the terms the HTTP layer maps ---- */
+
+enum cedar_err {
+	CEDAR_OK = 0,
+	CEDAR_ERR_UNREACHABLE,	/* connect failed / shared port refused: 503 */
+	CEDAR_ERR_TIMEOUT,	/* a deadline passed: 503 */
+	CEDAR_ERR_CLOSED,	/* the peer closed at a message boundary: 502 */
+	CEDAR_ERR_PROTOCOL,	/* malformed or unexpected data: 502 */
+	CEDAR_ERR_TOKEN,	/* token missing, rejected or expired: 401 */
+	CEDAR_ERR_DENIED,	/* authenticated, but the schedd refuses: 403 */
+	CEDAR_ERR_INTERNAL,	/* no memory, crypto library failure: 500 */
+	CEDAR_ERR_NO_SESSION	/* resume refused: do a full handshake (502) */
+};
+
+/* The HTTP status a front end should answer for E, and a short name. */
+int		 cedar_err_http_status(enum cedar_err e);
+const char	*cedar_err_name(enum cedar_err e);
+
+/* ---- transport (sock.c) ---- */
+
+/* Monotonic clock in milliseconds: the unit of every deadline. */
+int64_t		 cedar_now_ms(void);
+
+/* Where bytes go.  read returns bytes read (> 0), 0 at EOF, -1 on error,
+ * -2 when DEADLINE (monotonic ms, 0 = none) passed; write writes all N
+ * bytes and returns 0, -1 on error, -2 on timeout. */
+struct cedar_io {
+	ssize_t	(*read)(void *ctx, void *p, size_t n, int64_t deadline);
+	int	(*write)(void *ctx, const void *p, size_t n, int64_t deadline);
+	void	*ctx;
+};
+
+/* Connect to HOST:PORT (numeric or name) within TIMEOUT_MS; *FDP is a
+ * non-blocking socket.  Returns CEDAR_OK or the error (ERR says why). */
+enum cedar_err	 cedar_tcp_connect(const char *host, const char *port,
+		    int timeout_ms, int *fdp, char *err, size_t errlen);
+
+/* ---- randomness: the one injectable source (crypto.c) ---- */
+
+enum cedar_rand_use {
+	CEDAR_RAND_ECDH,	/* 32-byte P-256 private scalar */
+	CEDAR_RAND_RA,		/* 256 bytes of TOKEN message 1 */
+	CEDAR_RAND_IV,		/* 16-byte base IV of our first AES packet */
+	CEDAR_RAND_NONCE	/* 33-byte resume nonce */
+};
+struct cedar_rng {
+	int	(*fill)(void *arg, enum cedar_rand_use use, unsigned char *out,
+		    size_t n);	/* 0, or -1 */
+	void	*arg;
+};
+/* The production source: RAND_bytes. */
+extern const struct cedar_rng cedar_rng_default;
+
+/* ---- the stream (stream.c) ---- */
+
+enum cedar_role { CEDAR_CLIENT, CEDAR_SERVER };
+struct cedar_stream;
+
+/* A stream over FD (made non-blocking; closed by cedar_stream_free), or
+ * over the caller's IO callbacks.  NULL when memory runs out. */
+struct cedar_stream *cedar_stream_new(int fd, enum cedar_role role);
+struct cedar_stream *cedar_stream_new_io(const struct cedar_io *io,
+		    enum cedar_role role);
+/* Close, wipe every key and buffer, free. */
+void		 cedar_stream_free(struct cedar_stream *s);
+
+/* Time allowed per blocking step (ms, default CEDAR_DEFAULT_TIMEOUT), and
+ * an absolute deadline for everything (monotonic ms, 0 = none). */
+void		 cedar_set_timeout(struct cedar_stream *s, int ms);
+void		 cedar_set_deadline(struct cedar_stream *s, int64_t abs_ms);
+/* Randomness for this stream (copied); default cedar_rng_default. */
+void		 cedar_set_rng(struct cedar_stream *s,
+		    const struct cedar_rng *r);
+/* Largest message accepted (default CEDAR_MAX_MESSAGE), payload bytes per
+ * packet sent (1..CEDAR_MAX_PACKET, default CEDAR_SEND_PACKET). */
+void		 cedar_set_max_message(struct cedar_stream *s, size_t n);
+void		 cedar_set_packet_size(struct cedar_stream *s, size_t n);
+
+/* The sticky error: CEDAR_OK while the stream is healthy. */
+enum cedar_err	 cedar_status(const struct cedar_stream *s);
+const char	*cedar_error(const struct cedar_stream *s);
+/* Record an error from a layer above (the first one sticks); returns -1. */
+int		 cedar_fail(struct cedar_stream *s, enum cedar_err e,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Is AES-GCM on (strings length-prefixed)? */
+int		 cedar_encrypted(const struct cedar_stream *s);
+
+/* Encoding (§2): appended to the message being built. */
+int		 cedar_put_int(struct cedar_stream *s, int64_t v);
+int		 cedar_put_double(struct cedar_stream *s, double v);
+int		 cedar_put_string(struct cedar_stream *s, const char *str);
+int		 cedar_put_bytes(struct cedar_stream *s, const void *p,
+		    size_t n);
+/* Send what was put as one message (end flag on its last packet).  An
+ * empty message sends nothing (§1.4). */
+int		 cedar_send_eom(struct cedar_stream *s);
+
+/* Decoding: reads the next message when none is loaded; never crosses the
+ * end of a message.  Strings are malloc'ed (the 0xAD null marker reads as
+ * ""); get_int_range fails unless LO <= v <= HI. */
+int		 cedar_get_int(struct cedar_stream *s, int64_t *v);
+int		 cedar_get_int_range(struct cedar_stream *s, int64_t lo,
+		    int64_t hi, int64_t *v);
+int		 cedar_get_double(struct cedar_stream *s, double *v);
+int		 cedar_get_string(struct cedar_stream *s, char **out);
+int		 cedar_get_bytes(struct cedar_stream *s, void *p, size_t n);
+/* End of the received message: fails unless every byte was consumed. */
+int		 cedar_recv_eom(struct cedar_stream *s);
+/* 1 when the current message is fully consumed, 0 when bytes remain, -1
+ * on error (loads the next message when none is loaded). */
+int		 cedar_peek_eom(struct cedar_stream *s);
+/* Wait for the next message without consuming it: 0 once a message is
+ * loaded, -1 on error (CEDAR_ERR_CLOSED for EOF at a boundary). */
+int		 cedar_recv_message(struct cedar_stream *s);
+
+/* Handshake plumbing, used by secman.c and by tests. */
+void		 cedar_reset_digests(struct cedar_stream *s);
+/* The handshake digests S (sent) and R (received), as frozen or so far. */
+void		 cedar_get_digests(struct cedar_stream *s,
+		    unsigned char S[CEDAR_DIGEST_LEN],
+		    unsigned char R[CEDAR_DIGEST_LEN]);
+/* Install the AES-256-GCM key: digests freeze, both directions encrypt
+ * from the next packet on, our base IV comes from the stream's rng. */
+int		 cedar_install_key(struct cedar_stream *s,
+		    const unsigned char key[CEDAR_KEY_LEN]);
+
+/* ---- ClassAds on the wire (wire_ad.c, §3) ---- */
+
+/* Put AD as N, "Name = value" lines, MyType "", TargetType "". */
+int		 cedar_put_classad(struct cedar_stream *s,
+		    const struct classad *ad);
+/* Get one ad (ZKM pairs handled, duplicates: last wins). */
+int		 cedar_get_classad(struct cedar_stream *s,
+		    struct classad **out);
+/* The handshake's restricted form: <= 100 lines, literals only. */
+int		 cedar_get_classad_pod(struct cedar_stream *s,
+		    struct classad **out);
+
+/* ---- crypto primitives (crypto.c) ---- */
+
+int		 cedar_sha256(const void *p, size_t n,
+		    unsigned char out[CEDAR_DIGEST_LEN]);
+int		 cedar_hkdf_sha256(const void *ikm, size_t ikmlen,
+		    const void *salt, size_t saltlen, const void *info,
+		    size_t infolen, unsigned char *out, size_t outlen);
+int		 cedar_hmac_sha1(const void *key, size_t keylen, const void *p,
+		    size_t n, unsigned char out[CEDAR_HMAC_SHA1_LEN]);
+int		 cedar_hmac_sha256(const void *key, size_t keylen,
+		    const void *p, size_t n, unsigned char out[32]);
+/* IV of packet N: bytes 0..3 of BASE plus N, big-endian, mod 2^32. */
+void		 cedar_iv_at(const unsigned char base[CEDAR_IV_LEN], uint32_t n,
+		    unsigned char iv[CEDAR_IV_LEN]);
+/* AES-256-GCM with a 16-byte IV; OUT gets LEN bytes.  open returns -1 on
+ * a tag mismatch. */
+int		 cedar_gcm_seal(const unsigned char key[CEDAR_KEY_LEN],
+		    const unsigned char iv[CEDAR_IV_LEN], const void *aad,
+		    size_t aadlen, const void *in, size_t len,
+		    unsigned char *out, unsigned char tag[CEDAR_TAG_LEN]);
+int		 cedar_gcm_open(const unsigned char key[CEDAR_KEY_LEN],
+		    const unsigned char iv[CEDAR_IV_LEN], const void *aad,
+		    size_t aadlen, const void *in, size_t len,
+		    unsigned char *out, const unsigned char tag[CEDAR_TAG_LEN]);
+
+/* ECDH P-256 (§5.6).  A key pair from a 32-byte scalar (-1 when it is not
+ * in 1..n-1), or from RNG (which is asked again for an invalid scalar). */
+struct cedar_ecdh;
+int		 cedar_ecdh_from_scalar(const unsigned char scalar[32],
+		    struct cedar_ecdh **out);
+int		 cedar_ecdh_generate(const struct cedar_rng *rng,
+		    struct cedar_ecdh **out);
+const unsigned char *cedar_ecdh_public(const struct cedar_ecdh *k);
+/* Shared X coordinate with a peer's 65-byte uncompressed point. */
+int		 cedar_ecdh_derive(const struct cedar_ecdh *k,
+		    const unsigned char *peer, size_t peerlen,
+		    unsigned char secret[32]);
+void		 cedar_ecdh_free(struct cedar_ecdh *k);
+/* Session key = HKDF-SHA256(secret, "htcondor", "keygen", 32). */
+int		 cedar_session_key(const unsigned char secret[32],
+		    unsigned char key[CEDAR_KEY_LEN]);
+
+/* Base64 (b64.c): standard alphabet with padding (ECDH keys, nonces) and
+ * the JWT's base64url without padding.  Decoders are strict. */
+int		 cedar_b64_encode(const void *p, size_t n, struct buf *out);
+int		 cedar_b64_decode(const char *s, size_t len, struct buf *out);
+int		 cedar_b64url_decode(const char *s, size_t len,
+		    struct buf *out);
+int		 cedar_b64url_encode(const void *p, size_t n, struct buf *out);
+
+/* ---- the IDTOKEN and the TOKEN method's keys (token.c, §6, §8) ---- */
+
+/* A parsed JWT.  TEXT points into the caller's token (header.payload);
+ * the signature is copied and wiped by cedar_jwt_clear.  No signature
+ * check: the schedd checks it. */
+struct cedar_jwt {
+	const char	*text;
+	size_t		 textlen;
+	unsigned char	 sig[64];
+	size_t		 siglen;
+	char		*sub, *iss, *kid, *jti, *alg;	/* NULL when absent */
+	int64_t		 exp, iat;
+	int		 has_exp, has_iat;
+};
+int		 cedar_jwt_parse(const char *token, struct cedar_jwt *jwt,
+		    char *err, size_t errlen);
+void		 cedar_jwt_clear(struct cedar_jwt *jwt);
+
+/* K = HKDF(sig, seed_ka || text, "master ka", 32). */
+int		 cedar_token_k(const struct cedar_jwt *jwt,
+		    unsigned char k[32]);
+/* hkt = HMAC-SHA1(K, A " " B "\0" ra rb); hk = HMAC-SHA1(K, A "\0" rb). */
+int		 cedar_token_hkt(const unsigned char k[32], const char *a,
+		    const char *b, const unsigned char ra[CEDAR_TOKEN_RAND_LEN],
+		    const unsigned char rb[CEDAR_TOKEN_RAND_LEN],
+		    unsigned char out[CEDAR_HMAC_SHA1_LEN]);
+int		 cedar_token_hk(const unsigned char k[32], const char *a,
+		    const unsigned char rb[CEDAR_TOKEN_RAND_LEN],
+		    unsigned char out[CEDAR_HMAC_SHA1_LEN]);
+/* Signing keys (§8.2): unscramble a key file's bytes in place (XOR
+ * de ad be ef), and jwt_key = HKDF(ikm, "htcondor", "master jwt", 32). */
+void		 cedar_key_unscramble(unsigned char *p, size_t n);
+int		 cedar_jwt_key(const void *ikm, size_t ikmlen,
+		    unsigned char out[32]);
+
+/* ---- the DC_AUTHENTICATE handshake (secman.c, §5) ---- */
+
+struct cedar_auth {
+	int		 command;	/* e.g. CEDAR_QUERY_JOB_ADS */
+	int		 auth_command;	/* for DC_SEC_QUERY: command to probe */
+	const char	*token;		/* full JWT, or NULL: no TOKEN */
+	int		 optional;	/* ask OPTIONAL (anonymous READ) */
+	const char	*version;	/* RemoteVersion; NULL = ours */
+	int		 session_duration;	/* s; 0 = 60 */
+	int		 session_lease;		/* s; 0 = 3600 */
+	const char	*connect_sinful;	/* sent when not NULL */
+};
+
+/* What the handshake established; strings are malloc'ed. */
+struct cedar_session {
+	char		*user;		/* the identity the schedd mapped */
+	char		*sid;
+	char		*valid_commands;
+	char		*peer_version;
+	int		 authenticated;
+	int64_t		 duration, lease;	/* from the response ad */
+	unsigned char	 key[CEDAR_KEY_LEN];	/* for resumption */
+};
+
+/* Run the client side of §5.1 on S (after any shared-port prologue).  On
+ * success the stream is encrypted and ready for the command's payload and
+ * SESS (may be NULL) is filled.  Returns CEDAR_OK or the error, also left
+ * in the stream. */
+enum cedar_err	 cedar_client_handshake(struct cedar_stream *s,
+		    const struct cedar_auth *auth, struct cedar_session *sess);
+void		 cedar_session_clear(struct cedar_session *sess);
+
+/* Resume a session of an earlier handshake on a new connection (§5.9):
+ * SID and KEY from its cedar_session, COMMAND to run, VERSION as in
+ * cedar_auth.  CEDAR_ERR_NO_SESSION when the schedd no longer knows the
+ * session (SID_NOT_FOUND, or it closed): drop it and do a full handshake
+ * on a new connection.  A wrong key only shows as EOF on the first
+ * command message. */
+enum cedar_err	 cedar_client_resume(struct cedar_stream *s, const char *sid,
+		    const unsigned char key[CEDAR_KEY_LEN], int command,
+		    const char *version);
+
+/* "$CondorVersion: <HTCONDOR_VERSION> <date> BuildID: HTCAPI $". */
+const char	*cedar_version_string(void);
+/* Is V a RemoteVersion a 25.14 schedd parses safely (§5.12)? */
+int		 cedar_version_valid(const char *v);
+
+/* ---- the schedd's side of the handshake (server.c), for test doubles ---- */
+
+struct cedar_server_conf {
+	const unsigned char *signing_key; /* HKDF input: POOL key doubled */
+	size_t		 signing_key_len;
+	const char	*key_id;	/* the kid it answers to, e.g. "POOL" */
+	const char	*trust_domain;	/* e.g. "htcondor-ref.local" */
+	const char	*version;	/* our RemoteVersion; NULL = ours */
+	const int	*commands;	/* known commands; NULL = any */
+	size_t		 ncommands;
+	int		 require_auth;	/* as for WRITE / force-auth commands */
+	int64_t		 now;		/* for exp; 0 = time(NULL) */
+	/* Whether USER (NULL = unauthenticated) may run COMMAND: 1 yes. */
+	int		(*authorize)(void *arg, int command, const char *user);
+	void		*arg;
+};
+
+struct cedar_server_result {
+	int		 command;
+	char		*user;		/* the token's sub, or NULL */
+	char		*peer_version;
+};
+
+/* Play the schedd's side of §5.1 on a CEDAR_SERVER stream: read the
+ * policy ad, answer, run TOKEN (as the server), switch on AES-GCM and
+ * send the post-authentication ad.  On failure the caller closes the
+ * connection, which is what the schedd does (§13 rows 1-7). */
+enum cedar_err	 cedar_server_handshake(struct cedar_stream *s,
+		    const struct cedar_server_conf *conf,
+		    struct cedar_server_result *res);
+void		 cedar_server_result_clear(struct cedar_server_result *res);
+
+/* ---- reaching the schedd (sinful.c, §4) ---- */
+
+struct cedar_sinful {
+	char	*host;		/* without brackets */
+	char	*port;		/* decimal text */
+	char	*sock;		/* shared-port id, or NULL */
+	char	*alias;		/* or NULL */
+	char	*addrs;		/* raw addrs= value, or NULL */
+	int	 ccb;		/* CCBID present (unsupported) */
+};
+int		 cedar_sinful_parse(const char *text, struct cedar_sinful *out,
+		    char *err, size_t errlen);
+void		 cedar_sinful_clear(struct cedar_sinful *sn);
+/* Line 1 of an address file (§4.1), into OUT. */
+int		 cedar_address_file_read(const char *path, struct buf *out,
+		    char *err, size_t errlen);
+/* Send the SHARED_PORT_CONNECT prologue (§4.3) and reset the digests. */
+int		 cedar_shared_port_prologue(struct cedar_stream *s,
+		    const char *id, const char *client_name, int deadline_s);
+/* Connect to SINFUL within TIMEOUT_MS, with the prologue when it names a
+ * shared-port id.  Returns CEDAR_OK with *OUT, or the error and ERR. */
+enum cedar_err	 cedar_connect(const char *sinful, int timeout_ms,
+		    struct cedar_stream **out, char *err, size_t errlen);
+
+#endif

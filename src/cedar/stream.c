@@ -1,0 +1,697 @@
+/*
+ * stream.c — a CEDAR stream (ReliSock, §1 and §7): fields are encoded into
+ * an output message and sent as packets at end-of-message; received
+ * packets are gathered into one message that the decoders read with a
+ * cursor.  Before the session key every plaintext packet feeds the
+ * handshake digests; after it every packet is sealed with AES-256-GCM,
+ * the first one in each direction bound to the digests.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <openssl/crypto.h>
+
+#include "cedar/cedar_int.h"
+
+int
+cedar_err_http_status(enum cedar_err e)
+{
+	switch (e) {
+	case CEDAR_OK:
+		return 200;
+	case CEDAR_ERR_UNREACHABLE:
+	case CEDAR_ERR_TIMEOUT:
+		return 503;
+	case CEDAR_ERR_CLOSED:
+	case CEDAR_ERR_PROTOCOL:
+	case CEDAR_ERR_NO_SESSION:
+		return 502;
+	case CEDAR_ERR_TOKEN:
+		return 401;
+	case CEDAR_ERR_DENIED:
+		return 403;
+	default:
+		return 500;
+	}
+}
+
+const char *
+cedar_err_name(enum cedar_err e)
+{
+	static const char *names[] = { "ok", "unreachable", "timeout",
+	    "closed", "protocol", "token", "denied", "internal",
+	    "no-session" };
+
+	if ((unsigned)e < sizeof(names) / sizeof(names[0]))
+		return names[e];
+	return "unknown";
+}
+
+static struct cedar_stream *
+stream_alloc(enum cedar_role role)
+{
+	struct cedar_stream	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->role = role;
+	s->fd = -1;
+	s->timeout_ms = CEDAR_DEFAULT_TIMEOUT;
+	s->rng = cedar_rng_default;
+	s->packet_size = CEDAR_SEND_PACKET;
+	s->max_message = CEDAR_MAX_MESSAGE;
+	s->in.cap = s->max_message;
+	s->out.cap = s->max_message;
+	return s;
+}
+
+struct cedar_stream *
+cedar_stream_new(int fd, enum cedar_role role)
+{
+	struct cedar_stream	*s;
+	int			 fl;
+
+	if ((s = stream_alloc(role)) == NULL)
+		return NULL;
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	s->fd = fd;
+	s->io = cedar_fd_io;
+	s->io.ctx = &s->fd;
+	return s;
+}
+
+struct cedar_stream *
+cedar_stream_new_io(const struct cedar_io *io, enum cedar_role role)
+{
+	struct cedar_stream	*s;
+
+	if ((s = stream_alloc(role)) == NULL)
+		return NULL;
+	s->io = *io;
+	return s;
+}
+
+static void
+digest_free(struct cedar_digest *d)
+{
+	EVP_MD_CTX_free(d->ctx);
+	memset(d, 0, sizeof(*d));
+}
+
+void
+cedar_stream_free(struct cedar_stream *s)
+{
+	if (s == NULL)
+		return;
+	if (s->fd != -1)
+		close(s->fd);
+	buf_wipe(&s->out);
+	buf_wipe(&s->in);
+	digest_free(&s->dsend);
+	digest_free(&s->drecv);
+	OPENSSL_cleanse(s, sizeof(*s));
+	free(s);
+}
+
+void
+cedar_set_timeout(struct cedar_stream *s, int ms)
+{
+	s->timeout_ms = ms > 0 ? ms : CEDAR_DEFAULT_TIMEOUT;
+}
+
+void
+cedar_set_deadline(struct cedar_stream *s, int64_t abs_ms)
+{
+	s->deadline = abs_ms;
+}
+
+void
+cedar_set_rng(struct cedar_stream *s, const struct cedar_rng *r)
+{
+	s->rng = *r;
+}
+
+void
+cedar_set_max_message(struct cedar_stream *s, size_t n)
+{
+	s->max_message = n > 0 ? n : CEDAR_MAX_MESSAGE;
+	s->in.cap = s->out.cap = s->max_message;
+}
+
+void
+cedar_set_packet_size(struct cedar_stream *s, size_t n)
+{
+	if (n >= 1 && n <= CEDAR_MAX_PACKET)
+		s->packet_size = n;
+}
+
+enum cedar_err
+cedar_status(const struct cedar_stream *s)
+{
+	return s->status;
+}
+
+const char *
+cedar_error(const struct cedar_stream *s)
+{
+	return s->status == CEDAR_OK ? "" : s->err;
+}
+
+int
+cedar_encrypted(const struct cedar_stream *s)
+{
+	return s->crypto;
+}
+
+/* The first error sticks: later calls fail without touching the wire, and
+ * the message keeps the original cause. */
+int
+cedar_fail(struct cedar_stream *s, enum cedar_err e, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (s->status != CEDAR_OK)
+		return -1;
+	s->status = e;
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+stream_rand(struct cedar_stream *s, enum cedar_rand_use use,
+    unsigned char *out, size_t n)
+{
+	if (s->rng.fill(s->rng.arg, use, out, n) == -1)
+		return cedar_fail(s, CEDAR_ERR_INTERNAL,
+		    "no random bytes available");
+	return 0;
+}
+
+/* The deadline of the next blocking step: the per-step timeout, capped by
+ * the overall deadline. */
+static int64_t
+step_deadline(const struct cedar_stream *s)
+{
+	int64_t	 d = cedar_now_ms() + s->timeout_ms;
+
+	if (s->deadline != 0 && s->deadline < d)
+		d = s->deadline;
+	return d;
+}
+
+/* ---- handshake digests (§1.6, §7.2) ---- */
+
+void
+cedar_reset_digests(struct cedar_stream *s)
+{
+	digest_free(&s->dsend);
+	digest_free(&s->drecv);
+	s->frozen = 0;
+}
+
+/* Hash one plaintext packet, header as on the wire then payload, until
+ * the key freezes the digests or more than 1 MiB went through. */
+static int
+digest_packet(struct cedar_digest *d, const unsigned char *hdr,
+    const unsigned char *p, size_t n)
+{
+	if (d->over)
+		return 0;
+	if (d->bytes + n > CEDAR_DIGEST_LIMIT) {
+		d->over = 1;
+		return 0;
+	}
+	if (d->ctx == NULL) {
+		if ((d->ctx = EVP_MD_CTX_new()) == NULL ||
+		    EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL) != 1)
+			return -1;
+	}
+	if (EVP_DigestUpdate(d->ctx, hdr, CEDAR_HDR_LEN) != 1 ||
+	    EVP_DigestUpdate(d->ctx, p, n) != 1)
+		return -1;
+	d->bytes += n;
+	return 0;
+}
+
+/* The value of a digest: SHA-256 of what was hashed, or 32 zero bytes
+ * when nothing was.  Finalizes a copy so the running state survives. */
+static int
+digest_value(const struct cedar_digest *d, unsigned char out[CEDAR_DIGEST_LEN])
+{
+	EVP_MD_CTX	*c;
+	unsigned int	 len = 0;
+	int		 ok;
+
+	if (d->ctx == NULL) {
+		memset(out, 0, CEDAR_DIGEST_LEN);
+		return 0;
+	}
+	if ((c = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_MD_CTX_copy_ex(c, d->ctx) == 1 &&
+	    EVP_DigestFinal_ex(c, out, &len) == 1 && len == CEDAR_DIGEST_LEN;
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+void
+cedar_get_digests(struct cedar_stream *s, unsigned char S[CEDAR_DIGEST_LEN],
+    unsigned char R[CEDAR_DIGEST_LEN])
+{
+	if (s->frozen) {
+		memcpy(S, s->dsend.value, CEDAR_DIGEST_LEN);
+		memcpy(R, s->drecv.value, CEDAR_DIGEST_LEN);
+		return;
+	}
+	if (digest_value(&s->dsend, S) == -1)
+		memset(S, 0, CEDAR_DIGEST_LEN);
+	if (digest_value(&s->drecv, R) == -1)
+		memset(R, 0, CEDAR_DIGEST_LEN);
+}
+
+/* From now on every packet is sealed: freeze both digests, draw our base
+ * IV, start both directions' counters at 0.  Strings switch to the
+ * length-prefixed form.  A key cannot be installed twice. */
+int
+cedar_install_key(struct cedar_stream *s,
+    const unsigned char key[CEDAR_KEY_LEN])
+{
+	if (s->status != CEDAR_OK)
+		return -1;
+	if (s->crypto)
+		return cedar_fail(s, CEDAR_ERR_INTERNAL, "key installed twice");
+	if (s->out.len != 0)
+		return cedar_fail(s, CEDAR_ERR_INTERNAL,
+		    "key installed in the middle of a message");
+	if (digest_value(&s->dsend, s->dsend.value) == -1 ||
+	    digest_value(&s->drecv, s->drecv.value) == -1)
+		return cedar_fail(s, CEDAR_ERR_INTERNAL, "digest failed");
+	s->frozen = 1;
+	memset(&s->tx, 0, sizeof(s->tx));
+	memset(&s->rx, 0, sizeof(s->rx));
+	if (stream_rand(s, CEDAR_RAND_IV, s->tx.base_iv, CEDAR_IV_LEN) == -1)
+		return -1;
+	memcpy(s->key, key, CEDAR_KEY_LEN);
+	s->crypto = 1;
+	return 0;
+}
+
+/* The AAD of a packet: S||R||hdr (sending) or R||S||hdr (receiving) for
+ * the first sealed packet of a direction, the header alone after.  When a
+ * digest overflowed 1 MiB C++ binds the header only. */
+static size_t
+make_aad(const struct cedar_stream *s, int sending, int first,
+    const unsigned char *hdr, unsigned char aad[2 * CEDAR_DIGEST_LEN +
+    CEDAR_HDR_LEN])
+{
+	const unsigned char	*a, *b;
+
+	if (!first || s->dsend.over || s->drecv.over) {
+		memcpy(aad, hdr, CEDAR_HDR_LEN);
+		return CEDAR_HDR_LEN;
+	}
+	a = sending ? s->dsend.value : s->drecv.value;
+	b = sending ? s->drecv.value : s->dsend.value;
+	memcpy(aad, a, CEDAR_DIGEST_LEN);
+	memcpy(aad + CEDAR_DIGEST_LEN, b, CEDAR_DIGEST_LEN);
+	memcpy(aad + 2 * CEDAR_DIGEST_LEN, hdr, CEDAR_HDR_LEN);
+	return 2 * CEDAR_DIGEST_LEN + CEDAR_HDR_LEN;
+}
+
+static int
+io_write(struct cedar_stream *s, const void *p, size_t n)
+{
+	int	 rc;
+
+	if ((rc = s->io.write(s->io.ctx, p, n, step_deadline(s))) == 0)
+		return 0;
+	if (rc == -2)
+		return cedar_fail(s, CEDAR_ERR_TIMEOUT,
+		    "timed out writing to the peer");
+	return cedar_fail(s, CEDAR_ERR_CLOSED, "write to the peer failed: %s",
+	    strerror(errno));
+}
+
+/* Send one packet of N payload bytes; LAST sets the end flag. */
+static int
+send_packet(struct cedar_stream *s, const unsigned char *p, size_t n, int last)
+{
+	unsigned char	 aad[2 * CEDAR_DIGEST_LEN + CEDAR_HDR_LEN];
+	unsigned char	 iv[CEDAR_IV_LEN], *pkt, *q;
+	size_t		 body, aadlen;
+	int		 first, rc;
+
+	first = s->crypto && !s->tx.started;
+	body = n + (s->crypto ? CEDAR_TAG_LEN : 0) +
+	    (first ? CEDAR_IV_LEN : 0);
+	if ((pkt = malloc(CEDAR_HDR_LEN + body)) == NULL)
+		return cedar_fail(s, CEDAR_ERR_INTERNAL, "out of memory");
+	pkt[0] = last ? 1 : 0;
+	codec_be32(pkt + 1, (uint32_t)body);
+	if (!s->crypto) {
+		memcpy(pkt + CEDAR_HDR_LEN, p, n);
+		if (!s->frozen &&
+		    digest_packet(&s->dsend, pkt, p, n) == -1) {
+			free(pkt);
+			return cedar_fail(s, CEDAR_ERR_INTERNAL,
+			    "digest failed");
+		}
+	} else {
+		if (s->tx.counter == UINT32_MAX) {
+			free(pkt);
+			return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+			    "AES-GCM packet counter exhausted");
+		}
+		q = pkt + CEDAR_HDR_LEN;
+		if (first) {
+			memcpy(q, s->tx.base_iv, CEDAR_IV_LEN);
+			q += CEDAR_IV_LEN;
+		}
+		cedar_iv_at(s->tx.base_iv, s->tx.counter, iv);
+		aadlen = make_aad(s, 1, first, pkt, aad);
+		if (cedar_gcm_seal(s->key, iv, aad, aadlen, p, n, q,
+		    q + n) == -1) {
+			free(pkt);
+			return cedar_fail(s, CEDAR_ERR_INTERNAL,
+			    "AES-GCM encryption failed");
+		}
+		s->tx.started = 1;
+		s->tx.counter++;
+	}
+	rc = io_write(s, pkt, CEDAR_HDR_LEN + body);
+	OPENSSL_cleanse(pkt, CEDAR_HDR_LEN + body);
+	free(pkt);
+	return rc;
+}
+
+/* ---- sending ---- */
+
+static int
+put_check(struct cedar_stream *s, int rc)
+{
+	if (rc == -1)
+		return cedar_fail(s, CEDAR_ERR_INTERNAL,
+		    "message too large or out of memory");
+	return 0;
+}
+
+int
+cedar_put_int(struct cedar_stream *s, int64_t v)
+{
+	if (s->status != CEDAR_OK)
+		return -1;
+	return put_check(s, codec_put_int(&s->out, v));
+}
+
+int
+cedar_put_double(struct cedar_stream *s, double v)
+{
+	if (s->status != CEDAR_OK)
+		return -1;
+	return put_check(s, codec_put_double(&s->out, v));
+}
+
+int
+cedar_put_string(struct cedar_stream *s, const char *str)
+{
+	if (s->status != CEDAR_OK)
+		return -1;
+	return put_check(s, codec_put_string(&s->out, str, s->crypto));
+}
+
+int
+cedar_put_bytes(struct cedar_stream *s, const void *p, size_t n)
+{
+	if (s->status != CEDAR_OK)
+		return -1;
+	return put_check(s, buf_add(&s->out, p, n));
+}
+
+/* Split the message into packets of at most packet_size bytes; the last
+ * one carries the end flag.  The buffer is wiped: it may have held a
+ * token or a session's plaintext. */
+int
+cedar_send_eom(struct cedar_stream *s)
+{
+	const unsigned char	*p = (const unsigned char *)s->out.data;
+	size_t			 left = s->out.len, n;
+	int			 rc = 0;
+
+	if (s->status != CEDAR_OK)
+		return -1;
+	while (left > 0 && rc == 0) {
+		n = left > s->packet_size ? s->packet_size : left;
+		rc = send_packet(s, p, n, n == left);
+		p += n;
+		left -= n;
+	}
+	if (s->out.data != NULL)
+		OPENSSL_cleanse(s->out.data, s->out.len);
+	buf_reset(&s->out);
+	return rc;
+}
+
+/* ---- receiving ---- */
+
+/* Read exactly N bytes.  EOF before the first byte of a message is
+ * CEDAR_ERR_CLOSED; EOF anywhere else is a protocol error. */
+static int
+read_full(struct cedar_stream *s, unsigned char *p, size_t n, int boundary)
+{
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		r = s->io.read(s->io.ctx, p + got, n - got, step_deadline(s));
+		if (r == -2)
+			return cedar_fail(s, CEDAR_ERR_TIMEOUT,
+			    "timed out waiting for the peer");
+		if (r < 0)
+			return cedar_fail(s, CEDAR_ERR_CLOSED,
+			    "read from the peer failed: %s", strerror(errno));
+		if (r == 0) {
+			if (boundary && got == 0)
+				return cedar_fail(s, CEDAR_ERR_CLOSED,
+				    "the peer closed the connection");
+			return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+			    "the peer closed the connection in the middle "
+			    "of a packet");
+		}
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* Open a sealed packet BODY (LEN bytes) into the message buffer. */
+static int
+open_packet(struct cedar_stream *s, const unsigned char *hdr,
+    unsigned char *body, size_t len)
+{
+	unsigned char	 aad[2 * CEDAR_DIGEST_LEN + CEDAR_HDR_LEN];
+	unsigned char	 iv[CEDAR_IV_LEN], *ct = body;
+	size_t		 aadlen, ctlen;
+	int		 first = !s->rx.started;
+
+	if (len < CEDAR_TAG_LEN + (first ? CEDAR_IV_LEN : 0) + 1)
+		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+		    "encrypted packet too short");
+	if (s->rx.counter == UINT32_MAX)
+		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+		    "AES-GCM packet counter exhausted");
+	if (first) {
+		memcpy(s->rx.base_iv, body, CEDAR_IV_LEN);
+		ct += CEDAR_IV_LEN;
+		len -= CEDAR_IV_LEN;
+	}
+	ctlen = len - CEDAR_TAG_LEN;
+	cedar_iv_at(s->rx.base_iv, s->rx.counter, iv);
+	aadlen = make_aad(s, 0, first, hdr, aad);
+	/* Decrypt in place: GCM output is as long as its input. */
+	if (cedar_gcm_open(s->key, iv, aad, aadlen, ct, ctlen, ct,
+	    ct + ctlen) == -1)
+		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+		    "AES-GCM authentication of a packet from the peer failed");
+	s->rx.started = 1;
+	s->rx.counter++;
+	if (buf_add(&s->in, ct, ctlen) == -1)
+		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+		    "message from the peer exceeds %zu bytes", s->max_message);
+	return 0;
+}
+
+/* Read one packet and append its payload; *LAST gets the end flag. */
+static int
+recv_packet(struct cedar_stream *s, int boundary, int *last)
+{
+	unsigned char	 hdr[CEDAR_HDR_LEN], *body;
+	uint32_t	 len;
+	int		 rc;
+
+	if (read_full(s, hdr, sizeof(hdr), boundary) == -1)
+		return -1;
+	len = codec_get_be32(hdr + 1);
+	if (hdr[0] > 10)
+		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+		    "bad packet end flag %u", hdr[0]);
+	if (len == 0 || len > CEDAR_MAX_PACKET)
+		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+		    "bad packet length %u", len);
+	if (s->in.len + len > s->max_message + (s->crypto ? 32u : 0u))
+		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+		    "message from the peer exceeds %zu bytes", s->max_message);
+	if ((body = malloc(len)) == NULL)
+		return cedar_fail(s, CEDAR_ERR_INTERNAL, "out of memory");
+	rc = read_full(s, body, len, 0);
+	if (rc == 0 && s->crypto)
+		rc = open_packet(s, hdr, body, len);
+	else if (rc == 0) {
+		if (!s->frozen && digest_packet(&s->drecv, hdr, body,
+		    len) == -1)
+			rc = cedar_fail(s, CEDAR_ERR_INTERNAL,
+			    "digest failed");
+		else if (buf_add(&s->in, body, len) == -1)
+			rc = cedar_fail(s, CEDAR_ERR_PROTOCOL,
+			    "message from the peer exceeds %zu bytes",
+			    s->max_message);
+	}
+	OPENSSL_cleanse(body, len);
+	free(body);
+	*last = hdr[0] != 0;
+	return rc;
+}
+
+int
+cedar_recv_message(struct cedar_stream *s)
+{
+	int	 last = 0, first = 1;
+
+	if (s->status != CEDAR_OK)
+		return -1;
+	if (s->in_have)
+		return 0;
+	if (s->in.data != NULL)
+		OPENSSL_cleanse(s->in.data, s->in.len);
+	buf_reset(&s->in);
+	s->in_pos = 0;
+	while (!last) {
+		if (recv_packet(s, first, &last) == -1)
+			return -1;
+		first = 0;
+	}
+	s->in_have = 1;
+	return 0;
+}
+
+/* Make sure a message is loaded before decoding from it. */
+static int
+get_ready(struct cedar_stream *s)
+{
+	if (s->status != CEDAR_OK)
+		return -1;
+	return cedar_recv_message(s);
+}
+
+static int
+get_short(struct cedar_stream *s, const char *what)
+{
+	return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+	    "malformed %s in a message from the peer", what);
+}
+
+int
+cedar_get_int(struct cedar_stream *s, int64_t *v)
+{
+	if (get_ready(s) == -1)
+		return -1;
+	if (codec_get_int((const unsigned char *)s->in.data, s->in.len,
+	    &s->in_pos, v) == -1)
+		return get_short(s, "integer");
+	return 0;
+}
+
+int
+cedar_get_int_range(struct cedar_stream *s, int64_t lo, int64_t hi,
+    int64_t *v)
+{
+	if (cedar_get_int(s, v) == -1)
+		return -1;
+	if (*v < lo || *v > hi)
+		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+		    "integer %lld from the peer is out of range",
+		    (long long)*v);
+	return 0;
+}
+
+int
+cedar_get_double(struct cedar_stream *s, double *v)
+{
+	if (get_ready(s) == -1)
+		return -1;
+	if (codec_get_double((const unsigned char *)s->in.data, s->in.len,
+	    &s->in_pos, v) == -1)
+		return get_short(s, "double");
+	return 0;
+}
+
+int
+cedar_get_string(struct cedar_stream *s, char **out)
+{
+	const char	*str;
+	size_t		 len;
+	int		 isnull;
+
+	*out = NULL;
+	if (get_ready(s) == -1)
+		return -1;
+	if (codec_get_string((const unsigned char *)s->in.data, s->in.len,
+	    &s->in_pos, s->crypto, &str, &len, &isnull) == -1)
+		return get_short(s, "string");
+	if ((*out = strndup(str, len)) == NULL)
+		return cedar_fail(s, CEDAR_ERR_INTERNAL, "out of memory");
+	return 0;
+}
+
+int
+cedar_get_bytes(struct cedar_stream *s, void *p, size_t n)
+{
+	if (get_ready(s) == -1)
+		return -1;
+	if (s->in.len - s->in_pos < n)
+		return get_short(s, "byte array");
+	if (n > 0)
+		memcpy(p, s->in.data + s->in_pos, n);
+	s->in_pos += n;
+	return 0;
+}
+
+int
+cedar_recv_eom(struct cedar_stream *s)
+{
+	if (get_ready(s) == -1)
+		return -1;
+	if (s->in_pos != s->in.len)
+		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+		    "%zu unread bytes at the end of a message from the peer",
+		    s->in.len - s->in_pos);
+	s->in_have = 0;
+	OPENSSL_cleanse(s->in.data, s->in.len);
+	buf_reset(&s->in);
+	s->in_pos = 0;
+	return 0;
+}
+
+int
+cedar_peek_eom(struct cedar_stream *s)
+{
+	if (get_ready(s) == -1)
+		return -1;
+	return s->in_pos == s->in.len;
+}
