@@ -29,8 +29,9 @@ LIB_OBJS   = $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_json.o
 LIB        = $(BUILD)/libhtcapi.a
 UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
 UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-HELPER_SRCS = $(wildcard tests/helpers/*.c)
-HELPER_BINS = $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/%)
+# Test programs (the test schedd, the token minter): built, not run.
+HELPER_SRCS = $(wildcard tests/schedd/*.c)
+HELPER_BINS = $(HELPER_SRCS:tests/schedd/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS  = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SECONDS ?= 60
 
@@ -39,7 +40,7 @@ all: $(PROG)
 
 ifeq ($(BUILD),build)
 $(PROG): $(BUILD)/$(PROG)
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 endif
 
 $(BUILD)/$(PROG): $(BUILD)/src/main.o $(LIB)
@@ -66,7 +67,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/helpers/%.c $(LIB)
+$(BUILD)/tests/%: tests/schedd/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 

@@ -35,4 +35,9 @@ struct api_ctx {
 int	api_healthz(struct api_ctx *);
 int	api_openapi(struct api_ctx *);
 
+/* api_jobs.c */
+int	api_jobs_list(struct api_ctx *);
+int	api_jobs_get(struct api_ctx *);
+int	api_whoami(struct api_ctx *);
+
 #endif

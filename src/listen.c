@@ -155,7 +155,7 @@ listen_main(const char *addr, const struct settings *set, struct tls *tls)
 {
 	struct sigaction	 sa;
 	char			 err[256];
-	int			 lfd, fd, children = 0;
+	int			 lfd, fd, children = 0, saved;
 	pid_t			 pid;
 
 	if ((lfd = bind_addr(addr, err, sizeof(err))) == -1) {
@@ -171,14 +171,15 @@ listen_main(const char *addr, const struct settings *set, struct tls *tls)
 	log_msg("listening on %s", addr);
 	while (!got_term) {
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		saved = errno;
 		if (got_chld) {
 			got_chld = 0;
 			while (waitpid(-1, NULL, WNOHANG) > 0)
 				children--;
 		}
 		if (fd == -1) {
-			if (errno != EINTR && errno != ECONNABORTED)
-				log_msg("accept: %s", strerror(errno));
+			if (saved != EINTR && saved != ECONNABORTED)
+				log_msg("accept: %s", strerror(saved));
 			continue;
 		}
 		if (children >= set->max_children) {

@@ -11,6 +11,9 @@
 const struct route routes[] = {
 	{ "GET",	"/healthz",		api_healthz },
 	{ "GET",	"/openapi.json",	api_openapi },
+	{ "GET",	"/api/v1/jobs",		api_jobs_list },
+	{ "GET",	"/api/v1/jobs/{jobid}",	api_jobs_get },
+	{ "GET",	"/api/v1/whoami",	api_whoami },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
 

@@ -61,6 +61,9 @@ settings_set(struct settings *s, const char *name, const char *v,
 	} else if (strcmp(name, "HTTP_API_WRITE_TIMEOUT") == 0) {
 		if (parse_duration(v, &s->write_timeout) == -1)
 			goto bad;
+	} else if (strcmp(name, "HTTP_API_SCHEDD_TIMEOUT") == 0) {
+		if (parse_duration(v, &s->schedd_timeout) == -1)
+			goto bad;
 	} else if (strcmp(name, "HTTP_API_MAX_BODY") == 0) {
 		if (parse_number(v, 0, MAX_BODY_MAX, &n) == -1)
 			goto bad;
@@ -100,7 +103,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		"HTTP_API_READ_TIMEOUT", "HTTP_API_WRITE_TIMEOUT",
 		"HTTP_API_MAX_BODY", "HTTP_API_MAX_CHILDREN",
 		"HTTP_API_TLS_CERT", "HTTP_API_TLS_KEY",
-		"HTTP_API_SCHEDD_ADDRESS",
+		"HTTP_API_SCHEDD_ADDRESS", "HTTP_API_SCHEDD_TIMEOUT",
 	};
 	const char	*v;
 	size_t		 i;
@@ -110,6 +113,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 	s->write_timeout = DEFAULT_WRITE_TIMEOUT;
 	s->max_body = DEFAULT_MAX_BODY;
 	s->max_children = DEFAULT_MAX_CHILDREN;
+	s->schedd_timeout = DEFAULT_SCHEDD_TIMEOUT;
 	s->config = cf;
 	for (i = 0; cf != NULL && i < sizeof(names) / sizeof(names[0]); i++)
 		if ((v = config_value(cf, names[i])) != NULL &&

@@ -1,0 +1,186 @@
+/*
+ * api_util.c — helpers shared by the API handlers.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "api_util.h"
+#include "buf.h"
+#include "cedar/cedar.h"
+#include "classad/classad.h"
+#include "http.h"
+#include "log.h"
+#include "route.h"
+#include "schedd.h"
+
+int
+api_auth(struct api_ctx *ctx, struct auth_token *t)
+{
+	int rc = auth_bearer(&ctx->x->req, t, ctx->msg, sizeof(ctx->msg));
+
+	if (rc == 401)
+		ctx->extra = auth_challenge;
+	return rc;
+}
+
+int
+api_schedd_open(struct api_ctx *ctx, const struct auth_token *t,
+    int command, struct schedd *sd)
+{
+	int rc = schedd_open(sd, ctx->set, command, t->text, ctx->msg,
+	    sizeof(ctx->msg));
+
+	if (rc == 401)
+		ctx->extra = auth_challenge;
+	else if (rc == 503)
+		ctx->extra = API_RETRY_AFTER;
+	else if (rc == 0 && sd->user != NULL)
+		snprintf(ctx->user, sizeof(ctx->user), "%s", sd->user);
+	return rc;
+}
+
+int
+param_constraint(struct api_ctx *ctx, const char *query, struct buf *out)
+{
+	struct classad_expr	*e = NULL;
+	char			*v, err[256];
+	size_t			 off = 0;
+	int			 rc;
+
+	if ((v = malloc(API_MAX_PARAM)) == NULL) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
+		return 503;
+	}
+	rc = http_query_param(query, "constraint", v, API_MAX_PARAM);
+	if (rc == -1) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "malformed constraint "
+		    "parameter");
+		free(v);
+		return 400;
+	}
+	if (rc == 0 || v[strspn(v, " \t")] == '\0')
+		strcpy(v, "true");
+	if (classad_parse_exprn(v, strlen(v), CLASSAD_OLD_SYNTAX, &e, &off,
+	    err, sizeof(err)) == -1) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "constraint does not "
+		    "parse: %s", err);
+		free(v);
+		return 400;
+	}
+	/* Re-serialized, so no text can escape what we AND it with. */
+	classad_unparse_old(e, out);
+	classad_expr_free(e);
+	free(v);
+	return 0;
+}
+
+/* An attribute name: a letter or '_', then letters, digits and '_'. */
+static int
+valid_attr_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 256 || !(((s[0] | 0x20) >= 'a' &&
+	    (s[0] | 0x20) <= 'z') || s[0] == '_'))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!(((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+int
+param_projection(struct api_ctx *ctx, const char *query, struct buf *out)
+{
+	char	*v, *p, *end;
+	size_t	 n;
+	int	 rc;
+
+	if ((v = malloc(API_MAX_PARAM)) == NULL) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
+		return 503;
+	}
+	rc = http_query_param(query, "projection", v, API_MAX_PARAM);
+	if (rc == -1)
+		goto bad;
+	if (rc == 0 || strcmp(v, "*") == 0 || *v == '\0') {
+		free(v);
+		return 0;
+	}
+	for (p = v; *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ",");
+		while (*p == ' ')
+			p++;
+		for (n = (size_t)(end - p); n > 0 && p[n - 1] == ' '; n--)
+			;
+		if (!valid_attr_name(p, n))
+			goto bad;
+		if (out->len > 0)
+			buf_addc(out, ' ');
+		buf_add(out, p, n);
+	}
+	free(v);
+	return 0;
+bad:
+	free(v);
+	snprintf(ctx->msg, sizeof(ctx->msg), "projection must be a comma "
+	    "list of attribute names, or *");
+	return 400;
+}
+
+int
+parse_bounded(const char *s, long long min, long long max, long long *out)
+{
+	char		*end;
+	long long	 n;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*end != '\0' || errno != 0 || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+void
+page_token_encode(const struct job_id *id, struct buf *out)
+{
+	char	text[32];
+	int	n = snprintf(text, sizeof(text), "%d.%d", id->cluster,
+	    id->proc);
+
+	cedar_b64url_encode(text, (size_t)n, out);
+}
+
+int
+page_token_decode(const char *s, struct job_id *id)
+{
+	struct buf	b = BUF_INIT;
+	int		rc = -1;
+
+	if (strlen(s) < 64 && cedar_b64url_decode(s, strlen(s), &b) == 0 &&
+	    memchr(b.data, '\0', b.len) == NULL)
+		rc = parse_job_id(buf_str(&b), id) == 0 && id->proc >= 0 ?
+		    0 : -1;
+	buf_free(&b);
+	return rc;
+}
+
+int
+api_stream_result(struct api_ctx *ctx, int rc)
+{
+	if (rc == 0)
+		return 0;
+	if (ctx->x->status == 0)
+		return rc > 0 ? rc : 502;
+	log_msg("%s: answer cut after %lld bytes: %s", ctx->x->req.path,
+	    ctx->x->body_sent, ctx->msg);
+	http_stream_abort(ctx->x);
+	return 0;
+}
