@@ -225,9 +225,11 @@ serve(int fd)
 	conf.authorize = authorize;
 	memset(&res, 0, sizeof(res));
 	if (cedar_server_handshake(s, &conf, &res) == CEDAR_OK &&
-	    res.command == CEDAR_QUERY_JOB_ADS)
+	    res.command == CEDAR_QUERY_JOB_ADS) {
+		fprintf(stderr, "test-schedd: QUERY_JOB_ADS from %s\n",
+		    res.user ? res.user : "(anonymous)");
 		query_job_ads(s);
-	else
+	} else
 		fprintf(stderr, "test-schedd: handshake failed: %s\n",
 		    cedar_error(s));
 	cedar_server_result_clear(&res);

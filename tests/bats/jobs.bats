@@ -1,0 +1,329 @@
+#!/usr/bin/env bats
+# jobs.bats — the job query routes end to end: curl -> htcondor-api
+# --listen -> CEDAR (TOKEN, ECDH, AES-GCM) -> the test schedd, and each
+# error mapping (bad token, schedd down, schedd killed mid-stream, bad
+# constraint, malformed id).
+
+load helpers
+
+SCHEDD="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/test-schedd"
+MINT="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/mint-token"
+GEN="$REPO/tests/schedd/gen-jobs.sh"
+
+setup() {
+	require_bin
+	[ -x "$SCHEDD" ] || fail "test schedd $SCHEDD is missing"
+	T=$BATS_TEST_TMPDIR
+	# A POOL signing key as HTCondor stores it (64 bytes), and another
+	# one for tokens the schedd must refuse.
+	head -c 64 /dev/urandom > "$T/pool.key"
+	head -c 64 /dev/urandom > "$T/other.key"
+	sh "$GEN" 25 3 > "$T/jobs.ads"
+	TOKEN=$("$MINT" -k "$T/pool.key" -s alice@test.local)
+}
+
+# start_schedd [FAULT]: the test schedd on an ephemeral port; its
+# address file is what the API reads (SCHEDD_ADDRESS_FILE).
+start_schedd() {
+	rm -f "$T/addr"
+	bg_start "$T/schedd.log" "$SCHEDD" -k "$T/pool.key" -a "$T/addr" \
+	    -j "$T/jobs.ads" ${1:+-x "$1"}
+	SCHEDD_PID=$BG_PID
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ -s "$T/addr" ] && break
+		sleep 0.05
+	done
+	[ -s "$T/addr" ] || fail "test schedd did not start: $(cat "$T/schedd.log")"
+	export _CONDOR_SCHEDD_ADDRESS_FILE="$T/addr"
+}
+
+start_api() {
+	start_server "$T/api.log" --read-timeout 10
+}
+
+# api PATH [curl args]: GET PATH with alice's token.
+api() {
+	local path=$1
+	shift
+	get "http://127.0.0.1:$PORT$path" -H "Authorization: Bearer $TOKEN" "$@"
+}
+
+# The ids "C.P" of the jobs in the last body, sorted.
+ids() {
+	tr -d ' \n' < "$T/b" | grep -o '"ClusterId":[0-9]*,"ProcId":[0-9]*' |
+	    sed -E 's/"ClusterId":([0-9]*),"ProcId":([0-9]*)/\1.\2/' | sort -V
+}
+
+@test "whoami: the identity the schedd mapped from the token" {
+	start_schedd
+	start_api
+	api /api/v1/whoami
+	[ "$HTTP_CODE" = 200 ]
+	run cat "$T/b"
+	assert_output '{"authenticated": true, "user": "alice@test.local", "auth_method": "TOKEN", "encryption": "AES"}'
+	run grep -E 'GET /api/v1/whoami 200 .* alice@test.local' "$T/api.log"
+	assert_success
+}
+
+@test "whoami without a token is 401 with WWW-Authenticate" {
+	start_schedd
+	start_api
+	get "http://127.0.0.1:$PORT/api/v1/whoami"
+	[ "$HTTP_CODE" = 401 ]
+	assert_error_json 401 Unauthorized
+	run header_value WWW-Authenticate < "$T/h"
+	assert_output --partial Bearer
+}
+
+@test "a listing with limit=* returns every job" {
+	start_schedd
+	start_api
+	api '/api/v1/jobs?limit=*&projection=ClusterId,ProcId'
+	[ "$HTTP_CODE" = 200 ]
+	run ids
+	[ "${#lines[@]}" -eq 25 ]
+	run grep -c '"has_more": false' "$T/b"
+	assert_output 1
+	# The body is one valid JSON document.
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["total_returned"], len(d["jobs"]))' "$T/b"
+	assert_output "25 25"
+}
+
+@test "pages are the first LIMIT jobs in id order, and tokens chain" {
+	start_schedd
+	start_api
+	local all="" tok="" n=0
+	while :; do
+		api "/api/v1/jobs?limit=10&projection=ClusterId,ProcId${tok:+&page_token=$tok}"
+		[ "$HTTP_CODE" = 200 ]
+		all="$all $(ids | tr '\n' ' ')"
+		tok=$(sed -n 's/.*"next_page_token": "\([^"]*\)".*/\1/p' "$T/b")
+		n=$((n + 1))
+		[ -n "$tok" ] || break
+		[ "$n" -lt 10 ] || fail "too many pages"
+	done
+	[ "$n" -eq 3 ]
+	run sh -c "echo $all | tr ' ' '\n' | sort -V | tr '\n' ' '"
+	assert_output "1.0 1.1 1.2 1.3 1.4 1.5 1.6 1.7 1.8 2.0 2.1 2.2 2.3 2.4 2.5 2.6 2.7 2.8 3.0 3.1 3.2 3.3 3.4 3.5 3.6 "
+	# The first page is exactly the ten smallest ids.
+	api "/api/v1/jobs?limit=10&projection=ClusterId,ProcId"
+	run ids
+	assert_output "$(printf '%s\n' 1.0 1.1 1.2 1.3 1.4 1.5 1.6 1.7 1.8 2.0)"
+}
+
+@test "constraint and projection reach the schedd" {
+	start_schedd
+	start_api
+	api '/api/v1/jobs?constraint=Owner%20%3D%3D%20%22bob%22%20%26%26%20JobStatus%20%3D%3D%202&projection=ClusterId,ProcId,Owner,JobStatus&limit=*'
+	[ "$HTTP_CODE" = 200 ]
+	run grep -c '"Owner": "bob"' "$T/b"
+	[ "$output" -ge 1 ]
+	run grep -c '"Owner": "alice"' "$T/b"
+	assert_output 0
+	run grep -c '"JobStatus": 1' "$T/b"
+	assert_output 0
+	run grep -c '"Cmd"' "$T/b"
+	assert_output 0
+}
+
+@test "private attributes never reach a response" {
+	start_schedd
+	start_api
+	api '/api/v1/jobs?limit=*'
+	[ "$HTTP_CODE" = 200 ]
+	run grep -c '"Cmd"' "$T/b"
+	[ "$output" -ge 1 ]
+	run grep -c 'ClaimId\|secret-claim' "$T/b"
+	assert_output 0
+}
+
+@test "one job as an object; a missing one is 404" {
+	start_schedd
+	start_api
+	api '/api/v1/jobs/2.3'
+	[ "$HTTP_CODE" = 200 ]
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ClusterId"], d["ProcId"], d["Owner"])' "$T/b"
+	assert_output "2 3 bob"
+	api '/api/v1/jobs/2.99'
+	[ "$HTTP_CODE" = 404 ]
+	assert_error_json 404 "Not Found"
+}
+
+@test "a cluster id lists that cluster's jobs" {
+	start_schedd
+	start_api
+	api '/api/v1/jobs/3?projection=ClusterId,ProcId'
+	[ "$HTTP_CODE" = 200 ]
+	run ids
+	assert_output "$(printf '%s\n' 3.0 3.1 3.2 3.3 3.4 3.5 3.6)"
+}
+
+@test "malformed job ids are 400; extra segments are 404" {
+	start_schedd
+	start_api
+	for id in 01 1.01 -1 1. .1 1.2.3 abc 2147483648; do
+		api "/api/v1/jobs/$id"
+		[ "$HTTP_CODE" = 400 ] || fail "$id gave $HTTP_CODE"
+	done
+	api /api/v1/jobs/1.0/extra
+	[ "$HTTP_CODE" = 404 ]
+}
+
+@test "a constraint that does not parse is 400 and says where" {
+	start_schedd
+	start_api
+	api '/api/v1/jobs?constraint=JobStatus%20%3D%3D'
+	[ "$HTTP_CODE" = 400 ]
+	assert_error_json 400 "Bad Request"
+	run grep -o 'offset [0-9]*' "$T/b"
+	assert_output "offset 12"
+	# The schedd was never asked; a good query is.
+	run grep -c 'QUERY_JOB_ADS' "$T/schedd.log"
+	assert_output 0
+	api '/api/v1/jobs?constraint=JobStatus%20%3D%3D%201&limit=*'
+	[ "$HTTP_CODE" = 200 ]
+	run grep -c 'QUERY_JOB_ADS from alice@test.local' "$T/schedd.log"
+	assert_output 1
+}
+
+@test "bad limit, projection and page_token are 400" {
+	start_schedd
+	start_api
+	for q in limit=0 limit=10001 limit=x 'projection=a%20b' 'projection=1x' page_token=%%% page_token=Zm9v; do
+		api "/api/v1/jobs?$q"
+		[ "$HTTP_CODE" = 400 ] || fail "$q gave $HTTP_CODE"
+	done
+}
+
+@test "a token signed with another key is 401" {
+	start_schedd
+	start_api
+	TOKEN=$("$MINT" -k "$T/other.key" -s alice@test.local)
+	api /api/v1/jobs
+	[ "$HTTP_CODE" = 401 ]
+	assert_error_json 401 Unauthorized
+	run header_value WWW-Authenticate < "$T/h"
+	assert_output --partial Bearer
+}
+
+@test "a token with an unknown kid is 401" {
+	start_schedd
+	start_api
+	TOKEN=$("$MINT" -k "$T/pool.key" -K nosuchkey -s alice@test.local)
+	api /api/v1/jobs
+	[ "$HTTP_CODE" = 401 ]
+	run grep -c 'token rejected' "$T/b"
+	assert_output 1
+}
+
+@test "an expired token is 401 'token expired'" {
+	start_schedd
+	start_api
+	TOKEN=$("$MINT" -k "$T/pool.key" -e -60 -s alice@test.local)
+	api /api/v1/jobs
+	[ "$HTTP_CODE" = 401 ]
+	run grep -c 'token expired' "$T/b"
+	assert_output 1
+}
+
+@test "a token that is not a JWT is 401; a non-Bearer scheme is 401" {
+	start_schedd
+	start_api
+	TOKEN=not-a-jwt
+	api /api/v1/jobs
+	[ "$HTTP_CODE" = 401 ]
+	get "http://127.0.0.1:$PORT/api/v1/jobs" -H "Authorization: Basic YWxpY2U6eA=="
+	[ "$HTTP_CODE" = 401 ]
+}
+
+@test "the token is never logged" {
+	start_schedd
+	start_api
+	api /api/v1/jobs
+	[ "$HTTP_CODE" = 200 ]
+	run grep -c -F "${TOKEN%%.*}" "$T/api.log"
+	assert_output 0
+	run grep -c -F "${TOKEN##*.}" "$T/api.log"
+	assert_output 0
+}
+
+@test "schedd down is 503 with Retry-After" {
+	start_schedd
+	kill -KILL "$SCHEDD_PID"
+	wait_exit "$SCHEDD_PID"
+	start_api
+	api /api/v1/jobs
+	[ "$HTTP_CODE" = 503 ]
+	assert_error_json 503 "Service Unavailable"
+	run header_value Retry-After < "$T/h"
+	assert_output 5
+}
+
+@test "no schedd address at all is 503" {
+	start_api
+	unset _CONDOR_SCHEDD_ADDRESS_FILE
+	api /api/v1/jobs
+	[ "$HTTP_CODE" = 503 ]
+}
+
+@test "a schedd killed mid-stream cuts the body: no final chunk" {
+	start_schedd die-after:5
+	start_api
+	run hcurl -o "$T/b" -H "Authorization: Bearer $TOKEN" \
+	    "http://127.0.0.1:$PORT/api/v1/jobs?limit=*"
+	# curl 18: transfer closed with outstanding read data remaining.
+	[ "$status" -eq 18 ]
+	run grep -c '"ClusterId"' "$T/b"
+	assert_output 5
+	run grep -c 'total_returned' "$T/b"
+	assert_output 0
+	run grep -c 'answer cut' "$T/api.log"
+	assert_output 1
+}
+
+@test "HTTP/1.0: a cut stream is cut JSON" {
+	start_schedd die-after:3
+	start_api
+	run hcurl -0 -o "$T/b" -H "Authorization: Bearer $TOKEN" \
+	    "http://127.0.0.1:$PORT/api/v1/jobs?limit=*"
+	run python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/b"
+	assert_failure
+	run grep -c '"ClusterId"' "$T/b"
+	assert_output 3
+}
+
+@test "a schedd that fails before the first job gives a clean error" {
+	start_schedd close-query
+	start_api
+	api '/api/v1/jobs?limit=*'
+	[ "$HTTP_CODE" = 502 ]
+	assert_error_json 502 "Bad Gateway"
+}
+
+@test "a schedd that stalls is cut at the schedd deadline" {
+	start_schedd stall-after:2
+	export _CONDOR_HTTP_API_SCHEDD_TIMEOUT=2
+	start_api
+	local t0=$(now_ms)
+	run hcurl -o "$T/b" -H "Authorization: Bearer $TOKEN" \
+	    "http://127.0.0.1:$PORT/api/v1/jobs?limit=*"
+	[ "$status" -eq 18 ]
+	(( $(now_ms) - t0 < 8000 ))
+	run grep -c '"ClusterId"' "$T/b"
+	assert_output 2
+}
+
+@test "inetd mode and CGI mode serve the same query" {
+	start_schedd
+	inetd "GET /api/v1/jobs/1.2?projection=ProcId HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $TOKEN\r\n\r\n"
+	[ "$RC" -eq 0 ]
+	run http_body < "$OUT"
+	assert_output --partial '"ProcId": 2'
+	run env GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
+	    PATH_INFO=/api/v1/jobs/1.2 QUERY_STRING=projection=ProcId \
+	    HTTP_AUTHORIZATION="Bearer $TOKEN" "$BIN" --allow-root < /dev/null
+	assert_success
+	assert_output --partial 'Status: 200 OK'
+	assert_output --partial '"ProcId": 2'
+}
