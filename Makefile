@@ -19,9 +19,9 @@ WARN       = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
              -Wmissing-prototypes -Wno-unused-parameter
 OPT       ?= -O2 -g
 SANITIZE  ?=
-CFLAGS    += $(CSTD) $(WARN) $(OPT) $(SANITIZE) -Isrc $(PKG_CFLAGS)
+CFLAGS    += $(CSTD) $(WARN) $(OPT) $(SANITIZE) -iquote src $(PKG_CFLAGS)
 LDFLAGS   += $(SANITIZE)
-LDLIBS    += $(PKG_LIBS) -lm
+LDLIBS    += $(PKG_LIBS)
 
 PROG       = htcondor-api
 LIB_SRCS   = $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
@@ -86,8 +86,8 @@ fuzz:
 	@mkdir -p build-fuzz/fuzz
 	@set -e; for f in $(FUZZ_SRCS); do \
 	    n=$$(basename $$f .c); n=$${n#fuzz_}; \
-	    clang $(CSTD) -O1 -g -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	        -o build-fuzz/fuzz/$$n $$f build-fuzz/libhtcapi.a $(PKG_LIBS) -lm; \
+	    clang $(CSTD) -O1 -g -iquote src $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	        -o build-fuzz/fuzz/$$n $$f build-fuzz/libhtcapi.a $(PKG_LIBS); \
 	    mkdir -p build-fuzz/corpus/$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 	    build-fuzz/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \

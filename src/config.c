@@ -712,17 +712,17 @@ process_locals(struct config *cf)
 }
 
 /* Find the root configuration file: CONDOR_CONFIG (a file; "ONLY_ENV"
- * means none), else the first of HTCondor's standard places.  *PATH stays
- * NULL when there is no file, which is fine without CONDOR_CONFIG. */
+ * means none), else /etc/condor/condor_config.  HTCondor's tools also try
+ * /usr/local/etc and ~condor; we do not, since every request process
+ * reads the configuration and a passwd lookup through NSS costs more
+ * than the rest of the request.  *PATH stays NULL when there is no file,
+ * which is fine without CONDOR_CONFIG. */
 static int
 find_root(struct config *cf, char **path)
 {
 	const char	*env = getenv("CONDOR_CONFIG");
-	const char	*std[] = { "/etc/condor/condor_config",
-			    "/usr/local/etc/condor_config" };
-	struct passwd	*pw;
+	const char	*std = "/etc/condor/condor_config";
 	struct stat	 st;
-	size_t		 i;
 
 	*path = NULL;
 	if (env != NULL) {
@@ -748,22 +748,8 @@ find_root(struct config *cf, char **path)
 		*path = strdup(env);
 		return *path == NULL ? -1 : 0;
 	}
-	for (i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
-		if (access(std[i], R_OK) == 0) {
-			*path = strdup(std[i]);
-			return *path == NULL ? -1 : 0;
-		}
-	}
-	if ((pw = getpwnam("condor")) != NULL && pw->pw_dir != NULL) {
-		if (asprintf(path, "%s/condor_config", pw->pw_dir) == -1) {
-			*path = NULL;
-			return -1;
-		}
-		if (access(*path, R_OK) != 0) {
-			free(*path);
-			*path = NULL;
-		}
-	}
+	if (access(std, R_OK) == 0 && (*path = strdup(std)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -966,9 +952,8 @@ config_warnings(struct config *cf)
 	return buf_str(&cf->warnings);
 }
 
-/* Parse a whole decimal integer (blanks around allowed) into *OUT. */
-static int
-parse_ll(const char *s, long long *out)
+int
+config_parse_int(const char *s, long long *out)
 {
 	char	*end;
 
@@ -986,15 +971,13 @@ parse_ll(const char *s, long long *out)
 	return *end == '\0' ? 0 : -1;
 }
 
-/* Parse a duration: integer seconds, or Go-style terms <n>h, <n>m, <n>s
- * (e.g. 30s, 2m, 1h30m).  Fractions and sub-second units are refused. */
-static int
-parse_duration(const char *s, long long *out)
+int
+config_parse_duration(const char *s, long long *out)
 {
 	long long	 total = 0, n, mult;
 	int		 neg = 0, terms = 0;
 
-	if (parse_ll(s, out) == 0)
+	if (config_parse_int(s, out) == 0)
 		return 0;
 	while (isspace((unsigned char)*s))
 		s++;
@@ -1041,7 +1024,7 @@ get_number(struct config *cf, const char *name, long long def, long long min,
 		*out = def;
 		return 0;
 	}
-	if ((duration ? parse_duration(v, &n) : parse_ll(v, &n)) == -1) {
+	if ((duration ? config_parse_duration(v, &n) : config_parse_int(v, &n)) == -1) {
 		snprintf(err, errlen, "%s: \"%.64s\" is not %s", name, v,
 		    duration ? "a duration (seconds, or e.g. 30s, 2m, 1h)" :
 		    "an integer");
@@ -1093,7 +1076,7 @@ config_bool(struct config *cf, const char *name, int def, int *out, char *err,
 		t[n] = '\0';
 		if (parse_bool(t, out) == 0)
 			return 0;
-		if (parse_ll(t, &ll) == 0) {
+		if (config_parse_int(t, &ll) == 0) {
 			*out = ll != 0;
 			return 0;
 		}

@@ -40,6 +40,13 @@ int		 config_bool(struct config *cf, const char *name, int def,
  * one per line, or "" when none. */
 const char	*config_warnings(struct config *cf);
 
+/* The parsers behind the typed getters, for values from elsewhere (the
+ * command line): a whole decimal integer (blanks around allowed), and a
+ * duration (integer seconds, or Go-style terms 30s, 2m, 1h30m; fractions
+ * and sub-second units refused).  0, or -1 when malformed. */
+int		 config_parse_int(const char *s, long long *out);
+int		 config_parse_duration(const char *s, long long *out);
+
 void		 config_free(struct config *cf);
 
 /* The --config-val front end: ARGV holds what follows `--config-val`

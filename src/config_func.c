@@ -6,6 +6,7 @@
  * and a small arithmetic evaluator standing in for ClassAd evaluation.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
  * come from the compiler's predefined macros. */
 #define LL_MAX	__LONG_LONG_MAX__
 #define LL_MIN	(-__LONG_LONG_MAX__ - 1)
-#define I_MAX	__INT_MAX__
+#define I_MAX	INT_MAX
 #define I_MIN	(-__INT_MAX__ - 1)
 
 /* A tiny arithmetic evaluator standing in for ClassAd evaluation in

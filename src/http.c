@@ -20,6 +20,7 @@
 #include "conn.h"
 #include "http.h"
 #include "json.h"
+#include "utc.h"
 
 /* No method we serve is longer than this: a longer first token is not a
  * request line at all (400). */
@@ -732,7 +733,7 @@ http_date(time_t now, char *out, size_t outlen)
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	struct tm tm;
 
-	gmtime_r(&now, &tm);
+	utc_break(now, &tm);
 	snprintf(out, outlen, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
 	    days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon,
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "utc.h"
 
 static int use_syslog;
 
@@ -55,7 +56,7 @@ log_request(const char *remote, const char *method, const char *path,
 	time_t		 now = time(NULL);
 	struct tm	 tm;
 
-	gmtime_r(&now, &tm);
+	utc_break(now, &tm);
 	buf_addf(&b, "%04d-%02d-%02dT%02d:%02d:%02dZ ", tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	add_clean(&b, remote);

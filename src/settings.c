@@ -1,7 +1,6 @@
 /*
  * settings.c — HTTP_API_* parameters from the configuration and flags.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,42 +9,25 @@
 #include "limits.h"
 #include "settings.h"
 
-/* Parse a duration: integer seconds, or a Go-style 30s / 2m / 1h, within
- * the timeout bounds. */
+/* A duration within the timeout bounds, into an int. */
 static int
-parse_duration(const char *v, int *out)
+parse_timeout(const char *v, int *out)
 {
-	char		*end;
-	long long	 n;
+	long long n;
 
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (end == v || errno != 0 || n < 0)
-		return -1;
-	if (strcmp(end, "m") == 0)
-		n *= 60;
-	else if (strcmp(end, "h") == 0)
-		n *= 3600;
-	else if (*end != '\0' && strcmp(end, "s") != 0)
-		return -1;
-	if (n < TIMEOUT_MIN || n > TIMEOUT_MAX)
+	if (config_parse_duration(v, &n) == -1 || n < TIMEOUT_MIN ||
+	    n > TIMEOUT_MAX)
 		return -1;
 	*out = (int)n;
 	return 0;
 }
 
+/* An integer within [MIN, MAX]. */
 static int
 parse_number(const char *v, long long min, long long max, long long *out)
 {
-	char		*end;
-	long long	 n;
-
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (end == v || *end != '\0' || errno != 0 || n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
+	return config_parse_int(v, out) == -1 || *out < min || *out > max ?
+	    -1 : 0;
 }
 
 int
@@ -56,13 +38,13 @@ settings_set(struct settings *s, const char *name, const char *v,
 	char		**str = NULL;
 
 	if (strcmp(name, "HTTP_API_READ_TIMEOUT") == 0) {
-		if (parse_duration(v, &s->read_timeout) == -1)
+		if (parse_timeout(v, &s->read_timeout) == -1)
 			goto bad;
 	} else if (strcmp(name, "HTTP_API_WRITE_TIMEOUT") == 0) {
-		if (parse_duration(v, &s->write_timeout) == -1)
+		if (parse_timeout(v, &s->write_timeout) == -1)
 			goto bad;
 	} else if (strcmp(name, "HTTP_API_SCHEDD_TIMEOUT") == 0) {
-		if (parse_duration(v, &s->schedd_timeout) == -1)
+		if (parse_timeout(v, &s->schedd_timeout) == -1)
 			goto bad;
 	} else if (strcmp(name, "HTTP_API_MAX_BODY") == 0) {
 		if (parse_number(v, 0, MAX_BODY_MAX, &n) == -1)

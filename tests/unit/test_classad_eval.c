@@ -54,6 +54,8 @@ main(void)
 		{ "RequestMemory / 3 == 42", 1 },	/* integer division */
 		{ "RequestMemory / 3.0 > 42.6", 1 },
 		{ "RequestMemory % 5 == 3", 1 },
+		{ "7.5 % 2 == 1.5", 1 }, { "-7.5 % 2 == -1.5", 1 },
+		{ "1.0 % 0 == 0", 0 },
 		{ "1 / 0 == 1", 0 },		/* error */
 		{ "-ProcId == -3", 1 },
 		{ "Self == 1", 0 },			/* cycle: error */

@@ -17,6 +17,7 @@
 #include "json.h"
 #include "route.h"
 #include "tap.h"
+#include "utc.h"
 
 #define H "Host: x\r\n"
 
@@ -481,9 +482,30 @@ test_stall(void)
 	close(sv[1]);
 }
 
+/* utc_break against the C library over a range of instants. */
+static void
+test_utc(void)
+{
+	struct tm	a, b;
+	time_t		t;
+	int		bad = 0;
+
+	for (t = -86400LL * 800; t < 4102444800LL; t += 86400 * 13 + 3607) {
+		utc_break(t, &a);
+		gmtime_r(&t, &b);
+		if (a.tm_year != b.tm_year || a.tm_mon != b.tm_mon ||
+		    a.tm_mday != b.tm_mday || a.tm_hour != b.tm_hour ||
+		    a.tm_min != b.tm_min || a.tm_sec != b.tm_sec ||
+		    a.tm_wday != b.tm_wday)
+			bad++;
+	}
+	tap_ok(bad == 0, "utc_break agrees with gmtime_r from 1967 to 2100");
+}
+
 int
 main(void)
 {
+	test_utc();
 	test_heads();
 	test_head_details();
 	test_helpers();
