@@ -780,10 +780,13 @@ int
 http_respond(struct http_exchange *x, int status, const char *ctype,
     const void *body, size_t len, const char *extra)
 {
-	if (send_head(x, status, ctype, (long long)len, extra) == -1 ||
-	    conn_write(x->conn, body, len) == -1)
+	if (send_head(x, status, ctype, (long long)len, extra) == -1)
 		return -1;
-	x->body_sent += (long long)len;
+	if (!x->no_body) {
+		if (conn_write(x->conn, body, len) == -1)
+			return -1;
+		x->body_sent += (long long)len;
+	}
 	return conn_flush(x->conn);
 }
 
@@ -843,6 +846,8 @@ http_stream_write(struct http_exchange *x, const void *p, size_t n)
 	const char	*s = p;
 	size_t		 room;
 
+	if (x->no_body)
+		return 0;
 	x->body_sent += (long long)n;
 	while (n > 0) {
 		if ((room = sizeof(x->sbuf) - x->slen) == 0) {
@@ -863,8 +868,8 @@ http_stream_write(struct http_exchange *x, const void *p, size_t n)
 int
 http_stream_end(struct http_exchange *x)
 {
-	if (stream_flush(x) == -1 ||
-	    (x->chunked && conn_write(x->conn, "0\r\n\r\n", 5) == -1))
+	if (stream_flush(x) == -1 || (x->chunked && !x->no_body &&
+	    conn_write(x->conn, "0\r\n\r\n", 5) == -1))
 		return -1;
 	return conn_flush(x->conn);
 }

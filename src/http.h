@@ -46,6 +46,7 @@ struct http_exchange {
 	long long	 max_body;	/* cap on request bodies */
 	int		 status;	/* sent status, 0 before the head */
 	int		 chunked;	/* the response body is chunked */
+	int		 no_body;	/* a HEAD request: head only */
 	int		 continue_sent;
 	long long	 body_sent;	/* response body bytes */
 	char		 sbuf[CONN_BUFSIZE - 64]; /* stream bytes not yet sent */

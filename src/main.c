@@ -237,9 +237,13 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((cf = config_load("HTTP_API", NULL, err, sizeof(err))) == NULL ||
-	    settings_load(&set, cf, err, sizeof(err)) == -1) {
+	if ((cf = config_load("HTTP_API", NULL, err, sizeof(err))) == NULL) {
 		log_msg("configuration: %s", err);
+		return EXIT_CONFIG;
+	}
+	if (settings_load(&set, cf, err, sizeof(err)) == -1) {
+		log_msg("configuration: %s", err);
+		settings_free(&set);
 		return EXIT_CONFIG;
 	}
 	for (k = 0; k < sizeof(param_flags) / sizeof(param_flags[0]); k++)

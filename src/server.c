@@ -69,8 +69,12 @@ serve_one(struct conn *c, int cgi, const struct settings *set,
 		free(x);
 		return 1;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		/* No route serves HEAD (405), and no answer to HEAD has a
+		 * body (RFC 9110 9.3.2). */
+		x->no_body = strcmp(x->req.method, "HEAD") == 0;
 		rc = dispatch(&ctx);
+	}
 	if (rc != 0 && x->status == 0)
 		http_error(x, rc, ctx.extra, "%s", ctx.msg);
 	else if (rc != 0)

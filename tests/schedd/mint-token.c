@@ -50,8 +50,14 @@ main(int argc, char **argv)
 		buf_add(&key, tmp, (size_t)n);
 	close(fd);
 	cedar_key_unscramble((unsigned char *)key.data, key.len);
-	if (strcmp(kid, "POOL") == 0)
-		buf_add(&key, key.data, key.len);
+	if (strcmp(kid, "POOL") == 0) {
+		/* Doubled; copy first: the buffer may move as it grows. */
+		struct buf copy = BUF_INIT;
+
+		buf_add(&copy, key.data, key.len);
+		buf_add(&key, copy.data, copy.len);
+		buf_wipe(&copy);
+	}
 	cedar_jwt_key(key.data, key.len, jkey);
 	fd = open("/dev/urandom", O_RDONLY);
 	if (read(fd, rnd, sizeof(rnd)) != sizeof(rnd))

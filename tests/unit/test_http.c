@@ -259,9 +259,10 @@ test_heads(void)
 	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
 		c = &heads[i];
 		req = c->req ? c->req : generated(c->name, &b);
-		/* Literal requests may hold NUL: measure up to the end. */
+		/* Two literal requests hold a NUL: measure past it. */
 		len = c->req ? strlen(req) : b.len;
-		if (c->req && strstr(c->name, "NUL") != NULL)
+		if (c->req && (strcmp(c->name, "NUL in target") == 0 ||
+		    strcmp(c->name, "NUL in value") == 0))
 			len = strlen(req) + 1 + strlen(req + strlen(req) + 1);
 		got = run_head(req, len, &r);
 		if (!tap_ok(got == c->want, "head: %s -> %d", c->name,
@@ -278,11 +279,12 @@ static void
 test_head_details(void)
 {
 	static struct http_request	r;
-	const char			*v;
+	const char			*v, *req;
 
-	run_head("POST /a/b?x=1&y=2 HTTP/1.1\r\nHost: h\r\n"
+	req = "POST /a/b?x=1&y=2 HTTP/1.1\r\nHost: h\r\n"
 	    "Content-Length: 12\r\nAuthorization: Bearer t\r\n"
-	    "Expect: 100-continue\r\n\r\n", 200, &r);
+	    "Expect: 100-continue\r\n\r\n";
+	run_head(req, strlen(req), &r);
 	tap_ok(strcmp(r.method, "POST") == 0, "details: method");
 	tap_ok(r.query != NULL && strcmp(r.query, "x=1&y=2") == 0,
 	    "details: query");
@@ -292,7 +294,8 @@ test_head_details(void)
 	tap_ok(v != NULL && strcmp(v, "Bearer t") == 0,
 	    "details: header look-up is case-blind");
 	tap_ok(http_header(&r, "X-None") == NULL, "details: absent header");
-	run_head("POST / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n", 200, &r);
+	req = "POST / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n";
+	run_head(req, strlen(req), &r);
 	tap_ok(!r.expect_continue, "details: no 100-continue for HTTP/1.0");
 	tap_ok(run_head("GET / HTTP/1.1\r\nHost: x\r\n", 24, &r) == -1,
 	    "scan: a head without its empty line is incomplete");
