@@ -38,7 +38,41 @@ struct list_out {
 	int		 single;	/* one job: an object, not a list */
 	long long	 count;
 	int		 failed;
+	/* The projection again: the schedd also sends the attributes that
+	 * projected expressions refer to, which condor_q leaves out. */
+	struct classad_json_opts opts;
+	char		*names;		/* the projection, split in place */
 };
+
+/* Split the wire projection "A B C" into O's name list.  0 or -1. */
+static int
+out_projection(struct list_out *o, const struct buf *proj)
+{
+	const char	**v;
+	char		 *p;
+	size_t		  n = 1;
+
+	if (proj->len == 0)
+		return 0;
+	for (p = proj->data; *p != '\0'; p++)
+		n += *p == ' ';
+	if ((o->names = strdup(proj->data)) == NULL ||
+	    (v = calloc(n, sizeof(*v))) == NULL)
+		return -1;
+	n = 0;
+	for (p = strtok(o->names, " "); p != NULL; p = strtok(NULL, " "))
+		v[n++] = p;
+	o->opts.projection = v;
+	o->opts.nprojection = n;
+	return 0;
+}
+
+static void
+out_free(struct list_out *o)
+{
+	free((void *)o->opts.projection);
+	free(o->names);
+}
 
 static int
 write_http(void *ctx, const void *p, size_t n)
@@ -67,7 +101,8 @@ out_ad(void *arg, const struct classad *ad)
 
 	if (out_begin(o) == -1 ||
 	    (o->count > 0 && write_http(o->ctx, ",\n", 2) == -1) ||
-	    classad_json_write_ad(ad, NULL, write_http, o->ctx) == -1) {
+	    classad_json_write_ad(ad, o->opts.projection ? &o->opts : NULL,
+	    write_http, o->ctx) == -1) {
 		o->failed = 1;
 		snprintf(o->ctx->msg, sizeof(o->ctx->msg), "client went away");
 		return -1;
@@ -238,7 +273,7 @@ run_query(struct api_ctx *ctx, const struct auth_token *t,
 static int
 list_jobs(struct api_ctx *ctx, struct auth_token *t, struct list_params *lp)
 {
-	struct list_out	 out = { ctx, 0, 0, 0 };
+	struct list_out	 out;
 	struct id_heap	 h = { NULL, 0, 0 };
 	struct job_query q;
 	struct buf	 c = BUF_INIT;
@@ -246,6 +281,13 @@ list_jobs(struct api_ctx *ctx, struct auth_token *t, struct list_params *lp)
 	int		 rc, has_more;
 
 	memset(&q, 0, sizeof(q));
+	memset(&out, 0, sizeof(out));
+	out.ctx = ctx;
+	if (out_projection(&out, &lp->projection) == -1) {
+		auth_wipe(t);
+		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
+		return 503;
+	}
 	if (lp->limit == 0) {
 		q.constraint = buf_str(&lp->constraint);
 		q.projection = buf_str(&lp->projection);
@@ -303,6 +345,7 @@ done:
 out:
 	free(h.ids);
 	buf_free(&c);
+	out_free(&out);
 	return api_stream_result(ctx, rc);
 }
 
@@ -329,11 +372,14 @@ api_jobs_get(struct api_ctx *ctx)
 {
 	struct auth_token	 t;
 	struct list_params	 lp;
-	struct list_out		 out = { ctx, 1, 0, 0 };
+	struct list_out		 out;
 	struct job_query	 q;
 	struct buf		 c = BUF_INIT;
 	int			 rc;
 
+	memset(&out, 0, sizeof(out));
+	out.ctx = ctx;
+	out.single = 1;
 	if ((rc = api_auth(ctx, &t)) != 0)
 		return rc;
 	if ((rc = list_params_parse(ctx, &lp, ctx->job.proc < 0)) != 0)
@@ -348,6 +394,11 @@ api_jobs_get(struct api_ctx *ctx)
 		goto out;
 	}
 	buf_addf(&c, " && (ProcId == %d)", ctx->job.proc);
+	if (out_projection(&out, &lp.projection) == -1) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
+		rc = 503;
+		goto out;
+	}
 	memset(&q, 0, sizeof(q));
 	q.constraint = buf_str(&c);
 	q.projection = buf_str(&lp.projection);
@@ -365,6 +416,7 @@ api_jobs_get(struct api_ctx *ctx)
 out:
 	auth_wipe(&t);
 	buf_free(&c);
+	out_free(&out);
 	list_params_free(&lp);
 	return rc;
 }

@@ -542,3 +542,29 @@ classad_eval_int(const struct classad_expr *e, const struct classad *ad,
 	ectx_free(&c);
 	return rc;
 }
+
+void
+classad_expr_refs(const struct classad_expr *e,
+    void (*fn)(void *arg, const char *name), void *arg)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	if (e->kind == K_ATTR) {
+		if (e->a == NULL)
+			fn(arg, e->s);
+		else if (e->a->kind == K_ATTR && e->a->a == NULL &&
+		    strcasecmp(e->a->s, "MY") == 0)
+			fn(arg, e->s);
+		else if (!(e->a->kind == K_ATTR && e->a->a == NULL &&
+		    strcasecmp(e->a->s, "TARGET") == 0))
+			classad_expr_refs(e->a, fn, arg);
+		return;
+	}
+	classad_expr_refs(e->a, fn, arg);
+	classad_expr_refs(e->b, fn, arg);
+	classad_expr_refs(e->c, fn, arg);
+	for (i = 0; i < e->n; i++)
+		classad_expr_refs(e->kids[i], fn, arg);
+}

@@ -23,4 +23,10 @@ int	classad_eval_match(const struct classad_expr *e,
 int	classad_eval_int(const struct classad_expr *e, const struct classad *ad,
 	    int64_t *out);
 
+/* Call FN with the name of every attribute E refers to in its own ad
+ * (plain or MY. references; not TARGET.), as the schedd does to widen a
+ * projection by what the projected expressions need. */
+void	classad_expr_refs(const struct classad_expr *e,
+	    void (*fn)(void *arg, const char *name), void *arg);
+
 #endif

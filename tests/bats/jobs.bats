@@ -127,6 +127,17 @@ ids() {
 	assert_output 0
 }
 
+@test "a projection returns only its attributes, not those they refer to" {
+	start_schedd
+	start_api
+	# Requirements refers to RequestDisk and RequestMemory: the schedd
+	# sends those too, condor_q (and we) leave them out.
+	api '/api/v1/jobs/1.2?projection=ProcId,Requirements'
+	[ "$HTTP_CODE" = 200 ]
+	run python3 -c 'import json,sys; print(sorted(json.load(open(sys.argv[1]))))' "$T/b"
+	assert_output "['ProcId', 'Requirements']"
+}
+
 @test "private attributes never reach a response" {
 	start_schedd
 	start_api

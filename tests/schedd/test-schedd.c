@@ -116,35 +116,63 @@ load_jobs(const char *path)
 	buf_free(&b);
 }
 
-/* Send AD as one message, with only the attributes of PROJ (blank or
- * comma separated, case-blind) when PROJ is not empty. */
+/* Is NAME in PROJ (blank or comma separated, case-blind)? */
+static int
+in_projection(const char *proj, const char *name)
+{
+	const char	*p;
+	size_t		 l;
+
+	for (p = proj; *p != '\0'; p += l) {
+		p += strspn(p, " ,\n\t");
+		l = strcspn(p, " ,\n\t");
+		if (l > 0 && l == strlen(name) && strncasecmp(p, name, l) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+struct widen {
+	const struct classad	*ad;
+	struct classad		*out;
+};
+
+/* Add attribute NAME of the job to the projected ad, as the schedd adds
+ * what projected expressions refer to. */
+static void
+widen_ref(void *arg, const char *name)
+{
+	struct widen			*w = arg;
+	const struct classad_expr	*e;
+
+	if (classad_lookup(w->out, name) == NULL &&
+	    (e = classad_lookup(w->ad, name)) != NULL)
+		classad_insert_parsed(w->out, name, classad_expr_copy(e));
+}
+
+/* Send AD as one message.  With a projection PROJ, only its attributes
+ * and, like the real schedd, the attributes their expressions refer to
+ * (condor_q drops those again when it prints). */
 static int
 send_ad(struct cedar_stream *s, const struct classad *ad, const char *proj)
 {
-	struct classad	*out;
-	const char	*name;
-	size_t		 i, n, l;
-	const char	*p;
-	int		 rc, keep;
+	struct widen	 w;
+	size_t		 i, n;
+	int		 rc;
 
 	if (proj == NULL || *proj == '\0')
 		return cedar_put_classad(s, ad) == -1 ? -1 :
 		    cedar_send_eom(s);
-	out = classad_new();
-	for (i = 0, n = classad_count(ad); i < n; i++) {
-		name = classad_name_at(ad, i);
-		keep = 0;
-		for (p = proj; *p != '\0' && !keep; p += l) {
-			p += strspn(p, " ,\n\t");
-			l = strcspn(p, " ,\n\t");
-			keep = l == strlen(name) && strncasecmp(p, name, l) == 0;
-		}
-		if (keep)
-			classad_insert_parsed(out, name,
+	w.ad = ad;
+	w.out = classad_new();
+	for (i = 0, n = classad_count(ad); i < n; i++)
+		if (in_projection(proj, classad_name_at(ad, i)))
+			classad_insert_parsed(w.out, classad_name_at(ad, i),
 			    classad_expr_copy(classad_expr_at(ad, i)));
-	}
-	rc = cedar_put_classad(s, out) == -1 ? -1 : cedar_send_eom(s);
-	classad_free(out);
+	for (i = 0, n = classad_count(w.out); i < n; i++)
+		classad_expr_refs(classad_expr_at(w.out, i), widen_ref, &w);
+	rc = cedar_put_classad(s, w.out) == -1 ? -1 : cedar_send_eom(s);
+	classad_free(w.out);
 	return rc;
 }
 
