@@ -5,109 +5,51 @@
 # equal `condor_q -json` for the same constraint and projection.
 #
 # Runs only where HTCondor is installed (condor_master on PATH); reported
-# as skipped otherwise.  As root it runs the pool as the unprivileged user
-# $HTCONDOR_API_IT_USER (default "htcondor"), since HTCondor runs jobs as
-# their owner.
+# as skipped otherwise.  The pool comes from tests/pool.sh (as root, run
+# by the unprivileged user $HTCONDOR_API_IT_USER, default "htcondor").
 
 load helpers
 
 UID_DOMAIN=it.local
+POOLSH="$REPO/tests/pool.sh"
 
-# as_pool CMD...: run a shell command as the pool's user, with the pool's
-# configuration.
+# as_pool CMD...: CMD as the pool's user, with the pool's configuration.
 as_pool() {
-	if [ "$(id -u)" = 0 ]; then
-		su "$IT_USER" -s /bin/sh \
-		    -c 'p=$1 c=$2; shift 2; exec env PATH="$p" CONDOR_CONFIG="$c" "$@"' \
-		    -- sh "$PATH" "$POOL/condor_config" "$@"
-	else
-		env CONDOR_CONFIG="$POOL/condor_config" "$@"
-	fi
+	sh "$POOLSH" run "$POOL" "$@"
 }
 
+# bats 1.8 cannot skip from setup_file: it leaves the reason in IT_SKIP
+# and every test skips with it.
 setup_file() {
-	command -v condor_master >/dev/null ||
-	    skip "HTCondor is not installed (condor_master not on PATH): integration tests against a real schedd skipped"
-	export IT_USER=$(id -un)
-	if [ "$(id -u)" = 0 ]; then
-		IT_USER=${HTCONDOR_API_IT_USER:-htcondor}
-		id "$IT_USER" >/dev/null 2>&1 ||
-		    skip "running as root needs an unprivileged user for the pool (HTCONDOR_API_IT_USER, default htcondor)"
+	export IT_SKIP="" IT_USER
+	if ! command -v condor_master >/dev/null; then
+		IT_SKIP="HTCondor is not installed (condor_master not on PATH): integration tests against a real schedd skipped"
+		return 0
+	fi
+	IT_USER=$(sh "$POOLSH" user x)
+	if ! id "$IT_USER" >/dev/null 2>&1; then
+		IT_SKIP="running as root needs an unprivileged user for the pool (HTCONDOR_API_IT_USER, default htcondor)"
+		return 0
 	fi
 	export POOL=$(mktemp -d /tmp/htcapi-it.XXXXXX)
-	chmod 755 "$POOL"
-	local release
-	release=$(cd "$(dirname "$(command -v condor_master)")/.." && pwd)
-	mkdir -p "$POOL/local/log" "$POOL/local/spool" "$POOL/local/execute" \
-	    "$POOL/local/lock" "$POOL/local/run" "$POOL/local/passwords.d" \
-	    "$POOL/local/tokens.d"
-	cat > "$POOL/condor_config" <<EOF
-RELEASE_DIR = $release
-LOCAL_DIR = $POOL/local
-LOCAL_CONFIG_FILE =
-LOCAL_CONFIG_DIR =
-use ROLE : Personal
-CONDOR_HOST = 127.0.0.1
-NETWORK_INTERFACE = 127.0.0.1
-BIND_ALL_INTERFACES = False
-ENABLE_IPV6 = False
-UID_DOMAIN = $UID_DOMAIN
-TRUST_DOMAIN = $UID_DOMAIN
-FILESYSTEM_DOMAIN = $UID_DOMAIN
-MOUNT_UNDER_SCRATCH =
-USE_PID_NAMESPACES = False
-BASE_CGROUP =
-DISCARD_SESSION_KEYRING_ON_STARTUP = False
-# Jobs stay idle, so the queue is stable while we compare.
-START = False
-SCHEDD_INTERVAL = 5
-SEC_DEFAULT_AUTHENTICATION = REQUIRED
-SEC_READ_AUTHENTICATION = REQUIRED
-SEC_CLIENT_AUTHENTICATION = REQUIRED
-SEC_DEFAULT_ENCRYPTION = REQUIRED
-SEC_DEFAULT_INTEGRITY = REQUIRED
-SEC_DEFAULT_AUTHENTICATION_METHODS = FS, IDTOKENS
-SEC_CLIENT_AUTHENTICATION_METHODS = FS, IDTOKENS, TOKEN
-SEC_DEFAULT_CRYPTO_METHODS = AES, BLOWFISH, 3DES
-ALLOW_READ = *
-ALLOW_WRITE = *@\$(UID_DOMAIN) $IT_USER@*
-ALLOW_ADMINISTRATOR = $IT_USER@* condor@*
-ALLOW_DAEMON = *
-EOF
-	[ "$(id -u)" = 0 ] && chown -R "$IT_USER" "$POOL"
-	as_pool condor_master
-	local i
-	for ((i = 0; i < 600; i++)); do
-		[ -s "$POOL/local/spool/.schedd_address" ] &&
-		    as_pool condor_q >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	[ -s "$POOL/local/spool/.schedd_address" ] ||
-	    { echo "the pool did not start" >&2; return 1; }
-	as_pool condor_token_create -identity "$IT_USER@$UID_DOMAIN" \
-	    -key POOL > "$POOL/token"
-	[ -s "$POOL/token" ] || { echo "no token minted" >&2; return 1; }
+	sh "$POOLSH" start "$POOL"
 	as_pool condor_token_create -identity "$IT_USER@$UID_DOMAIN" \
 	    -key POOL -lifetime 1 > "$POOL/token-short"
 	printf 'executable = /bin/sleep\narguments = 600\nrequest_memory = 64\nqueue 5\n' > "$POOL/job.sub"
 	printf 'executable = /bin/echo\narguments = second cluster\nqueue 2\n' > "$POOL/job2.sub"
-	[ "$(id -u)" = 0 ] && chown "$IT_USER" "$POOL"/*.sub "$POOL"/token*
+	[ "$(id -u)" = 0 ] && chown "$IT_USER" "$POOL"/*.sub
 	(cd "$POOL" && as_pool condor_submit job.sub &&
 	    as_pool condor_submit job2.sub) >/dev/null
 }
 
 teardown_file() {
-	[ -n "${POOL:-}" ] || return 0
-	as_pool condor_off -master -fast >/dev/null 2>&1 || true
-	for ((i = 0; i < 100; i++)); do
-		pgrep -f "$POOL" >/dev/null || break
-		sleep 0.1
-	done
-	pkill -KILL -f "$POOL/local" 2>/dev/null || true
-	rm -rf "$POOL"
+	if [ -n "${POOL:-}" ]; then
+		sh "$POOLSH" stop "$POOL"
+	fi
 }
 
 setup() {
+	[ -z "$IT_SKIP" ] || skip "$IT_SKIP"
 	require_bin
 	export _CONDOR_SCHEDD_ADDRESS_FILE=$POOL/local/spool/.schedd_address
 	TOKEN=$(cat "$POOL/token")
