@@ -39,5 +39,14 @@ int	api_openapi(struct api_ctx *);
 int	api_jobs_list(struct api_ctx *);
 int	api_jobs_get(struct api_ctx *);
 int	api_whoami(struct api_ctx *);
+int	api_history(struct api_ctx *);
+
+/* api_actions.c */
+int	api_job_action(struct api_ctx *);
+int	api_jobs_bulk_action(struct api_ctx *);
+
+/* api_edit.c */
+int	api_job_edit(struct api_ctx *);
+int	api_jobs_bulk_edit(struct api_ctx *);
 
 #endif

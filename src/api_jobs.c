@@ -21,11 +21,13 @@
 #include "classad/classad.h"
 #include "http.h"
 #include "json.h"
+#include "route.h"
 #include "schedd.h"
 
 /* The validated query parameters of a job listing. */
 struct list_params {
 	struct buf	constraint;	/* old syntax, re-serialized */
+	int		mine;		/* only the caller's jobs */
 	struct buf	projection;	/* wire form: names and blanks */
 	long long	limit;		/* 0 = all (limit=*) */
 	struct job_id	after;		/* page token; cluster -1 = none */
@@ -147,6 +149,15 @@ list_params_parse(struct api_ctx *ctx, struct list_params *lp, int paged)
 	if ((rc = param_constraint(ctx, q, &lp->constraint)) != 0 ||
 	    (rc = param_projection(ctx, q, &lp->projection)) != 0)
 		return rc;
+	if ((rc = http_query_param(q, "mine", v, sizeof(v))) == 1) {
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "mine must be "
+			    "true or false");
+			return 400;
+		}
+		lp->mine = v[0] == 't';
+	} else if (rc == -1)
+		goto bad;
 	if (!paged)
 		return 0;
 	if ((rc = http_query_param(q, "limit", v, sizeof(v))) == 1) {
@@ -355,12 +366,17 @@ api_jobs_list(struct api_ctx *ctx)
 {
 	struct auth_token	t;
 	struct list_params	lp;
+	struct buf		user = BUF_INIT;
 	int			rc;
 
 	if ((rc = api_auth(ctx, &t)) != 0)
 		return rc;
-	if ((rc = list_params_parse(ctx, &lp, 1)) == 0)
+	if ((rc = list_params_parse(ctx, &lp, 1)) == 0 && lp.mine &&
+	    (rc = api_token_user(ctx, &t, &user)) == 0)
+		api_mine_constraint(buf_str(&user), &lp.constraint);
+	if (rc == 0)
 		rc = list_jobs(ctx, &t, &lp);
+	buf_free(&user);
 	auth_wipe(&t);
 	list_params_free(&lp);
 	return rc;
@@ -460,5 +476,130 @@ api_whoami(struct api_ctx *ctx)
 	}
 	schedd_close(&sd);
 	buf_free(&b);
+	return rc;
+}
+
+/* Finish a history list: no paging, the count only. */
+static int
+out_end_history(struct list_out *o)
+{
+	char	tail[64];
+	int	n;
+
+	if (out_begin(o) == -1)
+		return -1;
+	n = snprintf(tail, sizeof(tail), "], \"total_returned\": %lld}\n",
+	    o->count);
+	return write_http(o->ctx, tail, (size_t)n) == -1 ? -1 :
+	    http_stream_end(o->ctx->x);
+}
+
+/* GET /api/v1/history and /api/v1/history/{C.P}: completed jobs, newest
+ * first, streamed like the job list.  `since` (a job id) stops the scan
+ * at that job, as condor_history -since does; `completed_since` (Unix
+ * seconds) keeps jobs completed after it. */
+int
+api_history(struct api_ctx *ctx)
+{
+	struct auth_token	 t;
+	struct list_params	 lp;
+	struct list_out		 out;
+	struct history_query	 hq;
+	struct schedd		 sd;
+	struct job_id		 since;
+	struct buf		 since_expr = BUF_INIT, proj = BUF_INIT;
+	const char		*q = ctx->x->req.query;
+	char			 v[64];
+	long long		 t_after;
+	int			 rc, one = ctx->nparams > 0;
+
+	memset(&out, 0, sizeof(out));
+	out.ctx = ctx;
+	out.single = one;
+	memset(&hq, 0, sizeof(hq));
+	if ((rc = api_auth(ctx, &t)) != 0)
+		return rc;
+	if ((rc = list_params_parse(ctx, &lp, !one)) != 0)
+		goto out;
+	if (one) {
+		if (ctx->job.proc < 0) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "a history record "
+			    "is named by CLUSTER.PROC");
+			rc = 400;
+			goto out;
+		}
+		buf_reset(&lp.constraint);
+		buf_addf(&lp.constraint, "ClusterId == %d && ProcId == %d",
+		    ctx->job.cluster, ctx->job.proc);
+		lp.limit = 1;
+	}
+	if (!one && (rc = http_query_param(q, "since", v, sizeof(v))) != 0) {
+		if (rc == -1 || parse_job_id(v, &since) == -1 ||
+		    since.proc < 0) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "since must be a "
+			    "job id CLUSTER.PROC");
+			rc = 400;
+			goto out;
+		}
+		buf_addf(&since_expr, "ClusterId == %d && ProcId == %d",
+		    since.cluster, since.proc);
+		hq.since = buf_str(&since_expr);
+	}
+	if (!one && (rc = http_query_param(q, "completed_since", v,
+	    sizeof(v))) != 0) {
+		if (rc == -1 || parse_bounded(v, 0, 253402300799LL,
+		    &t_after) == -1) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "completed_since "
+			    "must be Unix seconds");
+			rc = 400;
+			goto out;
+		}
+		buf_reset(&since_expr);
+		buf_adds(&since_expr, buf_str(&lp.constraint));
+		buf_reset(&lp.constraint);
+		buf_addf(&lp.constraint, "(CompletionDate > %lld) && (%s)",
+		    t_after, buf_str(&since_expr));
+		if (hq.since != NULL) {
+			/* since_expr was reused: rebuild the Since clause. */
+			buf_reset(&since_expr);
+			buf_addf(&since_expr, "ClusterId == %d && ProcId == %d",
+			    since.cluster, since.proc);
+		}
+	}
+	if (out_projection(&out, &lp.projection) == -1) {
+		rc = 503;
+		goto out;
+	}
+	/* The history helper takes the projection comma separated. */
+	buf_adds(&proj, buf_str(&lp.projection));
+	for (size_t i = 0; i < proj.len; i++)
+		if (proj.data[i] == ' ')
+			proj.data[i] = ',';
+	hq.constraint = buf_str(&lp.constraint);
+	hq.projection = buf_str(&proj);
+	hq.limit = lp.limit;
+	rc = api_schedd_open(ctx, &t, CEDAR_QUERY_SCHEDD_HISTORY, &sd);
+	auth_wipe(&t);
+	if (rc != 0)
+		goto out;
+	rc = schedd_history(&sd, &hq, out_ad, &out, ctx->msg,
+	    sizeof(ctx->msg));
+	schedd_close(&sd);
+	if (rc == 0 && one && out.count == 0) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "no history record for "
+		    "job %d.%d", ctx->job.cluster, ctx->job.proc);
+		rc = 404;
+	} else if (rc == 0 && one)
+		rc = (write_http(ctx, "\n", 1) == -1 ||
+		    http_stream_end(ctx->x) == -1) ? -1 : 0;
+	else if (rc == 0)
+		rc = out_end_history(&out) == -1 ? -1 : 0;
+	rc = api_stream_result(ctx, rc);
+out:
+	auth_wipe(&t);
+	out_free(&out);
+	list_params_free(&lp);
+	buf_free(&since_expr);
+	buf_free(&proj);
 	return rc;
 }

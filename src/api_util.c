@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "api_util.h"
 #include "buf.h"
+#include <cJSON.h>
 #include "cedar/cedar.h"
 #include "classad/classad.h"
 #include "http.h"
@@ -77,8 +79,7 @@ param_constraint(struct api_ctx *ctx, const char *query, struct buf *out)
 	return 0;
 }
 
-/* An attribute name: a letter or '_', then letters, digits and '_'. */
-static int
+int
 valid_attr_name(const char *s, size_t n)
 {
 	size_t i;
@@ -183,4 +184,138 @@ api_stream_result(struct api_ctx *ctx, int rc)
 	    ctx->x->body_sent, ctx->msg);
 	http_stream_abort(ctx->x);
 	return 0;
+}
+
+/* Deepest nesting of [ and { in TEXT, strings skipped; stops counting
+ * past LIMIT. */
+static int
+json_depth(const char *p, size_t n, int limit)
+{
+	int	depth = 0, max = 0, in_str = 0;
+	size_t	i;
+
+	for (i = 0; i < n && max <= limit; i++) {
+		if (in_str) {
+			if (p[i] == '\\')
+				i++;
+			else if (p[i] == '"')
+				in_str = 0;
+		} else if (p[i] == '"')
+			in_str = 1;
+		else if (p[i] == '[' || p[i] == '{') {
+			if (++depth > max)
+				max = depth;
+		} else if (p[i] == ']' || p[i] == '}')
+			depth--;
+	}
+	return max;
+}
+
+int
+api_json_body(struct api_ctx *ctx, cJSON **out, int required)
+{
+	struct buf	 body = BUF_INIT;
+	const char	*ct = http_header(&ctx->x->req, "Content-Type");
+	const char	*end = NULL;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = http_read_body(ctx->x, &body, ctx->msg,
+	    sizeof(ctx->msg))) != 0) {
+		buf_free(&body);
+		return rc;
+	}
+	if (body.len == 0 && !required) {
+		buf_free(&body);
+		*out = cJSON_CreateObject();
+		return *out == NULL ? 503 : 0;
+	}
+	if (body.len == 0) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "a JSON body is required");
+		return 400;
+	}
+	if (ct == NULL || (strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))) {
+		buf_free(&body);
+		snprintf(ctx->msg, sizeof(ctx->msg), "the body must be "
+		    "application/json");
+		return 415;
+	}
+	if (json_depth(body.data, body.len, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
+		buf_free(&body);
+		snprintf(ctx->msg, sizeof(ctx->msg), "JSON nested deeper than "
+		    "%d levels", JSON_MAX_DEPTH);
+		return 400;
+	}
+	/* The length includes the NUL, which cJSON wants to see at the end. */
+	*out = cJSON_ParseWithLengthOpts(body.data, body.len + 1, &end, 1);
+	if (*out == NULL || !cJSON_IsObject(*out)) {
+		snprintf(ctx->msg, sizeof(ctx->msg), *out == NULL ?
+		    "the body is not valid JSON (at byte %zu)" :
+		    "the body must be a JSON object", end != NULL &&
+		    end >= body.data ? (size_t)(end - body.data) : (size_t)0);
+		cJSON_Delete(*out);
+		*out = NULL;
+		buf_free(&body);
+		return 400;
+	}
+	buf_free(&body);
+	return 0;
+}
+
+int
+api_json_string(struct api_ctx *ctx, const cJSON *obj, const char *name,
+    const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	*out = NULL;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v)) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "\"%s\" must be a string",
+		    name);
+		return 400;
+	}
+	*out = v->valuestring;
+	return 0;
+}
+
+int
+api_token_user(struct api_ctx *ctx, const struct auth_token *t,
+    struct buf *out)
+{
+	struct cedar_jwt	jwt;
+	char			e[128];
+
+	if (cedar_jwt_parse(t->text, &jwt, e, sizeof(e)) == -1 ||
+	    jwt.sub == NULL) {
+		cedar_jwt_clear(&jwt);
+		snprintf(ctx->msg, sizeof(ctx->msg), "the bearer token has no "
+		    "identity (sub)");
+		ctx->extra = auth_challenge;
+		return 401;
+	}
+	buf_adds(out, jwt.sub);
+	cedar_jwt_clear(&jwt);
+	return 0;
+}
+
+void
+api_mine_constraint(const char *user, struct buf *constraint)
+{
+	struct buf		 c = BUF_INIT;
+	struct classad_expr	*e;
+
+	/* The user's name as a ClassAd string literal, quoted by the
+	 * unparser so no name can break out of the clause. */
+	if ((e = classad_expr_string(user, strlen(user))) == NULL)
+		return;
+	buf_adds(&c, "(User == ");
+	classad_unparse_old(e, &c);
+	buf_addf(&c, ") && (%s)", buf_str(constraint));
+	classad_expr_free(e);
+	buf_reset(constraint);
+	buf_adds(constraint, buf_str(&c));
+	buf_free(&c);
 }

@@ -52,4 +52,27 @@ int	page_token_decode(const char *s, struct job_id *id);
  * sees no final chunk) and is logged.  Returns what the handler returns. */
 int	api_stream_result(struct api_ctx *ctx, int rc);
 
+/* The request body as a JSON object: Content-Type must be JSON (415),
+ * the body within HTTP_API_MAX_BODY (413), nested at most JSON_MAX_DEPTH
+ * deep, and an object (400).  With REQUIRED 0 an empty body gives an
+ * empty object.  0 with *OUT (free with cJSON_Delete), or the status. */
+struct cJSON;
+int	api_json_body(struct api_ctx *ctx, struct cJSON **out, int required);
+
+/* A string member NAME of OBJ into *OUT (NULL when absent); 400 when it
+ * is present but not a string. */
+int	api_json_string(struct api_ctx *ctx, const struct cJSON *obj,
+	    const char *name, const char **out);
+
+/* The caller's identity as the schedd maps a TOKEN: the token's sub. */
+int	api_token_user(struct api_ctx *ctx, const struct auth_token *t,
+	    struct buf *out);
+
+/* Prefix CONSTRAINT (already parsed and re-serialized) with a clause
+ * that keeps only USER's jobs: (User == "USER") && (CONSTRAINT). */
+void	api_mine_constraint(const char *user, struct buf *constraint);
+
+/* An attribute name: a letter or '_', then letters, digits and '_'. */
+int	valid_attr_name(const char *s, size_t n);
+
 #endif

@@ -12,7 +12,17 @@ const struct route routes[] = {
 	{ "GET",	"/healthz",		api_healthz },
 	{ "GET",	"/openapi.json",	api_openapi },
 	{ "GET",	"/api/v1/jobs",		api_jobs_list },
+	{ "DELETE",	"/api/v1/jobs",		api_jobs_bulk_action },
+	{ "PATCH",	"/api/v1/jobs",		api_jobs_bulk_edit },
+	{ "POST",	"/api/v1/jobs/hold",	api_jobs_bulk_action },
+	{ "POST",	"/api/v1/jobs/release",	api_jobs_bulk_action },
 	{ "GET",	"/api/v1/jobs/{jobid}",	api_jobs_get },
+	{ "DELETE",	"/api/v1/jobs/{jobid}",	api_job_action },
+	{ "PATCH",	"/api/v1/jobs/{jobid}",	api_job_edit },
+	{ "POST",	"/api/v1/jobs/{jobid}/hold", api_job_action },
+	{ "POST",	"/api/v1/jobs/{jobid}/release", api_job_action },
+	{ "GET",	"/api/v1/history",	api_history },
+	{ "GET",	"/api/v1/history/{jobid}", api_history },
 	{ "GET",	"/api/v1/whoami",	api_whoami },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

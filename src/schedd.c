@@ -243,3 +243,348 @@ schedd_query_jobs(struct schedd *sd, const struct job_query *q,
 	classad_free(ad);
 	return rc;
 }
+
+/* --- ACT_ON_JOBS ----------------------------------------------------------- */
+
+int
+schedd_act(struct schedd *sd, enum job_action action, const char *ids,
+    const char *constraint, const char *reason, struct act_result *res,
+    char *err, size_t errlen)
+{
+	static const char *const reason_attr[] = {
+		NULL, "HoldReason", "ReleaseReason", "RemoveReason"
+	};
+	struct classad	*req, *ad = NULL;
+	char		 name[32], e[256];
+	int64_t		 v, ok;
+	int		 rc = 0, i;
+
+	memset(res, 0, sizeof(*res));
+	if ((req = classad_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return 503;
+	}
+	classad_insert_int(req, "JobAction", action);
+	classad_insert_int(req, "ActionResultType", 2);
+	if (ids != NULL)
+		classad_insert_string(req, "ActionIds", ids);
+	else if (classad_insert_expr(req, "ActionConstraint", constraint, e,
+	    sizeof(e)) == -1) {
+		snprintf(err, errlen, "constraint: %s", e);
+		classad_free(req);
+		return 400;
+	}
+	if (reason != NULL)
+		classad_insert_string(req, reason_attr[action], reason);
+	if (cedar_put_classad(sd->stream, req) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		rc = stream_status(sd->stream, "sending the action", err,
+		    errlen);
+	classad_free(req);
+	if (rc != 0)
+		return rc;
+	/* A malformed request is answered with a lone int 0 (§9.4). */
+	if (cedar_recv_message(sd->stream) == -1)
+		return stream_status(sd->stream, "reading the action result",
+		    err, errlen);
+	if (cedar_get_classad(sd->stream, &ad) == -1 ||
+	    cedar_recv_eom(sd->stream) == -1) {
+		classad_free(ad);
+		snprintf(err, errlen, "the schedd refused the action request");
+		return 400;
+	}
+	/* The total is the jobs acted on: the sum of the per-code counts
+	 * (the schedd's TotalJobAds counts something else, e.g. 2 for one
+	 * job acted on by a queue superuser). */
+	for (i = 0; i < 7; i++) {
+		snprintf(name, sizeof(name), "result_total_%d", i);
+		if (classad_lookup_int(ad, name, &v) == 0 && v > 0) {
+			res->code[i] = v;
+			res->total += v;
+		}
+	}
+	ok = 0;
+	classad_lookup_int(ad, "ActionResult", &ok);
+	classad_free(ad);
+	if (!ok)
+		return 0;
+	/* Confirm: "still here, commit"; the schedd answers int 1. */
+	if (cedar_put_int(sd->stream, 1) == -1 ||
+	    cedar_send_eom(sd->stream) == -1 ||
+	    cedar_get_int(sd->stream, &v) == -1 ||
+	    cedar_recv_eom(sd->stream) == -1)
+		return stream_status(sd->stream, "confirming the action", err,
+		    errlen);
+	res->committed = v == 1;
+	if (!res->committed) {
+		snprintf(err, errlen, "the schedd did not commit the action");
+		return 502;
+	}
+	return 0;
+}
+
+/* --- QMGMT -------------------------------------------------------------- */
+
+#define QMGMT_NEW_CLUSTER		10002
+#define QMGMT_NEW_PROC			10003
+#define QMGMT_SET_ATTRIBUTE		10006
+#define QMGMT_SET_ATTRIBUTE_BY_CONSTRAINT2 10032
+#define QMGMT_COMMIT_TRANSACTION	10031
+#define QMGMT_CLOSE_SOCKET		10028
+#define QMGMT_ONLY_MY_JOBS		0x10
+
+/* Read a standard reply: int rval, then errno when it is negative.  The
+ * rest of the message (an error ad, a payload) is left for the caller. */
+static int
+qmgmt_reply(struct schedd *sd, int64_t *rval, int *errno_out, char *err,
+    size_t errlen)
+{
+	int64_t e = 0;
+
+	if (cedar_get_int(sd->stream, rval) == -1 ||
+	    (*rval < 0 && cedar_get_int(sd->stream, &e) == -1))
+		return stream_status(sd->stream, "reading the schedd's reply",
+		    err, errlen);
+	if (errno_out != NULL)
+		*errno_out = (int)e;
+	return 0;
+}
+
+/* Skip what remains of the current message (an optional error ad). */
+static void
+qmgmt_skip_rest(struct schedd *sd, char *reason, size_t reasonlen)
+{
+	struct classad	*ad = NULL;
+	const char	*r;
+
+	if (cedar_peek_eom(sd->stream) == 0 &&
+	    cedar_get_classad(sd->stream, &ad) == 0 && reason != NULL &&
+	    classad_lookup_string(ad, "ErrorReason", &r) == 0)
+		snprintf(reason, reasonlen, "%s", r);
+	classad_free(ad);
+	cedar_recv_eom(sd->stream);
+}
+
+/* The status a QMGMT errno maps to. */
+static int
+errno_status(int e)
+{
+	switch (e) {
+	case 13: case 1: return 403;	/* EACCES, EPERM */
+	case 2: return 404;		/* ENOENT */
+	case 22: return 400;		/* EINVAL */
+	default: return 502;
+	}
+}
+
+int
+schedd_new_cluster(struct schedd *sd, int *cluster, char *err, size_t errlen)
+{
+	char	reason[256] = "";
+	int64_t	rval;
+	int	rc, e;
+
+	if (cedar_put_int(sd->stream, QMGMT_NEW_CLUSTER) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return stream_status(sd->stream, "NewCluster", err, errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	qmgmt_skip_rest(sd, reason, sizeof(reason));
+	if (rval <= 0) {
+		snprintf(err, errlen, "the schedd refused a new cluster "
+		    "(%lld): %s", (long long)rval, reason[0] ? reason :
+		    "no reason given");
+		return rval == -5 || rval == -6 || rval == -7 ? 403 : 503;
+	}
+	*cluster = (int)rval;
+	return 0;
+}
+
+int
+schedd_new_proc(struct schedd *sd, int cluster, int *proc, char *err,
+    size_t errlen)
+{
+	int64_t	rval;
+	int	rc, e;
+
+	if (cedar_put_int(sd->stream, QMGMT_NEW_PROC) == -1 ||
+	    cedar_put_int(sd->stream, cluster) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return stream_status(sd->stream, "NewProc", err, errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	qmgmt_skip_rest(sd, NULL, 0);
+	if (rval < 0) {
+		snprintf(err, errlen, "the schedd refused a new job in "
+		    "cluster %d (errno %d)", cluster, e);
+		return rval == -2 || rval == -3 || rval == -4 ? 403 : 400;
+	}
+	*proc = (int)rval;
+	return 0;
+}
+
+int
+schedd_set_attr(struct schedd *sd, int cluster, int proc, const char *name,
+    const char *value, int *errno_out, char *err, size_t errlen)
+{
+	int64_t	rval;
+	int	rc, e = 0;
+
+	if (cedar_put_int(sd->stream, QMGMT_SET_ATTRIBUTE) == -1 ||
+	    cedar_put_int(sd->stream, cluster) == -1 ||
+	    cedar_put_int(sd->stream, proc) == -1 ||
+	    cedar_put_string(sd->stream, value) == -1 ||
+	    cedar_put_string(sd->stream, name) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return stream_status(sd->stream, "SetAttribute", err, errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	qmgmt_skip_rest(sd, NULL, 0);
+	if (errno_out != NULL)
+		*errno_out = e;
+	if (rval < 0) {
+		snprintf(err, errlen, "the schedd refused to set %s of job "
+		    "%d.%d (%s)", name, cluster, proc, e == 13 ?
+		    "permission denied" : e == 2 ? "no such job" :
+		    e == 22 ? "invalid value" : "error");
+		return errno_status(e);
+	}
+	return 0;
+}
+
+int
+schedd_set_attr_constraint(struct schedd *sd, const char *constraint,
+    const char *name, const char *value, int64_t *matched, int *errno_out,
+    char *err, size_t errlen)
+{
+	unsigned char	flags = QMGMT_ONLY_MY_JOBS;
+	int64_t		rval;
+	int		rc, e = 0;
+
+	*matched = 0;
+	if (cedar_put_int(sd->stream, QMGMT_SET_ATTRIBUTE_BY_CONSTRAINT2) ==
+	    -1 || cedar_put_string(sd->stream, constraint) == -1 ||
+	    cedar_put_string(sd->stream, value) == -1 ||
+	    cedar_put_string(sd->stream, name) == -1 ||
+	    cedar_put_bytes(sd->stream, &flags, 1) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return stream_status(sd->stream, "SetAttributeByConstraint",
+		    err, errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	qmgmt_skip_rest(sd, NULL, 0);
+	if (errno_out != NULL)
+		*errno_out = e;
+	if (rval < 0) {
+		snprintf(err, errlen, "%s", e == 2 ? "no job of yours matched" :
+		    e == 13 ? "permission denied" : e == 22 ?
+		    "invalid value" : "refused");
+		return errno_status(e);
+	}
+	*matched = rval;
+	return 0;
+}
+
+int
+schedd_commit(struct schedd *sd, char *err, size_t errlen)
+{
+	char	reason[512] = "";
+	int64_t	rval;
+	int	rc, e;
+
+	if (cedar_put_int(sd->stream, QMGMT_COMMIT_TRANSACTION) == -1 ||
+	    cedar_put_int(sd->stream, 0) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return stream_status(sd->stream, "CommitTransaction", err,
+		    errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	qmgmt_skip_rest(sd, reason, sizeof(reason));
+	if (rval < 0) {
+		snprintf(err, errlen, "the schedd refused to commit: %s",
+		    reason[0] ? reason : e == 13 ? "permission denied" :
+		    "no reason given");
+		return e == 13 ? 403 : 400;
+	}
+	return 0;
+}
+
+void
+schedd_qmgmt_close(struct schedd *sd)
+{
+	if (cedar_put_int(sd->stream, QMGMT_CLOSE_SOCKET) == 0)
+		cedar_send_eom(sd->stream);
+}
+
+/* --- QUERY_SCHEDD_HISTORY ------------------------------------------------ */
+
+int
+schedd_history(struct schedd *sd, const struct history_query *q,
+    schedd_ad_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct classad	*req, *ad;
+	const char	*estr;
+	int64_t		 owner, code;
+	char		 e[256];
+	int		 rc = 0, first = 1;
+
+	if ((req = classad_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return 503;
+	}
+	if (q->constraint != NULL && classad_insert_expr(req, "Requirements",
+	    q->constraint, e, sizeof(e)) == -1)
+		rc = 400;
+	if (rc == 0 && q->since != NULL && classad_insert_expr(req, "Since",
+	    q->since, e, sizeof(e)) == -1)
+		rc = 400;
+	if (rc != 0) {
+		snprintf(err, errlen, "%s", e);
+		classad_free(req);
+		return rc;
+	}
+	if (q->projection != NULL && *q->projection != '\0')
+		classad_insert_string(req, "Projection", q->projection);
+	classad_insert_int(req, "NumJobMatches", q->limit > 0 ? q->limit : -1);
+	classad_insert_bool(req, "StreamResults", 1);
+	if (cedar_put_classad(sd->stream, req) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		rc = stream_status(sd->stream, "sending the history query",
+		    err, errlen);
+	classad_free(req);
+	if (rc != 0)
+		return rc;
+	for (;;) {
+		ad = NULL;
+		if (cedar_get_classad(sd->stream, &ad) == -1 ||
+		    cedar_recv_eom(sd->stream) == -1) {
+			classad_free(ad);
+			return stream_status(sd->stream, "reading history",
+			    err, errlen);
+		}
+		/* Owner = 1 acknowledges streaming; Owner = 0 ends. */
+		if (classad_lookup_int(ad, "Owner", &owner) == 0) {
+			if (owner == 1 && first) {
+				classad_free(ad);
+				first = 0;
+				continue;
+			}
+			break;
+		}
+		first = 0;
+		rc = fn(ctx, ad);
+		classad_free(ad);
+		if (rc == -1)
+			return -1;
+	}
+	rc = 0;
+	if (classad_lookup_int(ad, "ErrorCode", &code) == 0 && code != 0) {
+		if (classad_lookup_string(ad, "ErrorString", &estr) == -1)
+			estr = "no reason given";
+		snprintf(err, errlen, "schedd: %s (error %lld)", estr,
+		    (long long)code);
+		rc = code == 6 ? 400 : code == 10 || code == 5 ? 503 : 502;
+	}
+	classad_free(ad);
+	return rc;
+}

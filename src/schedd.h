@@ -57,4 +57,60 @@ struct job_query {
 int	schedd_query_jobs(struct schedd *sd, const struct job_query *q,
 	    schedd_ad_fn fn, void *ctx, char *err, size_t errlen);
 
+/* --- ACT_ON_JOBS (remove, hold, release) --------------------------------- */
+
+enum job_action { JOB_HOLD = 1, JOB_RELEASE = 2, JOB_REMOVE = 3 };
+
+/* The schedd's per-code counts (spec §9.4), and whether it committed. */
+struct act_result {
+	int64_t	total;			/* jobs acted on: sum of code[] */
+	int64_t	code[7];		/* 0 error, 1 success, 2 not found,
+					 * 3 bad status, 4 already done,
+					 * 5 permission denied, 6 limit */
+	int	committed;
+};
+
+/* Run ACTION on the jobs IDS ("C.P" or "C") or on CONSTRAINT (old
+ * syntax), with REASON (may be NULL), and confirm it when anything
+ * succeeded.  0 with RES filled; 400 when the schedd refused the request;
+ * 502/503 when the stream broke. */
+int	schedd_act(struct schedd *sd, enum job_action action, const char *ids,
+	    const char *constraint, const char *reason, struct act_result *res,
+	    char *err, size_t errlen);
+
+/* --- QMGMT (submit and edit) --------------------------------------------- */
+
+/* Each returns 0, or an HTTP status with ERR; *ERRNO_OUT (may be NULL)
+ * gets the schedd's errno for a refusal it reports that way. */
+int	schedd_new_cluster(struct schedd *sd, int *cluster, char *err,
+	    size_t errlen);
+int	schedd_new_proc(struct schedd *sd, int cluster, int *proc, char *err,
+	    size_t errlen);
+/* SetAttribute: VALUE is old-syntax expression text. */
+int	schedd_set_attr(struct schedd *sd, int cluster, int proc,
+	    const char *name, const char *value, int *errno_out, char *err,
+	    size_t errlen);
+/* SetAttributeByConstraint2 with OnlyMyJobs: *MATCHED jobs changed. */
+int	schedd_set_attr_constraint(struct schedd *sd, const char *constraint,
+	    const char *name, const char *value, int64_t *matched,
+	    int *errno_out, char *err, size_t errlen);
+/* CommitTransaction: 0, or 400 with the schedd's ErrorReason in ERR. */
+int	schedd_commit(struct schedd *sd, char *err, size_t errlen);
+/* CloseSocket: end the QMGMT session (an open transaction is aborted). */
+void	schedd_qmgmt_close(struct schedd *sd);
+
+/* --- QUERY_SCHEDD_HISTORY ------------------------------------------------- */
+
+struct history_query {
+	const char	*constraint;	/* old syntax, or NULL */
+	const char	*projection;	/* names separated by commas, or NULL */
+	int64_t		 limit;		/* NumJobMatches; 0 = all */
+	const char	*since;		/* a Since expression, or NULL */
+};
+
+/* Stream the history, newest first: each ad goes to FN.  0 once the
+ * final ad arrived. */
+int	schedd_history(struct schedd *sd, const struct history_query *q,
+	    schedd_ad_fn fn, void *ctx, char *err, size_t errlen);
+
 #endif

@@ -1,0 +1,458 @@
+/*
+ * argenv.c — `arguments` and `environment` in both syntaxes
+ * (languages.md A.10, HTCondor's condor_arglist.cpp and env.cpp): the old
+ * "wacked" V1 form and the double-quoted V2 form, written to the job as
+ * Args (V1 input) or the canonical V2 Arguments, and as the canonical V2
+ * Environment sorted by variable name.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "classad/classad.h"
+#include "submit/submit_int.h"
+
+extern char **environ;
+
+#define MAX_ARGS	100000
+
+/* A list of strings. */
+struct slist {
+	char	**v;
+	size_t	  n, cap;
+};
+
+static int
+sl_add(struct slist *l, const char *p, size_t n)
+{
+	char	**nv;
+
+	if (l->n >= MAX_ARGS)
+		return -1;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		if ((nv = reallocarray(l->v, l->cap, sizeof(*nv))) == NULL)
+			return -1;
+		l->v = nv;
+	}
+	if ((l->v[l->n] = strndup(p, n)) == NULL)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static void
+sl_free(struct slist *l)
+{
+	while (l->n > 0)
+		free(l->v[--l->n]);
+	free(l->v);
+	l->v = NULL;
+	l->cap = 0;
+}
+
+static int
+is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Split V2 raw text: blanks separate, single quotes group, '' inside
+ * quotes is a quote. */
+static int
+split_v2_raw(struct submit *s, const char *p, struct slist *out)
+{
+	struct buf	 a = BUF_INIT;
+	int		 in_arg = 0, rc = -1;
+
+	for (;;) {
+		while (*p && is_blank((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		buf_reset(&a);
+		in_arg = 1;
+		while (*p && !is_blank((unsigned char)*p)) {
+			if (*p != '\'') {
+				buf_addc(&a, *p++);
+				continue;
+			}
+			p++;
+			for (;;) {
+				if (*p == '\0') {
+					sub_fail(s, s->errline, "Unbalanced "
+					    "single-quote.");
+					goto done;
+				}
+				if (*p == '\'' && p[1] == '\'') {
+					buf_addc(&a, '\'');
+					p += 2;
+				} else if (*p == '\'') {
+					p++;
+					break;
+				} else
+					buf_addc(&a, *p++);
+			}
+		}
+		if (a.failed || sl_add(out, buf_str(&a), a.len) == -1) {
+			sub_fail(s, s->errline, "out of memory");
+			goto done;
+		}
+		in_arg = 0;
+	}
+	(void)in_arg;
+	rc = 0;
+done:
+	buf_free(&a);
+	return rc;
+}
+
+/* Unquote a V2 value "…" (with "" for a quote) into RAW. */
+static int
+v2_unquote(struct submit *s, const char *v, struct buf *raw, const char *full,
+    const char *what)
+{
+	const char	*p = v + 1;
+
+	for (;;) {
+		if (*p == '\0')
+			return sub_fail(s, s->errline, "Unterminated "
+			    "double-quote.");
+		if (*p == '"' && p[1] == '"') {
+			buf_addc(raw, '"');
+			p += 2;
+		} else if (*p == '"') {
+			p++;
+			break;
+		} else
+			buf_addc(raw, *p++);
+	}
+	while (is_blank((unsigned char)*p))
+		p++;
+	if (*p != '\0')
+		return sub_fail(s, s->errline, "Unexpected characters following "
+		    "double-quote.  Did you forget to escape the double-quote by "
+		    "repeating it?  Here is the quote and trailing characters: "
+		    "%s (in the %s you specified: %s)", p, what, full);
+	return raw->failed ? sub_fail(s, s->errline, "out of memory") : 0;
+}
+
+/* Append ARG in canonical V2 raw form: blanks and quotes wrapped in
+ * single quotes, a quote doubled, an empty argument as ''. */
+static void
+canon_v2(struct buf *b, const char *arg)
+{
+	int	 inq = 0;
+
+	if (*arg == '\0') {
+		buf_adds(b, "''");
+		return;
+	}
+	for (; *arg; arg++) {
+		if (is_blank((unsigned char)*arg) || *arg == '\'') {
+			if (!inq) {
+				buf_addc(b, '\'');
+				inq = 1;
+			}
+			if (*arg == '\'')
+				buf_adds(b, "''");
+			else
+				buf_addc(b, *arg);
+		} else {
+			if (inq) {
+				buf_addc(b, '\'');
+				inq = 0;
+			}
+			buf_addc(b, *arg);
+		}
+	}
+	if (inq)
+		buf_addc(b, '\'');
+}
+
+/* Split V1 arguments: \" is a quote, an unescaped quote is an error,
+ * blanks separate. */
+static int
+split_v1_args(struct submit *s, const char *v, struct slist *out)
+{
+	struct buf	 a = BUF_INIT;
+	const char	*p = v;
+	int		 rc = -1;
+
+	for (;;) {
+		while (*p && is_blank((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		buf_reset(&a);
+		while (*p && !is_blank((unsigned char)*p)) {
+			if (*p == '\\' && p[1] == '"') {
+				buf_addc(&a, '"');
+				p += 2;
+			} else if (*p == '"') {
+				sub_fail(s, s->errline, "Found illegal unescaped "
+				    "double-quote: %s", p);
+				goto done;
+			} else
+				buf_addc(&a, *p++);
+		}
+		if (a.failed || sl_add(out, buf_str(&a), a.len) == -1) {
+			sub_fail(s, s->errline, "out of memory");
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	buf_free(&a);
+	return rc;
+}
+
+/* Set Args (V1 input) or Arguments (V2 input or none). */
+int
+sub_arguments(struct submit *s, struct classad *ad)
+{
+	struct slist	 l = { 0 };
+	struct buf	 b = BUF_INIT, raw = BUF_INIT;
+	char		*v;
+	const char	*p;
+	size_t		 i;
+	int		 e, v1 = 0, rc = -1;
+
+	v = sub_param(s, "arguments", "Args", &e);
+	if (e)
+		return -1;
+	if (v == NULL && (v = sub_param(s, "arguments2", NULL, &e)) == NULL &&
+	    e)
+		return -1;
+	p = v != NULL ? v : "";
+	while (is_blank((unsigned char)*p))
+		p++;
+	if (*p == '"') {
+		if (v2_unquote(s, p, &raw, v, "arguments") == -1 ||
+		    split_v2_raw(s, buf_str(&raw), &l) == -1)
+			goto done;
+	} else if (*p != '\0') {
+		v1 = 1;
+		if (split_v1_args(s, p, &l) == -1)
+			goto done;
+	}
+	for (i = 0; i < l.n; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		if (v1)
+			buf_adds(&b, l.v[i]);
+		else
+			canon_v2(&b, l.v[i]);
+	}
+	if (b.failed || classad_insert_string(ad, v1 ? "Args" : "Arguments",
+	    buf_str(&b)) == -1) {
+		sub_fail(s, s->errline, "cannot set the arguments");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (rc == -1 && s->err != NULL && s->err->reason[0] != '\0' &&
+	    strstr(s->err->reason, "The full arguments") == NULL &&
+	    v != NULL) {
+		size_t n = strlen(s->err->reason);
+
+		snprintf(s->err->reason + n, sizeof(s->err->reason) - n,
+		    "\nThe full arguments you specified were: %s", v);
+	}
+	sl_free(&l);
+	buf_free(&b);
+	buf_free(&raw);
+	free(v);
+	return rc;
+}
+
+/* Environment entries NAME=value, kept sorted by name (later wins). */
+struct envset {
+	struct slist	 names, vals;
+};
+
+static int
+env_put(struct envset *e, const char *name, size_t nlen, const char *val)
+{
+	size_t	 lo = 0, hi = e->names.n, mid;
+	int	 c;
+	char	*nv;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strncmp(e->names.v[mid], name, nlen);
+		if (c == 0 && e->names.v[mid][nlen] != '\0')
+			c = 1;
+		if (c == 0) {
+			if ((nv = strdup(val)) == NULL)
+				return -1;
+			free(e->vals.v[mid]);
+			e->vals.v[mid] = nv;
+			return 0;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (sl_add(&e->names, name, nlen) == -1 ||
+	    sl_add(&e->vals, val, strlen(val)) == -1)
+		return -1;
+	/* move the new entry (last) into place */
+	nv = e->names.v[e->names.n - 1];
+	memmove(e->names.v + lo + 1, e->names.v + lo,
+	    (e->names.n - 1 - lo) * sizeof(char *));
+	e->names.v[lo] = nv;
+	nv = e->vals.v[e->vals.n - 1];
+	memmove(e->vals.v + lo + 1, e->vals.v + lo,
+	    (e->vals.n - 1 - lo) * sizeof(char *));
+	e->vals.v[lo] = nv;
+	return 0;
+}
+
+/* Add one "NAME=value" entry; one without '=' is an error. */
+static int
+env_entry(struct submit *s, struct envset *e, const char *ent)
+{
+	const char	*eq = strchr(ent, '=');
+
+	if (eq == NULL || eq == ent)
+		return sub_fail(s, s->errline, "Environment entry \"%s\" is not "
+		    "of the form NAME=value", ent);
+	if (env_put(e, ent, (size_t)(eq - ent), eq + 1) == -1)
+		return sub_fail(s, s->errline, "out of memory");
+	return 0;
+}
+
+/* getenv = true or a list of (possibly negated) name patterns. */
+static int
+import_environ(struct submit *s, struct envset *e, const char *spec)
+{
+	struct slist	 pats = { 0 };
+	char		**ep;
+	const char	*eq, *p;
+	size_t		 i, n;
+	int		 b, take;
+
+	if (sub_parse_bool(s, NULL, spec, &b) == 0) {
+		if (!b)
+			return 0;
+	} else {
+		for (p = spec; *p; p += n) {
+			p += strspn(p, ", \t");
+			n = strcspn(p, ", \t");
+			if (n > 0 && sl_add(&pats, p, n) == -1) {
+				sl_free(&pats);
+				return sub_fail(s, s->errline, "out of memory");
+			}
+		}
+	}
+	if (!s->o.allow_local_files) {
+		sl_free(&pats);
+		return sub_fail(s, s->errline, "getenv is not allowed: submit "
+		    "text may not read the server's environment "
+		    "(HTTP_API_SUBMIT_ALLOW_LOCAL_FILES is false)");
+	}
+	for (ep = environ; ep != NULL && *ep != NULL; ep++) {
+		if ((eq = strchr(*ep, '=')) == NULL || eq == *ep)
+			continue;
+		take = pats.n == 0;
+		for (i = 0; i < pats.n; i++) {
+			char *name = strndup(*ep, (size_t)(eq - *ep));
+			const char *pat = pats.v[i];
+			int neg = *pat == '!';
+
+			if (name == NULL)
+				break;
+			if (fnmatch(pat + neg, name, FNM_CASEFOLD) == 0)
+				take = !neg;
+			free(name);
+		}
+		if (take && env_put(e, *ep, (size_t)(eq - *ep), eq + 1) == -1) {
+			sl_free(&pats);
+			return sub_fail(s, s->errline, "out of memory");
+		}
+	}
+	sl_free(&pats);
+	return 0;
+}
+
+/* Set Environment (canonical V2, sorted by name). */
+int
+sub_environment(struct submit *s, struct classad *ad)
+{
+	struct envset	 e = { { 0 }, { 0 } };
+	struct slist	 l = { 0 };
+	struct buf	 b = BUF_INIT, raw = BUF_INIT, ent = BUF_INIT;
+	char		*v, *ge, *dup = NULL, *tok, *save;
+	const char	*p;
+	size_t		 i;
+	int		 err, rc = -1;
+
+	v = sub_param(s, "environment", "Env", &err);
+	if (err)
+		return -1;
+	if (v == NULL && (v = sub_param(s, "environment2", NULL, &err)) == NULL &&
+	    err)
+		return -1;
+	ge = sub_param(s, "getenv", "get_env", &err);
+	if (err)
+		goto done;
+	if (ge != NULL && import_environ(s, &e, ge) == -1)
+		goto done;
+	p = v != NULL ? v : "";
+	while (is_blank((unsigned char)*p))
+		p++;
+	if (*p == '"') {
+		if (v2_unquote(s, p, &raw, v, "environment") == -1 ||
+		    split_v2_raw(s, buf_str(&raw), &l) == -1)
+			goto done;
+		for (i = 0; i < l.n; i++)
+			if (strchr(l.v[i], '=') != NULL || strstr(l.v[i],
+			    "$$") == NULL)
+				if (env_entry(s, &e, l.v[i]) == -1)
+					goto done;
+	} else if (*p != '\0') {
+		if ((dup = strdup(p)) == NULL) {
+			sub_fail(s, s->errline, "out of memory");
+			goto done;
+		}
+		for (tok = strtok_r(dup, ";\n", &save); tok != NULL;
+		    tok = strtok_r(NULL, ";\n", &save)) {
+			while (is_blank((unsigned char)*tok))
+				tok++;
+			if (*tok != '\0' && env_entry(s, &e, tok) == -1)
+				goto done;
+		}
+	}
+	for (i = 0; i < e.names.n; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		buf_reset(&ent);
+		buf_adds(&ent, e.names.v[i]);
+		buf_addc(&ent, '=');
+		buf_adds(&ent, e.vals.v[i]);
+		canon_v2(&b, buf_str(&ent));
+	}
+	if (b.failed || ent.failed || classad_insert_string(ad, "Environment",
+	    buf_str(&b)) == -1) {
+		sub_fail(s, s->errline, "cannot set the environment");
+		goto done;
+	}
+	rc = 0;
+done:
+	sl_free(&e.names);
+	sl_free(&e.vals);
+	sl_free(&l);
+	buf_free(&b);
+	buf_free(&raw);
+	buf_free(&ent);
+	free(dup);
+	free(v);
+	free(ge);
+	return rc;
+}

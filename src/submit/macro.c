@@ -1,0 +1,513 @@
+/*
+ * macro.c — the submit macro table and $(...) expansion (languages.md A.2
+ * to A.4): case-insensitive names, values stored unexpanded, lazy
+ * expansion of $(NAME) and $(NAME:default) with rescanning from the left
+ * (HTCondor's expand_macro()), $(DOLLAR) replaced last, $$(...) left for
+ * the starter, the $FUNC() calls handed to mfunc.c, and the predefined
+ * live values ($(Cluster), $(Process), $(Step), $(Row), $(Item) ...).
+ *
+ * The scanner mirrors config_expand.c's; it is separate because the
+ * configuration expander looks names up in the configuration (with its
+ * built-in defaults) and reads the environment for $ENV(), which a
+ * server must not do for network text (see the module report).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "submit/submit_int.h"
+
+/* ---- the table ---- */
+
+static size_t
+hash_name(const char *name)
+{
+	size_t	 h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*name)) *
+		    16777619u;
+	return h;
+}
+
+static struct ment *
+slot(const struct mtab *mt, const char *name)
+{
+	size_t	 i;
+
+	if (mt->cap == 0)
+		return NULL;
+	i = hash_name(name) & (mt->cap - 1);
+	while (mt->e[i].key != NULL) {
+		if (strcasecmp(mt->e[i].key, name) == 0)
+			return &mt->e[i];
+		i = (i + 1) & (mt->cap - 1);
+	}
+	return &mt->e[i];
+}
+
+static int
+grow(struct mtab *mt)
+{
+	struct mtab	 n;
+	size_t		 i;
+
+	n.cap = mt->cap ? mt->cap * 2 : 64;
+	n.n = mt->n;
+	if ((n.e = calloc(n.cap, sizeof(*n.e))) == NULL)
+		return -1;
+	for (i = 0; i < mt->cap; i++)
+		if (mt->e[i].key != NULL)
+			*slot(&n, mt->e[i].key) = mt->e[i];
+	free(mt->e);
+	*mt = n;
+	return 0;
+}
+
+/* Define NAME = VAL (a copy); a name keeps its first spelling. */
+int
+mt_set(struct mtab *mt, const char *name, const char *val)
+{
+	struct ment	*e;
+	char		*v;
+
+	if ((v = strdup(val)) == NULL)
+		return -1;
+	if ((e = slot(mt, name)) != NULL && e->key != NULL) {
+		free(e->val);
+		e->val = v;
+		return 0;
+	}
+	if (mt->n >= SUBMIT_MAX_MACROS ||
+	    ((mt->n + 1) * 2 > mt->cap && grow(mt) == -1)) {
+		free(v);
+		return -1;
+	}
+	e = slot(mt, name);
+	if ((e->key = strdup(name)) == NULL) {
+		free(v);
+		return -1;
+	}
+	e->val = v;
+	mt->n++;
+	return 0;
+}
+
+/* The raw value of NAME, or NULL when it was never defined. */
+const char *
+mt_get(const struct mtab *mt, const char *name)
+{
+	const struct ment *e = slot(mt, name);
+
+	return e != NULL && e->key != NULL ? e->val : NULL;
+}
+
+void
+mt_free(struct mtab *mt)
+{
+	size_t	 i;
+
+	for (i = 0; i < mt->cap; i++) {
+		free(mt->e[i].key);
+		free(mt->e[i].val);
+	}
+	free(mt->e);
+	mt->e = NULL;
+	mt->cap = mt->n = 0;
+}
+
+/* ---- lookups ---- */
+
+/* HTCondor's identifier characters: letters, digits, "_", "." and "/". */
+int
+sub_is_idchar(int c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '/';
+}
+
+/* Format N into the I-th scratch number buffer. */
+static const char *
+num(struct submit *s, int i, long long n)
+{
+	snprintf(s->numbuf[i], sizeof(s->numbuf[i]), "%lld", n);
+	return s->numbuf[i];
+}
+
+/* The predefined submit variables (A.4) that the file did not define. */
+static const char *
+predefined(struct submit *s, const char *name)
+{
+	if (strcasecmp(name, "Cluster") == 0 ||
+	    strcasecmp(name, "ClusterId") == 0 ||
+	    strcasecmp(name, "JobListId") == 0)
+		return num(s, 0, s->cluster);
+	if (strcasecmp(name, "Process") == 0 || strcasecmp(name, "ProcId") == 0)
+		return num(s, 1, s->procid);
+	if (strcasecmp(name, "Step") == 0)
+		return num(s, 2, s->step);
+	if (strcasecmp(name, "ItemIndex") == 0 || strcasecmp(name, "Row") == 0)
+		return num(s, 3, s->row);
+	if (strcasecmp(name, "JobId") == 0) {
+		snprintf(s->numbuf[4], sizeof(s->numbuf[4]), "%d.%d",
+		    s->cluster, s->procid);
+		return s->numbuf[4];
+	}
+	if (strcasecmp(name, "Node") == 0 || strcasecmp(name, "Item") == 0)
+		return "";
+	if (strcasecmp(name, "TaskId") == 0)
+		return "0";
+	if (strcasecmp(name, "ARCH") == 0)
+		return s->arch;
+	if (strcasecmp(name, "OPSYS") == 0)
+		return s->opsys;
+	if (strcasecmp(name, "IsLinux") == 0)
+		return strcasecmp(s->opsys, "LINUX") == 0 ? "1" : "0";
+	if (strcasecmp(name, "IsWindows") == 0)
+		return strcasecmp(s->opsys, "WINDOWS") == 0 ? "1" : "0";
+	if (strcasecmp(name, "SUBMIT_FILE") == 0)
+		return s->subfile != NULL ? s->subfile : "";
+	if (strcasecmp(name, "SUBMIT_TIME") == 0)
+		return num(s, 5, s->o.qdate);
+	return NULL;
+}
+
+/* The raw value of NAME: the file's definition (and queue loop
+ * variables), else the predefined value, else NULL. */
+const char *
+sub_lookup(struct submit *s, const char *name)
+{
+	const char	*v;
+
+	if ((v = mt_get(&s->mt, name)) != NULL)
+		return v;
+	return predefined(s, name);
+}
+
+/* ---- the scanner ---- */
+
+enum { BODY_ANY, BODY_ID };
+enum { SCAN_ALL, SCAN_DOLLAR, SCAN_SELF };
+
+struct mpos {
+	size_t	dollar, body, defval, right;
+};
+
+/* Which function "$WORD(" names; P is the '$', LEN counts to the '('. */
+static int
+func_id(const char *p, size_t len, int *body)
+{
+	static const struct {
+		const char	*name;
+		int		 id;
+	} fn[] = {
+		{ "$ENV", MF_ENV }, { "$RANDOM_CHOICE", MF_RANDOM_CHOICE },
+		{ "$RANDOM_INTEGER", MF_RANDOM_INTEGER }, { "$CHOICE", MF_CHOICE },
+		{ "$SUBSTR", MF_SUBSTR }, { "$INT", MF_INT }, { "$REAL", MF_REAL },
+		{ "$STRING", MF_STRING }, { "$EVAL", MF_EVAL },
+		{ "$BASENAME", MF_BASENAME }, { "$DIRNAME", MF_DIRNAME },
+	};
+	size_t	 i;
+
+	*body = BODY_ANY;
+	if (len == 1) {
+		*body = BODY_ID;
+		return -1;		/* plain $(NAME) */
+	}
+	if (p[1] == '$')
+		return 0;
+	if (p[1] == 'F') {
+		for (i = 2; i < len; i++)
+			if (strchr("pnxdqabfwu", p[i] | 0x20) == NULL)
+				break;
+		if (i == len)
+			return MF_FILENAME;
+	}
+	for (i = 0; i < sizeof(fn) / sizeof(fn[0]); i++)
+		if (strlen(fn[i].name) == len && strncmp(p, fn[i].name, len) == 0) {
+			if (fn[i].id == MF_ENV)
+				*body = BODY_ID;
+			return fn[i].id;
+		}
+	return 0;
+}
+
+/* Find the left-most macro of S at or after FROM: its kind (-1 plain,
+ * MF_* function, 0 none) and position.  MODE filters: SCAN_DOLLAR finds
+ * only $(DOLLAR), SCAN_SELF only references to SELF, SCAN_ALL the rest. */
+static int
+next_macro(struct submit *s, const char *str, size_t from, int mode,
+    const char *self, struct mpos *mp)
+{
+	const char	*t = str + from, *v, *p, *name, *q, *r;
+	size_t		 colon, nlen;
+	int		 id, body, bad, isdollar;
+	char		 c;
+
+	for (;;) {
+		for (;;) {
+			if ((v = strchr(t, '$')) == NULL)
+				return 0;
+			s->work += (size_t)(v - t) + 1;
+			if (s->work > SUBMIT_MAX_WORK)
+				return 0;
+			p = v + 1;
+			if (*p == '$')
+				p++;
+			while (*p && (isalnum((unsigned char)*p) || *p == '_'))
+				p++;
+			if (*p == '(' &&
+			    (id = func_id(v, (size_t)(p - v), &body)) != 0)
+				break;
+			t = p;
+		}
+		name = q = p + 1;
+		colon = 0;
+		bad = 0;
+		if (body == BODY_ANY) {
+			while (*q && *q != ')')
+				q++;
+		} else {
+			while (*q && *q != ')') {
+				c = *q++;
+				if (c == ':' && colon == 0) {
+					colon = (size_t)(q - name);
+					continue;
+				}
+				if (colon != 0) {
+					if (c == '(') {
+						if ((r = strchr(q, ')')) == NULL)
+							return 0;
+						q = r + 1;
+						continue;
+					}
+					if (strchr("$ ,\\:", c) != NULL)
+						continue;
+				}
+				if (!sub_is_idchar(c)) {
+					bad = 1;
+					break;
+				}
+			}
+		}
+		s->work += (size_t)(q - name);
+		if (bad) {
+			t = name;
+			continue;
+		}
+		if (*q != ')')
+			return 0;
+		nlen = colon ? colon - 1 : (size_t)(q - name);
+		isdollar = id == -1 && nlen == 6 &&
+		    strncasecmp(name, "DOLLAR", 6) == 0;
+		if ((mode == SCAN_ALL && isdollar) ||
+		    (mode == SCAN_DOLLAR && !isdollar) ||
+		    (mode == SCAN_SELF && (id != -1 ||
+		    strlen(self) != nlen || strncasecmp(name, self, nlen) != 0))) {
+			t = q;
+			continue;
+		}
+		mp->dollar = (size_t)(v - str);
+		mp->body = (size_t)(name - str);
+		mp->defval = colon ? mp->body + colon : 0;
+		mp->right = (size_t)(q - str) + 1;
+		return id;
+	}
+}
+
+/* Replace bytes [FROM, TO) of *S with REP (N bytes). */
+static int
+splice(struct submit *s, char **str, size_t from, size_t to, const char *rep,
+    size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 len = strlen(*str);
+
+	if (len - (to - from) + n > SUBMIT_MAX_VALUE)
+		return sub_fail(s, s->errline, "macro expansion is too long "
+		    "(more than %u bytes)", SUBMIT_MAX_VALUE);
+	b.cap = SUBMIT_MAX_VALUE + 1;
+	buf_add(&b, *str, from);
+	buf_add(&b, rep, n);
+	buf_adds(&b, *str + to);
+	if (b.failed) {
+		buf_free(&b);
+		return sub_fail(s, s->errline, "out of memory");
+	}
+	free(*str);
+	*str = buf_take(&b);
+	if (*str == NULL && (*str = strdup("")) == NULL)
+		return sub_fail(s, s->errline, "out of memory");
+	return 0;
+}
+
+/* Expand the macro at MP of kind ID in *STR and splice its value in. */
+static int
+expand_one(struct submit *s, char **str, int id, const struct mpos *mp)
+{
+	struct buf	 out = BUF_INIT, msg = BUF_INIT;
+	char		*body, *flags = NULL;
+	const char	*v;
+	size_t		 namelen;
+	int		 rc = -1, frc;
+
+	out.cap = SUBMIT_MAX_VALUE;
+	namelen = (mp->defval ? mp->defval - 1 : mp->right - 1) - mp->body;
+	if (id == -1 || id == MF_ENV)
+		body = strndup(*str + mp->body, namelen);
+	else
+		body = strndup(*str + mp->body, mp->right - 1 - mp->body);
+	if (body == NULL)
+		return sub_fail(s, s->errline, "out of memory");
+	if (id == -1) {
+		v = sub_lookup(s, body);
+		if (mp->defval && (v == NULL || *v == '\0'))
+			buf_add(&out, *str + mp->defval,
+			    mp->right - 1 - mp->defval);
+		else if (v != NULL)
+			buf_adds(&out, v);
+	} else {
+		if (id == MF_FILENAME && (flags = strndup(*str + mp->dollar + 2,
+		    mp->body - 1 - (mp->dollar + 2))) == NULL)
+			goto done;
+		if (id == MF_ENV && mp->defval) {
+			/* the default follows the colon */
+			free(body);
+			body = strndup(*str + mp->body, mp->right - 1 - mp->body);
+			if (body == NULL)
+				goto done;
+		}
+		frc = sub_func(s, id, flags ? flags : "", body, &out, &msg);
+		if (frc == -1) {
+			sub_fail(s, s->errline, "%s", buf_str(&msg));
+			goto done;
+		}
+		if (frc == 1 && s->building)
+			sub_warn(s, "ERROR at Queue statement on Line %d: %s at "
+			    "Step %d, ItemIndex %d", s->q.line, buf_str(&msg),
+			    s->step, s->row);
+		else if (frc == 1)
+			sub_warn(s, "%s", buf_str(&msg));
+		if (frc == 1) {
+			buf_reset(&out);
+		}
+	}
+	if (out.failed) {
+		sub_fail(s, s->errline, "macro expansion is too long");
+		goto done;
+	}
+	rc = splice(s, str, mp->dollar, mp->right, buf_str(&out), out.len);
+done:
+	if (rc == -1 && s->err != NULL && s->err->reason[0] == '\0')
+		sub_fail(s, s->errline, "out of memory");
+	buf_free(&out);
+	buf_free(&msg);
+	free(body);
+	free(flags);
+	return rc;
+}
+
+/* Expand every macro of TEXT with rescanning, then $(DOLLAR).  Returns a
+ * string the caller frees, or NULL with the error recorded. */
+char *
+sub_expand(struct submit *s, const char *text)
+{
+	struct mpos	 mp;
+	char		*str;
+	int		 id, iter = 0;
+
+	if (s->depth >= SUBMIT_MAX_DEPTH) {
+		sub_fail(s, s->errline, "macro functions nested too deeply");
+		return NULL;
+	}
+	if (s->depth == 0)
+		s->work = 0;
+	if ((str = strdup(text)) == NULL) {
+		sub_fail(s, s->errline, "out of memory");
+		return NULL;
+	}
+	s->depth++;
+	while ((id = next_macro(s, str, 0, SCAN_ALL, NULL, &mp)) != 0) {
+		if (++iter > SUBMIT_MAX_EXPANSIONS) {
+			sub_fail(s, s->errline, "iteration limit exceeded while "
+			    "macro expanding: %.*s", (int)(mp.right - mp.dollar),
+			    str + mp.dollar);
+			goto fail;
+		}
+		if (expand_one(s, &str, id, &mp) == -1)
+			goto fail;
+	}
+	if (s->work > SUBMIT_MAX_WORK) {
+		sub_fail(s, s->errline, "macro expansion needs too much work");
+		goto fail;
+	}
+	if (s->depth == 1) {
+		size_t pos = 0;
+
+		while (next_macro(s, str, pos, SCAN_DOLLAR, NULL, &mp) != 0) {
+			if (splice(s, &str, mp.dollar, mp.right, "$", 1) == -1)
+				goto fail;
+			pos = mp.dollar + 1;
+		}
+	}
+	s->depth--;
+	return str;
+fail:
+	s->depth--;
+	free(str);
+	return NULL;
+}
+
+/* Expand only $(SELF) references of TEXT, at assignment time, so that
+ * `A = $(A) more` accumulates. */
+char *
+sub_expand_self(struct submit *s, const char *text, const char *self)
+{
+	struct mpos	 mp;
+	char		*str;
+	int		 iter = 0;
+
+	s->work = 0;
+	if ((str = strdup(text)) == NULL) {
+		sub_fail(s, s->errline, "out of memory");
+		return NULL;
+	}
+	while (next_macro(s, str, 0, SCAN_SELF, self, &mp) != 0) {
+		if (++iter > SUBMIT_MAX_EXPANSIONS ||
+		    expand_one(s, &str, -1, &mp) == -1) {
+			if (iter > SUBMIT_MAX_EXPANSIONS)
+				sub_fail(s, s->errline, "too much work while "
+				    "expanding a self reference");
+			free(str);
+			return NULL;
+		}
+	}
+	return str;
+}
+
+/* submit_param(): NAME's (else ALT's) expanded value, NULL when unset or
+ * empty after expansion; *ERRP is set on a hard error. */
+char *
+sub_param(struct submit *s, const char *name, const char *alt, int *errp)
+{
+	const char	*raw;
+	char		*v;
+
+	*errp = 0;
+	raw = mt_get(&s->mt, name);
+	if (raw == NULL && alt != NULL)
+		raw = mt_get(&s->mt, alt);
+	if (raw == NULL)
+		return NULL;
+	if ((v = sub_expand(s, raw)) == NULL) {
+		*errp = 1;
+		return NULL;
+	}
+	if (*v == '\0') {
+		free(v);
+		return NULL;
+	}
+	return v;
+}

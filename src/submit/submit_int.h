@@ -1,0 +1,165 @@
+/*
+ * submit_int.h — private header of the submit module: the state shared by
+ * lex.c, macro.c, mfunc.c, queue.c, argenv.c, attrs.c, reqs.c and
+ * submit.c.  Other modules use submit.h.
+ */
+#ifndef SUBMIT_INT_H
+#define SUBMIT_INT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "submit/submit.h"
+
+struct classad;
+
+/* Limits of the reader (the text comes from the network). */
+#define SUBMIT_MAX_LINE		(1u << 20)	/* one logical line */
+#define SUBMIT_MAX_MACROS	10000		/* distinct macro names */
+#define SUBMIT_MAX_EXPANSIONS	10000		/* substitutions per value */
+#define SUBMIT_MAX_VALUE	(1u << 20)	/* one expanded value */
+#define SUBMIT_MAX_WORK		(16u << 20)	/* bytes scanned per value */
+#define SUBMIT_MAX_DEPTH	20		/* nested functions, includes */
+#define SUBMIT_MAX_IF_DEPTH	63		/* if/elif nesting */
+#define SUBMIT_MAX_ITEMS	100000		/* rows of one queue statement */
+#define SUBMIT_MAX_FILE		(16u << 20)	/* an included or items file */
+#define SUBMIT_MAX_VARS		100		/* loop variables */
+
+/* src/limits.h shadows the system <limits.h> under -Isrc. */
+#define SUB_INT_MAX		__INT_MAX__
+
+/* One source of lines: the submit text or an included file. */
+struct ssrc {
+	char		*name;		/* for messages */
+	char		*text;		/* owned */
+	size_t		 len, pos;
+	int		 line;		/* physical lines read so far */
+};
+
+/* The macro table: case-insensitive names, open addressing. */
+struct ment {
+	char	*key;
+	char	*val;
+};
+struct mtab {
+	struct ment	*e;
+	size_t		 cap, n;
+};
+
+/* Queue iteration modes. */
+enum { QF_NOT, QF_IN, QF_FROM, QF_MATCH, QF_MATCH_FILES, QF_MATCH_DIRS,
+	QF_MATCH_ANY };
+
+/* A python-like slice [start:end:step]; bit 1 set, 2 start, 4 end, 8 step. */
+struct qslice {
+	int	flags, start, end, step;
+};
+
+/* Splitting options of `queue ... from table(...)`. */
+struct qtable {
+	int	header, skip, ws_sep, trim, sep, legacy;
+};
+
+/* The queue statement being iterated. */
+struct qstmt {
+	int		 line;		/* of the statement */
+	int		 count;		/* procs per item, >= 1 */
+	int		 mode;		/* QF_* */
+	char		*vars[SUBMIT_MAX_VARS];
+	size_t		 nvars;
+	char		**items;
+	size_t		 nitems, itemcap;
+	struct qslice	 slice;
+	struct qtable	 table;
+	int		 iter;		/* next iteration index */
+	int		 first_proc;
+	int		 done;
+};
+
+/* if/elif/else nesting: per level, is the branch live, was one taken. */
+struct iflevel {
+	unsigned char	live, taken, in_else, parent;
+};
+
+struct submit {
+	struct submit_opts o;		/* strings below are our copies */
+	char		*workdir, *fsdomain, *arch, *opsys, *owner;
+	char		*version, *platform, *subfile;
+	char		*text;
+	size_t		 len;
+	struct ssrc	 src[SUBMIT_MAX_DEPTH];
+	int		 nsrc;
+	struct iflevel	 ifs[SUBMIT_MAX_IF_DEPTH + 1];
+	int		 nifs;
+	struct mtab	 mt;
+	/* live values of the predefined macros */
+	int		 cluster, procid, step, row;
+	char		 numbuf[8][24];
+	struct qstmt	 q;
+	int		 in_queue, nqueue, at_end, building;
+	int		 nprocs, maxprocs, counting;
+	struct classad	*cluster_ad, *delta;
+	char		**warn;
+	size_t		 nwarn;
+	int		 warned_mem, warned_disk;
+	/* expansion */
+	size_t		 work;
+	int		 depth;
+	int		 errline;	/* line for messages while building */
+	struct submit_error *err;
+};
+
+/* submit.c: messages. */
+int	 sub_fail(struct submit *, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 sub_warn(struct submit *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* lex.c: one logical line (trimmed, continuations joined) into LINE;
+ * 1 for a line, 0 at the end, -1 when it is too long. */
+int	 sub_getline(struct ssrc *, struct buf *line);
+
+/* macro.c: the table and $(...) expansion. */
+int	 mt_set(struct mtab *, const char *name, const char *val);
+const char *mt_get(const struct mtab *, const char *name);
+void	 mt_free(struct mtab *);
+const char *sub_lookup(struct submit *, const char *name);
+char	*sub_expand(struct submit *, const char *text);
+char	*sub_expand_self(struct submit *, const char *text, const char *self);
+/* submit_param(): the expanded value of NAME (or ALT), NULL when unset
+ * or empty; *ERRP set on a hard expansion error. */
+char	*sub_param(struct submit *, const char *name, const char *alt,
+	    int *errp);
+int	 sub_is_idchar(int c);
+
+/* mfunc.c: the $FUNC() macro functions; 0, or -1 for a hard error, or 1
+ * for a soft one (a warning, the macro expands to nothing). */
+enum { MF_ENV = 1, MF_RANDOM_CHOICE, MF_RANDOM_INTEGER, MF_CHOICE, MF_SUBSTR,
+	MF_INT, MF_REAL, MF_STRING, MF_EVAL, MF_BASENAME, MF_DIRNAME,
+	MF_FILENAME };
+int	 sub_func(struct submit *, int id, const char *flags, char *body,
+	    struct buf *out, struct buf *msg);
+/* evaluate TEXT as a number: 0 with *ISREAL, *I, *D set, or -1 */
+int	 sub_number(const char *text, int *isreal, long long *i, double *d);
+
+/* queue.c: QUEUE statements. */
+const char *sub_queue_args(const char *line);
+int	 q_parse(struct submit *, const char *args, int line);
+int	 q_next(struct submit *);
+void	 q_clear(struct qstmt *);
+
+/* argenv.c: arguments and environment. */
+int	 sub_arguments(struct submit *, struct classad *);
+int	 sub_environment(struct submit *, struct classad *);
+
+/* attrs.c: the job ad of the current proc. */
+int	 sub_build_ad(struct submit *, struct classad **);
+int	 sub_insert_expr(struct submit *, struct classad *, const char *name,
+	    const char *text);
+int	 sub_parse_bool(struct submit *, const char *name, const char *val,
+	    int *out);
+
+/* reqs.c: the default Requirements. */
+int	 sub_requirements(struct submit *, struct classad *);
+
+#endif
