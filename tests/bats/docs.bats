@@ -40,7 +40,7 @@ setup_file() {
 	    sed -E 's/^ *"([^"]*)".*/\1/; s/\{.*//')
 	[ -n "$paths" ]
 	for p in $paths; do
-		grep -q -- "Cm GET $p" man/htcondor-api.8 ||
+		grep -qE -- "Cm (GET|POST|PATCH|DELETE) $p" man/htcondor-api.8 ||
 		    { echo "man page lacks $p"; false; }
 	done
 }
