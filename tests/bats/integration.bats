@@ -148,3 +148,91 @@ EOF
 	run cat "$BATS_TEST_TMPDIR/b"
 	assert_output --partial "token expired"
 }
+
+# The write routes, on a cluster of their own (submitted here, so the
+# queries above see the queue as setup_file left it).
+submit_cluster() {
+	printf 'executable = /bin/sleep\narguments = 900\nqueue 2\n' > "$POOL/w.sub"
+	[ "$(id -u)" = 0 ] && chown "$IT_USER" "$POOL/w.sub"
+	(cd "$POOL" && as_pool condor_submit w.sub) |
+	    sed -n 's/.*submitted to cluster \([0-9]*\)\..*/\1/p'
+}
+
+# The value of ATTR of job ID as condor_q -json gives it.
+cq_attr() {
+	as_pool condor_q -json "$1" -attributes "$2" |
+	    python3 -c 'import json,sys; a=json.load(sys.stdin); print(a[0].get(sys.argv[1]) if a else "GONE")' "$2"
+}
+
+@test "real schedd: hold and release as condor_q sees them" {
+	local c
+	c=$(submit_cluster)
+	get "http://127.0.0.1:$PORT/api/v1/jobs/$c.0/hold" -X POST \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    -d '{"reason": "via API"}'
+	[ "$HTTP_CODE" = 200 ]
+	run cq_attr "$c.0" JobStatus
+	assert_output 5
+	run cq_attr "$c.0" HoldReason
+	assert_output "via API (by user $IT_USER)"
+	get "http://127.0.0.1:$PORT/api/v1/jobs/$c.0/hold" -X POST \
+	    -H "Authorization: Bearer $TOKEN"
+	[ "$HTTP_CODE" = 409 ]
+	get "http://127.0.0.1:$PORT/api/v1/jobs/$c.0/release" -X POST \
+	    -H "Authorization: Bearer $TOKEN"
+	[ "$HTTP_CODE" = 200 ]
+	run cq_attr "$c.0" JobStatus
+	assert_output 1
+}
+
+@test "real schedd: PATCH values as condor_q reads them back" {
+	local c
+	c=$(submit_cluster)
+	get "http://127.0.0.1:$PORT/api/v1/jobs/$c.1" -X PATCH \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    -d '{"attributes": {"JobPrio": 7, "Tag": "x y", "Ratio": 0.25, "Flag": true, "Twice": {"expr": "RequestMemory * 2"}}}'
+	[ "$HTTP_CODE" = 200 ]
+	run cq_attr "$c.1" JobPrio
+	assert_output 7
+	run cq_attr "$c.1" Tag
+	assert_output "x y"
+	run cq_attr "$c.1" Ratio
+	assert_output 0.25
+	run cq_attr "$c.1" Twice
+	assert_output "/Expr(RequestMemory * 2)/"
+	get "http://127.0.0.1:$PORT/api/v1/jobs/$c.1" -X PATCH \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    -d '{"attributes": {"Tag": "changed", "ClusterId": 99}}'
+	[ "$HTTP_CODE" = 403 ]
+	run cq_attr "$c.1" Tag
+	assert_output "x y"
+}
+
+@test "real schedd: remove, and history equals condor_history -json" {
+	local c
+	c=$(submit_cluster)
+	get "http://127.0.0.1:$PORT/api/v1/jobs" -X DELETE \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    -d "{\"constraint\": \"ClusterId == $c\", \"mine\": true, \"reason\": \"bye\"}"
+	[ "$HTTP_CODE" = 200 ]
+	run python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"]["success"])' "$BATS_TEST_TMPDIR/b"
+	assert_output 2
+	for ((i = 0; i < 100; i++)); do
+		[ "$(cq_attr "$c.0" JobStatus)" = GONE ] && break
+		sleep 0.1
+	done
+	api "/api/v1/history?constraint=ClusterId%20%3D%3D%20$c&projection=ClusterId,ProcId,JobStatus,RemoveReason,Owner&limit=*"
+	[ "$HTTP_CODE" = 200 ]
+	as_pool condor_history -json -constraint "ClusterId == $c" \
+	    -attributes ClusterId,ProcId,JobStatus,RemoveReason,Owner > "$BATS_TEST_TMPDIR/ch.json"
+	run python3 - "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/ch.json" <<'PY'
+import json, sys
+api = json.load(open(sys.argv[1]))["jobs"]
+ch = json.load(open(sys.argv[2]))
+key = lambda a: (a["ClusterId"], a["ProcId"])
+print(len(api), sorted(api, key=key) == sorted(ch, key=key))
+PY
+	assert_output "2 True"
+	api "/api/v1/history/$c.1"
+	[ "$HTTP_CODE" = 200 ]
+}
