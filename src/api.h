@@ -41,6 +41,9 @@ int	api_jobs_get(struct api_ctx *);
 int	api_whoami(struct api_ctx *);
 int	api_history(struct api_ctx *);
 
+/* api_submit.c */
+int	api_jobs_submit(struct api_ctx *);
+
 /* api_actions.c */
 int	api_job_action(struct api_ctx *);
 int	api_jobs_bulk_action(struct api_ctx *);

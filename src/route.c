@@ -12,6 +12,7 @@ const struct route routes[] = {
 	{ "GET",	"/healthz",		api_healthz },
 	{ "GET",	"/openapi.json",	api_openapi },
 	{ "GET",	"/api/v1/jobs",		api_jobs_list },
+	{ "POST",	"/api/v1/jobs",		api_jobs_submit },
 	{ "DELETE",	"/api/v1/jobs",		api_jobs_bulk_action },
 	{ "PATCH",	"/api/v1/jobs",		api_jobs_bulk_edit },
 	{ "POST",	"/api/v1/jobs/hold",	api_jobs_bulk_action },

@@ -1,6 +1,7 @@
 /*
  * server.c — one request, start to finish.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,16 @@ serve_one(struct conn *c, int cgi, const struct settings *set,
 	long long		 start = conn_now_ms();
 	int			 rc, ok;
 
+	/* A CGI server may send SIGTERM as soon as it has read a complete
+	 * answer (lighttpd does), which would lose the log line: hold it
+	 * until we are done.  Our own deadlines bound how long that is. */
+	if (cgi) {
+		sigset_t term;
+
+		sigemptyset(&term);
+		sigaddset(&term, SIGTERM);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+	}
 	if ((x = calloc(1, sizeof(*x))) == NULL) {
 		log_msg("out of memory");
 		return 1;

@@ -388,17 +388,32 @@ sub_environment(struct submit *s, struct classad *ad)
 	struct envset	 e = { { 0 }, { 0 } };
 	struct slist	 l = { 0 };
 	struct buf	 b = BUF_INIT, raw = BUF_INIT, ent = BUF_INIT;
-	char		*v, *ge, *dup = NULL, *tok, *save;
+	char		*v, *v2 = NULL, *ge = NULL, *dup = NULL, *tok, *save;
 	const char	*p;
 	size_t		 i;
-	int		 err, rc = -1;
+	int		 err, rc = -1, v1 = 0;
 
-	v = sub_param(s, "environment", "Env", &err);
+	v = sub_param(s, "environment", "env", &err);
 	if (err)
 		return -1;
-	if (v == NULL && (v = sub_param(s, "environment2", NULL, &err)) == NULL &&
-	    err)
-		return -1;
+	if ((v2 = sub_param(s, "environment2", NULL, &err)) == NULL && err)
+		goto done;
+	if (v != NULL && v2 != NULL) {
+		sub_fail(s, s->errline, "If you wish to specify both 'environment' "
+		    "and 'environment2' for maximal compatibility with different "
+		    "versions of Condor, then you must also specify "
+		    "allow_environment_v1=true.");
+		goto done;
+	}
+	if (v2 != NULL) {
+		v = v2;
+		v2 = NULL;
+	} else if (v != NULL && mt_get(&s->mt, "environment") == NULL) {
+		/* the keyword `env` with a V1 value keeps the V1 form */
+		for (p = v; is_blank((unsigned char)*p); p++)
+			;
+		v1 = *p != '"';
+	}
 	ge = sub_param(s, "getenv", "get_env", &err);
 	if (err)
 		goto done;
@@ -431,15 +446,25 @@ sub_environment(struct submit *s, struct classad *ad)
 	}
 	for (i = 0; i < e.names.n; i++) {
 		if (i > 0)
-			buf_addc(&b, ' ');
+			buf_addc(&b, v1 ? ';' : ' ');
 		buf_reset(&ent);
 		buf_adds(&ent, e.names.v[i]);
 		buf_addc(&ent, '=');
 		buf_adds(&ent, e.vals.v[i]);
-		canon_v2(&b, buf_str(&ent));
+		if (v1 && strchr(buf_str(&ent), ';') != NULL) {
+			sub_fail(s, s->errline, "failed to insert environment "
+			    "into job ad: %s contains the delimiter ';'",
+			    buf_str(&ent));
+			goto done;
+		}
+		if (v1)
+			buf_adds(&b, buf_str(&ent));
+		else
+			canon_v2(&b, buf_str(&ent));
 	}
-	if (b.failed || ent.failed || classad_insert_string(ad, "Environment",
-	    buf_str(&b)) == -1) {
+	if (b.failed || ent.failed || (v1 ? classad_insert_string(ad, "Env",
+	    buf_str(&b)) == -1 || classad_insert_string(ad, "EnvDelim", ";") ==
+	    -1 : classad_insert_string(ad, "Environment", buf_str(&b)) == -1)) {
 		sub_fail(s, s->errline, "cannot set the environment");
 		goto done;
 	}
@@ -451,8 +476,16 @@ done:
 	buf_free(&b);
 	buf_free(&raw);
 	buf_free(&ent);
+	if (rc == -1 && v != NULL && s->err != NULL &&
+	    strstr(s->err->reason, "you specified was") == NULL) {
+		size_t n = strlen(s->err->reason);
+
+		snprintf(s->err->reason + n, sizeof(s->err->reason) - n,
+		    "\nThe environment you specified was: '%s'", v);
+	}
 	free(dup);
 	free(v);
+	free(v2);
 	free(ge);
 	return rc;
 }

@@ -1280,6 +1280,37 @@ set_forced(struct jb *j)
 	return 0;
 }
 
+/* Commands this module does not implement (late materialization, other
+ * universes' toppings, deferral) are refused rather than silently
+ * dropped; Owner and User belong to the schedd. */
+static int
+check_unsupported(struct jb *j)
+{
+	static const char *const keys[] = { "max_materialize", "max_idle",
+	    "materialize_max_idle", "JobMaterializeLimit",
+	    "JobMaterializeMaxIdle", "docker_image", "container_image",
+	    "deferral_time", "cron_minute", "cron_hour", "cron_day_of_month",
+	    "cron_month", "cron_day_of_week", "machine_count",
+	    "grid_resource", "vm_type", "jar_files" };
+	size_t	 i;
+	char	*v;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (param(j, keys[i], NULL, &v) == -1)
+			return -1;
+		if (v == NULL)
+			continue;
+		free(v);
+		return sub_fail(j->s, j->s->errline, "%s is not supported by "
+		    "this API", keys[i]);
+	}
+	if (mt_get(&j->s->mt, "MY.Owner") != NULL ||
+	    mt_get(&j->s->mt, "MY.User") != NULL)
+		return sub_fail(j->s, j->s->errline, "Owner and User may not be "
+		    "set: the schedd sets them from the authenticated identity");
+	return 0;
+}
+
 /* Build the full job ad of the current proc into *OUT. */
 int
 sub_build_ad(struct submit *s, struct classad **out)
@@ -1290,7 +1321,8 @@ sub_build_ad(struct submit *s, struct classad **out)
 
 	if ((j.ad = classad_new()) == NULL)
 		return sub_fail(s, s->errline, "out of memory");
-	if (set_base(&j) == -1 || set_universe(&j) == -1 || set_iwd(&j) == -1 ||
+	if (check_unsupported(&j) == -1 ||
+	    set_base(&j) == -1 || set_universe(&j) == -1 || set_iwd(&j) == -1 ||
 	    set_executable(&j) == -1 || sub_arguments(s, j.ad) == -1 ||
 	    sub_environment(s, j.ad) == -1 || set_status(&j) == -1 ||
 	    set_stream(&j, "input", "stdin", "In", "transfer_input",

@@ -308,8 +308,9 @@ items_file(struct submit *s, const char *name)
 	}
 	src.text = text.data;
 	src.len = text.len;
+	/* every line is a row, even a blank one (it repeats the last row) */
 	while ((r = sub_getline(&src, &line)) == 1)
-		if (line.len > 0 && add_item(s, line.data, line.len) == -1)
+		if (add_item(s, buf_str(&line), line.len) == -1)
 			goto done;
 	if (r == -1) {
 		sub_fail(s, s->q.line, "line too long in %s", name);
@@ -381,13 +382,13 @@ items_inline(struct submit *s)
 	int		 r, begin = src->line, rc = -1;
 
 	while ((r = sub_getline(src, &line)) == 1) {
-		if (line.len == 0 || line.data[0] == '#')
+		if (line.len > 0 && line.data[0] == '#')
 			continue;
-		if (line.data[0] == ')') {
+		if (line.len > 0 && line.data[0] == ')') {
 			rc = 0;
 			break;
 		}
-		if (add_line(s, line.data) == -1)
+		if (add_line(s, buf_str(&line)) == -1)
 			goto done;
 	}
 	if (r == -1)
@@ -759,12 +760,27 @@ select_row(struct submit *s, size_t ix)
 
 	if (split_row(&q->table, q->items[ix], q->nvars, vals, &n) == -1)
 		return sub_fail(s, q->line, "out of memory");
-	for (i = 0; i < q->nvars; i++)
+	/* an empty row leaves the variables as they were */
+	for (i = 0; n > 0 && i < q->nvars; i++)
 		if (mt_set(&s->mt, q->vars[i], i < n ? vals[i] : "") == -1)
 			rc = sub_fail(s, q->line, "too many macros");
 	for (i = 0; i < n; i++)
 		free(vals[i]);
 	return rc;
+}
+
+/* The statement is done: its loop variables go back to empty. */
+static int
+q_done(struct submit *s)
+{
+	struct qstmt	*q = &s->q;
+	size_t		 i;
+
+	q->done = 1;
+	for (i = 0; q->mode != QF_NOT && i < q->nvars; i++)
+		if (mt_set(&s->mt, q->vars[i], "") == -1)
+			return sub_fail(s, q->line, "too many macros");
+	return 0;
 }
 
 /* Advance to the next proc of the current queue statement: 1 with the
@@ -779,8 +795,7 @@ q_next(struct submit *s)
 		return 0;
 	if (iter == 0 && q->mode != QF_NOT &&
 	    slice_len(&q->slice, (int)q->nitems) == 0) {
-		q->done = 1;
-		return 0;
+		return q_done(s);
 	}
 	ix = iter / q->count;
 	step = iter % q->count;
@@ -797,8 +812,7 @@ q_next(struct submit *s)
 			    q->slice.end;
 		ix = is + ix * ((q->slice.flags & 8) ? q->slice.step : 1);
 		if (ix < is || ix >= ie) {
-			q->done = 1;
-			return 0;
+			return q_done(s);
 		}
 	}
 	if (step == 0) {
@@ -806,8 +820,7 @@ q_next(struct submit *s)
 			if (select_row(s, (size_t)ix) == -1)
 				return -1;
 		} else if (iter != 0) {
-			q->done = 1;
-			return 0;
+			return q_done(s);
 		}
 	}
 	if (s->nprocs >= s->maxprocs)

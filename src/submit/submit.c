@@ -381,6 +381,11 @@ keyword(struct submit *s, char *name, const char *rhs, int *done)
 		;
 	if (n == 7 && strncasecmp(w, "include", 7) == 0)
 		return do_include(s, w + 7, rhs);
+	if (w[n] != '\0' && !((n == 5 && strncasecmp(w, "error", 5) == 0) ||
+	    (n == 3 && strncasecmp(w, "use", 3) == 0))) {
+		*done = 0;
+		return 0;
+	}
 	if (n == 3 && strncasecmp(w, "use", 3) == 0)
 		return sub_fail(s, cur_line(s), "use %s: metaknobs and "
 		    "templates are not supported", rhs);
@@ -450,14 +455,14 @@ statement(struct submit *s, char *line)
 	rhs = *p ? p + 1 : p;
 	while (isspace((unsigned char)*rhs))
 		rhs++;
-	save = *name_end;
-	*name_end = '\0';
 	if (op == ':') {
+		*p = '\0';
 		rc = keyword(s, line, rhs, &done);
+		*p = ':';
 		if (done)
 			return rc;
 	}
-	*name_end = save;
+	save = *name_end;
 	if (w != NULL && op != ':')
 		return queue_line(s, line, "syntax error: extra words before "
 		    "the operator");
@@ -565,6 +570,17 @@ read_to_queue(struct submit *s)
 
 /* ---- procs ---- */
 
+static int	cluster_texts(struct submit *);
+
+static void
+free_texts(struct submit *s)
+{
+	while (s->nctext > 0)
+		free(s->ctext[--s->nctext]);
+	free(s->ctext);
+	s->ctext = NULL;
+}
+
 /* Attributes that live only in the cluster ad. */
 static int
 cluster_only(const char *name)
@@ -626,22 +642,46 @@ fold_cluster(struct submit *s, const struct classad *ad)
 		if (!proc_only(classad_name_at(ad, i)) &&
 		    copy_attr(s->cluster_ad, ad, i) == -1)
 			return sub_fail(s, s->q.line, "out of memory");
+	if (cluster_texts(s) == -1)
+		return sub_fail(s, s->q.line, "out of memory");
 	return 0;
 }
 
-/* Do two expressions print the same? */
+/* Unparse every attribute of the cluster ad once, for make_delta(). */
 static int
-same_value(const struct classad_expr *a, const struct classad_expr *b)
+cluster_texts(struct submit *s)
 {
-	struct buf	 x = BUF_INIT, y = BUF_INIT;
+	size_t	 i, n = classad_count(s->cluster_ad);
+
+	free_texts(s);
+	if ((s->ctext = calloc(n ? n : 1, sizeof(*s->ctext))) == NULL)
+		return -1;
+	s->nctext = n;
+	for (i = 0; i < n; i++) {
+		struct buf b = BUF_INIT;
+
+		if (classad_unparse_old(classad_expr_at(s->cluster_ad, i),
+		    &b) == -1 || b.failed || (s->ctext[i] = buf_take(&b)) == NULL) {
+			buf_free(&b);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Does attribute NAME of the cluster ad print as E does? */
+static int
+same_value(struct submit *s, const char *name, const struct classad_expr *e)
+{
+	struct buf	 x = BUF_INIT;
+	long		 i = classad_index(s->cluster_ad, name);
 	int		 same;
 
-	classad_unparse_old(a, &x);
-	classad_unparse_old(b, &y);
-	same = !x.failed && !y.failed && x.len == y.len &&
-	    memcmp(buf_str(&x), buf_str(&y), x.len) == 0;
+	if (i < 0 || (size_t)i >= s->nctext)
+		return 0;
+	classad_unparse_old(e, &x);
+	same = !x.failed && strcmp(buf_str(&x), s->ctext[i]) == 0;
 	buf_free(&x);
-	buf_free(&y);
 	return same;
 }
 
@@ -649,7 +689,6 @@ same_value(const struct classad_expr *a, const struct classad_expr *b)
 static int
 make_delta(struct submit *s, const struct classad *ad, struct classad *d)
 {
-	const struct classad_expr *c;
 	const char	*name;
 	size_t		 i, n = classad_count(ad);
 
@@ -657,8 +696,7 @@ make_delta(struct submit *s, const struct classad *ad, struct classad *d)
 		name = classad_name_at(ad, i);
 		if (proc_only(name) || cluster_only(name))
 			continue;
-		c = classad_lookup(s->cluster_ad, name);
-		if (c != NULL && same_value(c, classad_expr_at(ad, i)))
+		if (same_value(s, name, classad_expr_at(ad, i)))
 			continue;
 		if (copy_attr(d, ad, i) == -1)
 			return sub_fail(s, s->q.line, "out of memory");
@@ -714,6 +752,7 @@ restart(struct submit *s)
 	classad_free(s->cluster_ad);
 	classad_free(s->delta);
 	s->cluster_ad = s->delta = NULL;
+	free_texts(s);
 	if ((t = malloc(s->len + 1)) == NULL)
 		return sub_fail(s, 0, "out of memory");
 	memcpy(t, s->text, s->len);
@@ -923,6 +962,7 @@ submit_free(struct submit *s)
 	q_clear(&s->q);
 	classad_free(s->cluster_ad);
 	classad_free(s->delta);
+	free_texts(s);
 	for (i = 0; i < s->nwarn; i++)
 		free(s->warn[i]);
 	free(s->warn);

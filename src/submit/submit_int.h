@@ -99,6 +99,8 @@ struct submit {
 	int		 in_queue, nqueue, at_end, building;
 	int		 nprocs, maxprocs, counting;
 	struct classad	*cluster_ad, *delta;
+	char		**ctext;	/* the cluster ad's values, unparsed */
+	size_t		 nctext;
 	char		**warn;
 	size_t		 nwarn;
 	int		 warned_mem, warned_disk;

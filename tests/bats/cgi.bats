@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# cgi.bats — the program as a CGI/1.1 program (RFC 3875): run directly with
+# a CGI environment, and behind a real lighttpd configured from
+# examples/cgi/lighttpd.conf.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	require_bin
+}
+
+# cgi [VAR=VALUE...]: run the binary as a CGI program with a minimal CGI
+# environment plus the given variables, stdin from $CGI_STDIN (default
+# /dev/null).  Leaves $OUT, $ERR and $RC.
+cgi() {
+	OUT=$BATS_TEST_TMPDIR/out ERR=$BATS_TEST_TMPDIR/err
+	RC=0
+	env -i PATH="$PATH" CONDOR_CONFIG=ONLY_ENV GATEWAY_INTERFACE=CGI/1.1 \
+	    SERVER_PROTOCOL=HTTP/1.1 REQUEST_METHOD=GET SERVER_NAME=localhost \
+	    SERVER_PORT=80 REMOTE_ADDR=198.51.100.9 SCRIPT_NAME= "$@" \
+	    timeout 20 "$BIN" --allow-root < "${CGI_STDIN:-/dev/null}" \
+	    > "$OUT" 2> "$ERR" || RC=$?
+}
+
+# --- Direct CGI ------------------------------------------------------------
+
+@test "CGI: GET /healthz prints Status: 200 OK, the headers and the body" {
+	cgi PATH_INFO=/healthz
+	assert_equal "$RC" 0
+	run head -n 1 "$OUT"
+	assert_output $'Status: 200 OK\r'
+	assert_equal "$(header_value Content-Type < "$OUT")" "application/json"
+	assert_equal "$(header_value Content-Length < "$OUT")" "16"
+	assert_equal "$(header_value Cache-Control < "$OUT")" "no-store"
+	run http_body < "$OUT"
+	assert_output '{"status":"ok"}'
+}
+
+@test "CGI: the answer has no HTTP status line and no hop-by-hop headers" {
+	cgi PATH_INFO=/healthz
+	run cat "$OUT"
+	refute_output --partial 'HTTP/1.1'
+	refute_line --partial 'Connection:'
+	refute_line --partial 'Transfer-Encoding:'
+}
+
+@test "CGI: GET /openapi.json is the file byte for byte" {
+	cgi PATH_INFO=/openapi.json
+	assert_equal "$RC" 0
+	run head -n 1 "$OUT"
+	assert_output $'Status: 200 OK\r'
+	http_body < "$OUT" > "$BATS_TEST_TMPDIR/doc"
+	cmp "$BATS_TEST_TMPDIR/doc" "$OPENAPI"
+}
+
+@test "CGI: an unknown path is Status: 404 with the JSON error body" {
+	cgi PATH_INFO=/api/v0/nothing
+	assert_equal "$RC" 0
+	run head -n 1 "$OUT"
+	assert_output $'Status: 404 Not Found\r'
+	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
+	assert_error_json 404 "Not Found"
+}
+
+@test "CGI: a wrong method is Status: 405 with Allow" {
+	cgi PATH_INFO=/healthz REQUEST_METHOD=DELETE
+	run head -n 1 "$OUT"
+	assert_output $'Status: 405 Method Not Allowed\r'
+	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
+	assert_error_json 405 "Method Not Allowed"
+}
+
+@test "CGI: a POST with a body on stdin to a GET-only path is 405" {
+	printf 'a=1' > "$BATS_TEST_TMPDIR/in"
+	CGI_STDIN=$BATS_TEST_TMPDIR/in cgi PATH_INFO=/healthz REQUEST_METHOD=POST \
+	    CONTENT_LENGTH=3 CONTENT_TYPE=application/x-www-form-urlencoded
+	run head -n 1 "$OUT"
+	assert_output $'Status: 405 Method Not Allowed\r'
+}
+
+@test "CGI: no PATH_INFO is the path / (404)" {
+	cgi
+	assert_equal "$RC" 0
+	run head -n 1 "$OUT"
+	assert_output $'Status: 404 Not Found\r'
+}
+
+@test "CGI: no REQUEST_METHOD is Status: 400" {
+	OUT=$BATS_TEST_TMPDIR/out
+	env -i PATH="$PATH" CONDOR_CONFIG=ONLY_ENV GATEWAY_INTERFACE=CGI/1.1 \
+	    PATH_INFO=/healthz timeout 20 "$BIN" --allow-root < /dev/null > "$OUT" 2>/dev/null || true
+	run head -n 1 "$OUT"
+	assert_output $'Status: 400 Bad Request\r'
+}
+
+@test "CGI: a dot-dot segment in PATH_INFO is Status: 400" {
+	cgi PATH_INFO=/x/../healthz
+	run head -n 1 "$OUT"
+	assert_output $'Status: 400 Bad Request\r'
+}
+
+@test "CGI: a malformed CONTENT_LENGTH is Status: 400" {
+	cgi PATH_INFO=/healthz REQUEST_METHOD=POST CONTENT_LENGTH=12abc
+	run head -n 1 "$OUT"
+	assert_output $'Status: 400 Bad Request\r'
+}
+
+@test "CGI: one log line on stderr with REMOTE_ADDR, method, path, status, no query" {
+	cgi PATH_INFO=/healthz QUERY_STRING=token=s3cr3t
+	assert_equal "$RC" 0
+	assert_equal "$(wc -l < "$ERR")" 1
+	run cat "$ERR"
+	assert_output --regexp 'Z 198\.51\.100\.9 GET /healthz 200 '
+	refute_output --partial 's3cr3t'
+}
+
+@test "CGI: GATEWAY_INTERFACE with stdin a terminal is still CGI, not usage" {
+	command -v script > /dev/null || skip "script(1) from util-linux is not installed: no pty to test with"
+	run timeout 20 script -qec "env GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/healthz CONDOR_CONFIG=ONLY_ENV $(printf '%q' "$BIN") --allow-root" /dev/null < /dev/null
+	assert_success
+	assert_output --partial 'Status: 200 OK'
+	refute_output --partial 'usage:'
+}
+
+# --- Behind lighttpd ---------------------------------------------------------
+
+# Start lighttpd with a configuration made from examples/cgi/lighttpd.conf:
+# loopback and a free port, a scratch document root, the binary behind a
+# wrapper that adds --allow-root (lighttpd runs as root here, and so does
+# its CGI program), and no HTCondor configuration files.  Sets PORT.
+start_lighttpd() {
+	[ -x /usr/sbin/lighttpd ] || skip "lighttpd is not installed (Debian package lighttpd)"
+	local dir=$BATS_TEST_TMPDIR/lighttpd try
+	mkdir -p "$dir/www"
+	# The wrapper is the "program": lighttpd maps "/" to "<it>/".
+	cat > "$dir/htcondor-api" <<-EOF
+	#!/bin/sh
+	exec $(printf '%q' "$BIN") --allow-root "\$@"
+	EOF
+	chmod 755 "$dir/htcondor-api"
+	for ((try = 0; try < 5; try++)); do
+		PORT=$(free_port)
+		sed -e "s|^server.bind = .*|server.bind = \"127.0.0.1\"|" \
+		    -e "s|^server.port = .*|server.port = $PORT|" \
+		    -e "s|^server.document-root = .*|server.document-root = \"$dir/www\"|" \
+		    -e "/^server.username/d" -e "/^server.groupname/d" \
+		    -e "s|/usr/local/sbin/htcondor-api|$dir/htcondor-api|g" \
+		    -e "s|\"/etc/condor/condor_config\"|\"ONLY_ENV\"|" \
+		    "$EXAMPLES/cgi/lighttpd.conf" > "$dir/lighttpd.conf"
+		/usr/sbin/lighttpd -tt -f "$dir/lighttpd.conf" ||
+		    fail "lighttpd refuses the configuration"
+		bg_start "$dir/log" /usr/sbin/lighttpd -D -f "$dir/lighttpd.conf"
+		wait_listen "$PORT" "$BG_PID" && { LIGHTTPD_LOG=$dir/log; return 0; }
+	done
+	fail "lighttpd did not start: $(cat "$dir/log")"
+}
+
+@test "the example lighttpd.conf passes lighttpd's own check" {
+	[ -x /usr/sbin/lighttpd ] || skip "lighttpd is not installed (Debian package lighttpd)"
+	run /usr/sbin/lighttpd -tt -f "$EXAMPLES/cgi/lighttpd.conf"
+	assert_success
+}
+
+@test "lighttpd: GET /healthz is 200 with the JSON status" {
+	start_lighttpd
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output '{"status":"ok"}'
+	assert_equal "$(header_value Content-Type < "$BATS_TEST_TMPDIR/h")" "application/json"
+	assert_equal "$(header_value Cache-Control < "$BATS_TEST_TMPDIR/h")" "no-store"
+}
+
+@test "lighttpd: GET /openapi.json is the file byte for byte" {
+	start_lighttpd
+	get "http://127.0.0.1:$PORT/openapi.json"
+	assert_equal "$HTTP_CODE" 200
+	cmp "$BATS_TEST_TMPDIR/b" "$OPENAPI"
+}
+
+@test "lighttpd: an unknown path is 404 with the JSON error body" {
+	start_lighttpd
+	get "http://127.0.0.1:$PORT/no/such/thing"
+	assert_equal "$HTTP_CODE" 404
+	assert_error_json 404 "Not Found"
+}
+
+@test "lighttpd: a wrong method is 405 with Allow: GET" {
+	start_lighttpd
+	get "http://127.0.0.1:$PORT/healthz" -X DELETE
+	assert_equal "$HTTP_CODE" 405
+	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET"
+	assert_error_json 405 "Method Not Allowed"
+}
+
+@test "lighttpd: every request leaves its log line in lighttpd's log, with the client address" {
+	# lighttpd sends SIGTERM to a CGI program as soon as it has read a
+	# complete answer; the log line must survive that, every time.
+	start_lighttpd
+	local i
+	for ((i = 0; i < 10; i++)); do
+		get "http://127.0.0.1:$PORT/healthz?token=s3cr3t"
+		assert_equal "$HTTP_CODE" 200
+	done
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)) &&
+	    (($(grep -cE ' 127\.0\.0\.1 GET /healthz 200 ' "$LIGHTTPD_LOG") < 10)); do
+		sleep 0.05
+	done
+	run grep -cE ' 127\.0\.0\.1 GET /healthz 200 ' "$LIGHTTPD_LOG"
+	assert_output 10
+	run cat "$LIGHTTPD_LOG"
+	refute_output --partial 's3cr3t'
+}
+
+@test "lighttpd: several requests in a row are all 200" {
+	start_lighttpd
+	local i codes=""
+	for ((i = 0; i < 10; i++)); do
+		codes+=$(hcurl -o /dev/null -w '%{http_code} ' "http://127.0.0.1:$PORT/healthz")
+	done
+	assert_equal "$codes" "$(printf '200 %.0s' {1..10})"
+}

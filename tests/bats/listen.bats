@@ -1,0 +1,292 @@
+#!/usr/bin/env bats
+# listen.bats — the program as its own fork-per-connection server
+# (--listen), exercised with curl and raw bash /dev/tcp clients on the
+# loopback.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	require_bin
+	LOG=$BATS_TEST_TMPDIR/server.log
+}
+
+@test "--listen: GET /healthz is 200 with the JSON status" {
+	start_server "$LOG"
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output '{"status":"ok"}'
+	assert_equal "$(header_value Content-Type < "$BATS_TEST_TMPDIR/h")" "application/json"
+	assert_equal "$(header_value Connection < "$BATS_TEST_TMPDIR/h")" "close"
+	assert_equal "$(header_value Cache-Control < "$BATS_TEST_TMPDIR/h")" "no-store"
+}
+
+@test "--listen: ordinary requests leave no error lines in the server log" {
+	start_server "$LOG"
+	local i deadline
+	for i in 1 2 3; do
+		get "http://127.0.0.1:$PORT/healthz"
+		assert_equal "$HTTP_CODE" 200
+	done
+	# Wait until the parent has reaped those children (zombies count
+	# too), then make one more request: the parent has been through its
+	# loop after each reaping by the time it serves it.
+	deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)) && [ -n "$(children_of "$SERVER_PID")" ]; do
+		sleep 0.05
+	done
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+	run grep -v -E 'htcondor-api: listening on |Z 127\.0\.0\.1 GET /healthz 200 ' "$LOG"
+	assert_output ''
+}
+
+@test "--listen: the log has a start line and one line per request with the peer" {
+	start_server "$LOG"
+	get "http://127.0.0.1:$PORT/healthz?x=1"
+	assert_equal "$HTTP_CODE" 200
+	wait_grep ' 127\.0\.0\.1 GET /healthz 200 ' "$LOG" || fail "no request log line: $(cat "$LOG")"
+	run cat "$LOG"
+	assert_output --partial "listening on 127.0.0.1:$PORT"
+	refute_output --partial 'x=1'
+}
+
+@test "--listen: GET /openapi.json is the file byte for byte" {
+	start_server "$LOG"
+	get "http://127.0.0.1:$PORT/openapi.json"
+	assert_equal "$HTTP_CODE" 200
+	cmp "$BATS_TEST_TMPDIR/b" "$OPENAPI"
+}
+
+@test "--listen: an unknown path is 404 with the JSON error body" {
+	start_server "$LOG"
+	get "http://127.0.0.1:$PORT/nope"
+	assert_equal "$HTTP_CODE" 404
+	assert_error_json 404 "Not Found"
+}
+
+@test "--listen: a wrong method is 405 with Allow: GET" {
+	start_server "$LOG"
+	get "http://127.0.0.1:$PORT/healthz" -X POST -d 'x=1'
+	assert_equal "$HTTP_CODE" 405
+	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET"
+	assert_error_json 405 "Method Not Allowed"
+}
+
+@test "--listen: Expect: 100-continue on a 405 route gets the 405 at once" {
+	start_server "$LOG"
+	# curl waits for a 100 (or the final answer) before sending the body;
+	# the final answer must come at once, without an interim 100.
+	head -c 4096 /dev/zero > "$BATS_TEST_TMPDIR/upload"
+	get "http://127.0.0.1:$PORT/healthz" -H 'Expect: 100-continue' \
+	    --expect100-timeout 15 --data-binary "@$BATS_TEST_TMPDIR/upload"
+	assert_equal "$HTTP_CODE" 405
+	run cat "$BATS_TEST_TMPDIR/h"
+	refute_output --partial '100 Continue'
+}
+
+@test "--listen=ADDR form works too" {
+	local try
+	for ((try = 0; try < 5; try++)); do
+		PORT=$(free_port)
+		bg_start "$LOG" "$BIN" --allow-root "--listen=127.0.0.1:$PORT"
+		wait_listen "$PORT" "$BG_PID" && break
+	done
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+}
+
+@test "--listen [::1]:PORT serves over IPv6" {
+	grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null ||
+	    skip "no IPv6 loopback address ::1 on this machine"
+	local try ok=0
+	for ((try = 0; try < 5; try++)); do
+		PORT=$(free_port)
+		bg_start "$LOG" "$BIN" --allow-root --listen "[::1]:$PORT"
+		if wait_listen "$PORT" "$BG_PID"; then
+			ok=1
+			break
+		fi
+	done
+	((ok)) || fail "did not listen on [::1]: $(cat "$LOG")"
+	get "http://[::1]:$PORT/healthz" -g
+	assert_equal "$HTTP_CODE" 200
+	wait_grep ' ::1 GET /healthz 200 ' "$LOG" || fail "log does not show ::1: $(cat "$LOG")"
+}
+
+@test "--listen with a malformed address exits 1 and says why" {
+	run --separate-stderr timeout 20 "$BIN" --allow-root --listen 127.0.0.1
+	assert_failure 1
+	[[ $stderr == *"127.0.0.1"* ]] || fail "stderr does not name the address: $stderr"
+	run --separate-stderr timeout 20 "$BIN" --allow-root --listen '[::1:80'
+	assert_failure 1
+	run --separate-stderr timeout 20 "$BIN" --allow-root --listen '127.0.0.1:http'
+	assert_failure 1
+}
+
+@test "--listen on an address that is not local exits 1" {
+	# 192.0.2.1 (TEST-NET-1) is never assigned to this machine.
+	run --separate-stderr timeout 20 "$BIN" --allow-root --listen 192.0.2.1:8080
+	assert_failure 1
+	[[ $stderr == *"cannot listen"* ]] || fail "stderr does not say why: $stderr"
+}
+
+@test "--listen on a port already in use exits 1" {
+	start_server "$LOG"
+	run --separate-stderr timeout 20 "$BIN" --allow-root --listen "127.0.0.1:$PORT"
+	assert_failure 1
+	[[ $stderr == *"cannot listen"* ]] || fail "stderr does not say why: $stderr"
+}
+
+@test "--max-children 1: a second connection gets 503 with Retry-After" {
+	start_server "$LOG" --max-children 1
+	# Hold the one child with a client that sent half a head and stalls.
+	open_stalled 7 "$PORT" 'GET /healthz HTTP/1.1\r\n'
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 503
+	run header_value Retry-After < "$BATS_TEST_TMPDIR/h"
+	assert_output --regexp '^[0-9]+$'
+	assert_error_json 503 "Service Unavailable"
+}
+
+@test "--max-children 1: after the stalled client finishes, requests are served again" {
+	start_server "$LOG" --max-children 1
+	open_stalled 7 "$PORT" 'GET /healthz HTTP/1.1\r\n'
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 503
+	# The stalled client completes its request and is answered.
+	printf 'Host: x\r\n\r\n' >&7
+	run timeout 20 cat <&7
+	assert_output --partial 'HTTP/1.1 200 OK'
+	exec 7>&-
+	# Its child exits; the slot is free again (poll: reaping is async).
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)); do
+		get "http://127.0.0.1:$PORT/healthz"
+		[ "$HTTP_CODE" = 200 ] && break
+		sleep 0.05
+	done
+	assert_equal "$HTTP_CODE" 200
+}
+
+@test "_CONDOR_HTTP_API_MAX_CHILDREN=1 in the environment caps the children too" {
+	_CONDOR_HTTP_API_MAX_CHILDREN=1 start_server "$LOG"
+	open_stalled 7 "$PORT" 'GET /healthz HTTP/1.1\r\n'
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 503
+	assert_error_json 503 "Service Unavailable"
+}
+
+@test "SIGTERM: the server stops accepting, exits 0 and the port closes" {
+	start_server "$LOG"
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+	kill -TERM "$SERVER_PID"
+	wait_exit "$SERVER_PID" || fail "server still running after SIGTERM"
+	local rc=0
+	wait "$SERVER_PID" || rc=$?
+	assert_equal "$rc" 0
+	! port_listening "$PORT" || fail "port $PORT still listening"
+	run hcurl -o /dev/null "http://127.0.0.1:$PORT/healthz"
+	assert_failure
+}
+
+@test "SIGTERM: the server waits for a request in progress before exiting" {
+	start_server "$LOG"
+	open_stalled 7 "$PORT" 'GET /healthz HTTP/1.1\r\n'
+	# Let the parent accept the connection and fork its child.
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)) && [ -z "$(children_of "$SERVER_PID")" ]; do
+		sleep 0.05
+	done
+	[ -n "$(children_of "$SERVER_PID")" ] || fail "no child for the stalled connection"
+	kill -TERM "$SERVER_PID"
+	# The listening socket goes away, the parent stays for its child.
+	wait_unlisten "$PORT" || fail "still listening after SIGTERM"
+	kill -0 "$SERVER_PID" || fail "server exited before its child finished"
+	printf 'Host: x\r\n\r\n' >&7
+	run timeout 20 cat <&7
+	assert_output --partial 'HTTP/1.1 200 OK'
+	assert_output --partial '{"status":"ok"}'
+	exec 7>&-
+	wait_exit "$SERVER_PID" || fail "server still running after its last child"
+	local rc=0
+	wait "$SERVER_PID" || rc=$?
+	assert_equal "$rc" 0
+	run cat "$LOG"
+	assert_output --partial 'stopping'
+}
+
+@test "--listen: 50 sequential requests are all 200" {
+	start_server "$LOG"
+	local i codes=""
+	for ((i = 0; i < 50; i++)); do
+		codes+=$(hcurl -o /dev/null -w '%{http_code} ' "http://127.0.0.1:$PORT/healthz")
+	done
+	assert_equal "$codes" "$(printf '200 %.0s' {1..50})"
+}
+
+@test "--listen: 8 parallel clients are all 200" {
+	start_server "$LOG"
+	local i pids=()
+	for ((i = 0; i < 8; i++)); do
+		hcurl -o "$BATS_TEST_TMPDIR/p$i.body" -w '%{http_code}' \
+		    "http://127.0.0.1:$PORT/openapi.json" > "$BATS_TEST_TMPDIR/p$i.code" 3>&- &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || fail "a parallel curl failed"
+	done
+	for ((i = 0; i < 8; i++)); do
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/p$i.code")" 200
+		cmp "$BATS_TEST_TMPDIR/p$i.body" "$OPENAPI"
+	done
+}
+
+@test "--listen: a stalled head gets 408 within the read timeout" {
+	start_server "$LOG" --read-timeout 2
+	local t0 elapsed
+	t0=$(now_ms)
+	open_stalled 7 "$PORT" 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: '
+	run timeout 20 cat <&7
+	elapsed=$(($(now_ms) - t0))
+	assert_line --index 0 $'HTTP/1.1 408 Request Timeout\r'
+	assert_output --partial '"code": 408'
+	((elapsed >= 1500)) || fail "answered after ${elapsed} ms, before the 2 s deadline"
+	((elapsed < 5000)) || fail "answered after ${elapsed} ms, well past the 2 s deadline"
+	wait_grep ' 408 ' "$LOG" || fail "no 408 in the log: $(cat "$LOG")"
+}
+
+@test "--listen: a head trickled a byte at a time still meets the deadline" {
+	# Sending slowly does not extend the deadline: it is for the whole head.
+	start_server "$LOG" --read-timeout 2
+	local t0 elapsed
+	exec 7<> "/dev/tcp/127.0.0.1/$PORT"
+	t0=$(now_ms)
+	# The writer is a subshell: once the server has closed, a write may
+	# raise SIGPIPE, which must not hit the test shell.
+	(
+		head='GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
+		for ((i = 0; i < ${#head}; i++)); do
+			printf '%b' "${head:i:1}" >&7 || exit 0
+			sleep 0.1
+		done
+	) 2>/dev/null 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/.bg_pids"
+	run timeout 20 cat <&7
+	elapsed=$(($(now_ms) - t0))
+	assert_line --index 0 $'HTTP/1.1 408 Request Timeout\r'
+	((elapsed >= 1500)) || fail "answered after ${elapsed} ms, before the 2 s deadline"
+	((elapsed < 5000)) || fail "answered after ${elapsed} ms, well past the 2 s deadline"
+}
+
+@test "--listen: a client that connects and closes gets nothing and the server goes on" {
+	start_server "$LOG"
+	exec 7<> "/dev/tcp/127.0.0.1/$PORT"
+	exec 7>&-
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+	kill -0 "$SERVER_PID"
+}
