@@ -181,13 +181,58 @@ is_final_ad(const struct classad *ad)
 	return classad_lookup_int(ad, "Owner", &owner) == 0;
 }
 
+/* Send REQ as one message and free it.  0 or the status. */
+static int
+send_request(struct schedd *sd, struct classad *req, const char *what,
+    char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (cedar_put_classad(sd->stream, req) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		rc = stream_status(sd->stream, what, err, errlen);
+	classad_free(req);
+	return rc;
+}
+
+/* Receive one ad that is a whole message.  0 or the status. */
+static int
+recv_ad(struct schedd *sd, struct classad **ad, const char *what, char *err,
+    size_t errlen)
+{
+	*ad = NULL;
+	if (cedar_get_classad(sd->stream, ad) == 0 &&
+	    cedar_recv_eom(sd->stream) == 0)
+		return 0;
+	classad_free(*ad);
+	*ad = NULL;
+	return stream_status(sd->stream, what, err, errlen);
+}
+
+/* The error a final ad reports (ErrorCode, ErrorString), if any: 0, or
+ * BAD_REQUEST for the codes that mean the request was at fault, else 502
+ * (503 for UNAVAILABLE ones). */
+static int
+final_ad_error(const struct classad *ad, int64_t bad_request,
+    int64_t unavailable, char *err, size_t errlen)
+{
+	const char	*estr;
+	int64_t		 code;
+
+	if (classad_lookup_int(ad, "ErrorCode", &code) == -1 || code == 0)
+		return 0;
+	if (classad_lookup_string(ad, "ErrorString", &estr) == -1)
+		estr = "no reason given";
+	snprintf(err, errlen, "schedd: %s (error %lld)", estr,
+	    (long long)code);
+	return code == bad_request ? 400 : code == unavailable ? 503 : 502;
+}
+
 int
 schedd_query_jobs(struct schedd *sd, const struct job_query *q,
     schedd_ad_fn fn, void *ctx, char *err, size_t errlen)
 {
 	struct classad	*req, *ad;
-	const char	*estr;
-	int64_t		 code;
 	char		 e[256];
 	int		 rc;
 
@@ -208,23 +253,19 @@ schedd_query_jobs(struct schedd *sd, const struct job_query *q,
 	if (q->summary_only)
 		classad_insert_bool(req, "SummaryOnly", 1);
 	classad_insert_bool(req, "SendServerTime", 0);
-	if (rc == 0 && (cedar_put_classad(sd->stream, req) == -1 ||
-	    cedar_send_eom(sd->stream) == -1))
-		rc = stream_status(sd->stream, "sending the query", err,
-		    errlen);
-	classad_free(req);
-	if (rc != 0)
+	if (rc != 0) {
+		classad_free(req);
+		return rc;
+	}
+	if ((rc = send_request(sd, req, "sending the query", err,
+	    errlen)) != 0)
 		return rc;
 	for (;;) {
-		ad = NULL;
-		if (cedar_get_classad(sd->stream, &ad) == -1 ||
-		    cedar_recv_eom(sd->stream) == -1) {
-			classad_free(ad);
-			/* EOF right after the request: the schedd could not
-			 * use the constraint (spec §13 row 9). */
-			return stream_status(sd->stream, "reading job ads",
-			    err, errlen);
-		}
+		/* EOF right after the request: the schedd could not use the
+		 * constraint (spec §13 row 9). */
+		if ((rc = recv_ad(sd, &ad, "reading job ads", err,
+		    errlen)) != 0)
+			return rc;
 		if (is_final_ad(ad))
 			break;
 		rc = fn(ctx, ad);
@@ -232,14 +273,7 @@ schedd_query_jobs(struct schedd *sd, const struct job_query *q,
 		if (rc == -1)
 			return -1;
 	}
-	rc = 0;
-	if (classad_lookup_int(ad, "ErrorCode", &code) == 0 && code != 0) {
-		if (classad_lookup_string(ad, "ErrorString", &estr) == -1)
-			estr = "no reason given";
-		snprintf(err, errlen, "schedd: %s (error %lld)", estr,
-		    (long long)code);
-		rc = code == 1 ? 400 : 502;
-	}
+	rc = final_ad_error(ad, 1, -1, err, errlen);
 	classad_free(ad);
 	return rc;
 }
@@ -276,12 +310,8 @@ schedd_act(struct schedd *sd, enum job_action action, const char *ids,
 	}
 	if (reason != NULL)
 		classad_insert_string(req, reason_attr[action], reason);
-	if (cedar_put_classad(sd->stream, req) == -1 ||
-	    cedar_send_eom(sd->stream) == -1)
-		rc = stream_status(sd->stream, "sending the action", err,
-		    errlen);
-	classad_free(req);
-	if (rc != 0)
+	if ((rc = send_request(sd, req, "sending the action", err,
+	    errlen)) != 0)
 		return rc;
 	/* A malformed request is answered with a lone int 0 (§9.4). */
 	if (cedar_recv_message(sd->stream) == -1)
@@ -523,8 +553,7 @@ schedd_history(struct schedd *sd, const struct history_query *q,
     schedd_ad_fn fn, void *ctx, char *err, size_t errlen)
 {
 	struct classad	*req, *ad;
-	const char	*estr;
-	int64_t		 owner, code;
+	int64_t		 owner;
 	char		 e[256];
 	int		 rc = 0, first = 1;
 
@@ -547,21 +576,13 @@ schedd_history(struct schedd *sd, const struct history_query *q,
 		classad_insert_string(req, "Projection", q->projection);
 	classad_insert_int(req, "NumJobMatches", q->limit > 0 ? q->limit : -1);
 	classad_insert_bool(req, "StreamResults", 1);
-	if (cedar_put_classad(sd->stream, req) == -1 ||
-	    cedar_send_eom(sd->stream) == -1)
-		rc = stream_status(sd->stream, "sending the history query",
-		    err, errlen);
-	classad_free(req);
-	if (rc != 0)
+	if ((rc = send_request(sd, req, "sending the history query", err,
+	    errlen)) != 0)
 		return rc;
 	for (;;) {
-		ad = NULL;
-		if (cedar_get_classad(sd->stream, &ad) == -1 ||
-		    cedar_recv_eom(sd->stream) == -1) {
-			classad_free(ad);
-			return stream_status(sd->stream, "reading history",
-			    err, errlen);
-		}
+		if ((rc = recv_ad(sd, &ad, "reading history", err,
+		    errlen)) != 0)
+			return rc;
 		/* Owner = 1 acknowledges streaming; Owner = 0 ends. */
 		if (classad_lookup_int(ad, "Owner", &owner) == 0) {
 			if (owner == 1 && first) {
@@ -577,14 +598,7 @@ schedd_history(struct schedd *sd, const struct history_query *q,
 		if (rc == -1)
 			return -1;
 	}
-	rc = 0;
-	if (classad_lookup_int(ad, "ErrorCode", &code) == 0 && code != 0) {
-		if (classad_lookup_string(ad, "ErrorString", &estr) == -1)
-			estr = "no reason given";
-		snprintf(err, errlen, "schedd: %s (error %lld)", estr,
-		    (long long)code);
-		rc = code == 6 ? 400 : code == 10 || code == 5 ? 503 : 502;
-	}
+	rc = final_ad_error(ad, 6, 10, err, errlen);
 	classad_free(ad);
 	return rc;
 }
