@@ -30,7 +30,9 @@
 #include "settings.h"
 #include "submit/submit.h"
 
-/* Send every attribute of AD as SetAttribute(CLUSTER, PROC, ...). */
+/* Send every attribute of AD as SetAttribute2(CLUSTER, PROC, ...) with
+ * NoAck, as condor_submit does: the schedd checks each at once and a
+ * refusal fails the commit, which reports it. */
 static int
 send_ad(struct api_ctx *ctx, struct schedd *sd, int cluster, int proc,
     const struct classad *ad)
@@ -48,8 +50,8 @@ send_ad(struct api_ctx *ctx, struct schedd *sd, int cluster, int proc,
 			rc = 503;
 			break;
 		}
-		rc = schedd_set_attr(sd, cluster, proc, classad_name_at(ad, i),
-		    v + 3, NULL, ctx->msg, sizeof(ctx->msg));
+		rc = schedd_set_attr_noack(sd, cluster, proc,
+		    classad_name_at(ad, i), v + 3, ctx->msg, sizeof(ctx->msg));
 	}
 	buf_free(&line);
 	return rc;

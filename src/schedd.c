@@ -358,6 +358,8 @@ schedd_act(struct schedd *sd, enum job_action action, const char *ids,
 #define QMGMT_NEW_CLUSTER		10002
 #define QMGMT_NEW_PROC			10003
 #define QMGMT_SET_ATTRIBUTE		10006
+#define QMGMT_SET_ATTRIBUTE2		10027
+#define QMGMT_NO_ACK			0x02
 #define QMGMT_SET_ATTRIBUTE_BY_CONSTRAINT2 10032
 #define QMGMT_COMMIT_TRANSACTION	10031
 #define QMGMT_CLOSE_SOCKET		10028
@@ -479,6 +481,23 @@ schedd_set_attr(struct schedd *sd, int cluster, int proc, const char *name,
 		    e == 22 ? "invalid value" : "error");
 		return errno_status(e);
 	}
+	return 0;
+}
+
+int
+schedd_set_attr_noack(struct schedd *sd, int cluster, int proc,
+    const char *name, const char *value, char *err, size_t errlen)
+{
+	unsigned char flags = QMGMT_NO_ACK;
+
+	if (cedar_put_int(sd->stream, QMGMT_SET_ATTRIBUTE2) == -1 ||
+	    cedar_put_int(sd->stream, cluster) == -1 ||
+	    cedar_put_int(sd->stream, proc) == -1 ||
+	    cedar_put_string(sd->stream, value) == -1 ||
+	    cedar_put_string(sd->stream, name) == -1 ||
+	    cedar_put_bytes(sd->stream, &flags, 1) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return stream_status(sd->stream, "SetAttribute", err, errlen);
 	return 0;
 }
 

@@ -90,6 +90,10 @@ int	schedd_new_proc(struct schedd *sd, int cluster, int *proc, char *err,
 int	schedd_set_attr(struct schedd *sd, int cluster, int proc,
 	    const char *name, const char *value, int *errno_out, char *err,
 	    size_t errlen);
+/* SetAttribute2 with NoAck, as condor_submit sends a job: no reply, so
+ * no round trip; a refusal surfaces at the commit.  0 or the status. */
+int	schedd_set_attr_noack(struct schedd *sd, int cluster, int proc,
+	    const char *name, const char *value, char *err, size_t errlen);
 /* SetAttributeByConstraint2 with OnlyMyJobs: *MATCHED jobs changed. */
 int	schedd_set_attr_constraint(struct schedd *sd, const char *constraint,
 	    const char *name, const char *value, int64_t *matched,

@@ -67,7 +67,7 @@ static int
 split_v2_raw(struct submit *s, const char *p, struct slist *out)
 {
 	struct buf	 a = BUF_INIT;
-	int		 in_arg = 0, rc = -1;
+	int		 rc = -1;
 
 	for (;;) {
 		while (*p && is_blank((unsigned char)*p))
@@ -75,7 +75,6 @@ split_v2_raw(struct submit *s, const char *p, struct slist *out)
 		if (*p == '\0')
 			break;
 		buf_reset(&a);
-		in_arg = 1;
 		while (*p && !is_blank((unsigned char)*p)) {
 			if (*p != '\'') {
 				buf_addc(&a, *p++);
@@ -102,9 +101,7 @@ split_v2_raw(struct submit *s, const char *p, struct slist *out)
 			sub_fail(s, s->errline, "out of memory");
 			goto done;
 		}
-		in_arg = 0;
 	}
-	(void)in_arg;
 	rc = 0;
 done:
 	buf_free(&a);

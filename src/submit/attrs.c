@@ -700,15 +700,17 @@ parse_bytes(const char *v, long long base, long long *out)
 	}
 	while (isspace((unsigned char)*p))
 		p++;
+	mult = 0;
 	switch (*p | 0x20) {
-	case 'k': mult = 1ULL << 10; p++; break;
-	case 'm': mult = 1ULL << 20; p++; break;
-	case 'g': mult = 1ULL << 30; p++; break;
-	case 't': mult = 1ULL << 40; p++; break;
-	default: mult = (unsigned long long)base; break;
+	case 'k': mult = 1ULL << 10; break;
+	case 'm': mult = 1ULL << 20; break;
+	case 'g': mult = 1ULL << 30; break;
+	case 't': mult = 1ULL << 40; break;
 	}
-	if (*p && mult != (unsigned long long)base && (*p | 0x20) == 'b')
+	if (mult != 0 && *p++ != '\0' && (*p | 0x20) == 'b')
 		p++;
+	if (mult == 0)
+		mult = (unsigned long long)base;
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p != '\0')

@@ -408,7 +408,7 @@ static int
 split_row(const struct qtable *t, const char *row, size_t ncols,
     char **vals, size_t *nvals)
 {
-	const char	*b = row, *e = row + strlen(row), *sep, *ws;
+	const char	*b = row, *e = row + strlen(row), *sep, *ws, *ve;
 	char		 seps[4] = ", \t", *sp;
 	size_t		 n = 0, k;
 
@@ -443,7 +443,7 @@ split_row(const struct qtable *t, const char *row, size_t ncols,
 				goto fail;
 			break;
 		}
-		const char *ve = sep;
+		ve = sep;
 		if (ws != NULL)
 			while (ve > b && strchr(ws, ve[-1]))
 				ve--;

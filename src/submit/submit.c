@@ -158,7 +158,8 @@ do_include(struct submit *s, const char *opts, const char *file)
 		buf_free(&text);
 		return sub_fail(s, cur_line(s), "can't read file %s", file);
 	}
-	return push_src(s, file, buf_take(&text), text.len);
+	n = (ssize_t)text.len;
+	return push_src(s, file, buf_take(&text), (size_t)n);
 }
 
 /* ---- if / elif / else / endif ---- */
@@ -178,7 +179,6 @@ if_cond(struct submit *s, const char *cond, int *out)
 	const char	*p = cond, *q;
 	char		*x, *end;
 	int		 neg = 0, maj, min, pat, cmp, v;
-	long long	 n;
 	double		 d;
 
 	while (*p == '!') {
@@ -228,16 +228,15 @@ if_cond(struct submit *s, const char *cond, int *out)
 	}
 	if ((x = sub_expand(s, p)) == NULL)
 		return -1;
-	if (sub_parse_bool(s, NULL, x, &v) == 0 ||
-	    (strcasecmp(x, "yes") == 0 && (v = 1)) ||
-	    (strcasecmp(x, "no") == 0 && !(v = 0))) {
+	for (q = x; isspace((unsigned char)*q); q++)
+		;
+	d = strtod(q, &end);
+	while (end != q && isspace((unsigned char)*end))
+		end++;
+	if (sub_parse_bool(s, NULL, x, &v) == 0 || (end != q && *end == '\0' &&
+	    (v = d != 0, 1))) {
 		free(x);
 		*out = v != neg;
-		return 0;
-	}
-	if (sub_number(x, &v, &n, &d) == 0 && strpbrk(x, "<>=!&|") == NULL) {
-		free(x);
-		*out = (d != 0) != neg;
 		return 0;
 	}
 	free(x);
@@ -254,7 +253,7 @@ if_line(struct submit *s, const char *line)
 	const char	*kw[] = { "if", "elif", "else", "endif" };
 	struct iflevel	*l;
 	size_t		 n;
-	int		 k, v;
+	int		 k, v, parent;
 
 	for (k = 0; k < 4; k++) {
 		n = strlen(kw[k]);
@@ -273,9 +272,11 @@ if_line(struct submit *s, const char *line)
 		if (s->nifs >= SUBMIT_MAX_IF_DEPTH)
 			return sub_fail(s, cur_line(s), "if nested too deeply");
 		v = 0;
-		if (if_enabled(s) && if_cond(s, line, &v) == -1)
+		parent = if_enabled(s);
+		if (parent && if_cond(s, line, &v) == -1)
 			return -1;
-		s->ifs[s->nifs++] = (struct iflevel){ v, v, 0, if_enabled(s) };
+		s->ifs[s->nifs] = (struct iflevel){ v, v, 0, parent };
+		s->nifs++;
 		return 1;
 	case 1:
 		if (l == NULL || l->in_else)
@@ -408,6 +409,37 @@ keyword(struct submit *s, char *name, const char *rhs, int *done)
 	return 0;
 }
 
+/* NAME @=TAG: the following lines (comments and blank lines dropped)
+ * joined with newlines, up to a line that is exactly @TAG. */
+static int
+heredoc(struct submit *s, const char *name, const char *tag)
+{
+	struct buf	 val = BUF_INIT, l = BUF_INIT;
+	struct ssrc	*src = &s->src[s->nsrc - 1];
+	int		 r, rc, closed = 0;
+
+	val.cap = SUBMIT_MAX_VALUE;
+	while ((r = sub_getline(src, &l)) == 1) {
+		if (l.len == 0 || l.data[0] == '#')
+			continue;
+		if (l.data[0] == '@' && strcmp(l.data + 1, tag) == 0) {
+			closed = 1;
+			break;
+		}
+		if (val.len > 0)
+			buf_addc(&val, '\n');
+		buf_adds(&val, l.data);
+	}
+	if (!closed || val.failed)
+		rc = sub_fail(s, cur_line(s), "Found end-of-file while scanning "
+		    "for '@%s'", tag);
+	else
+		rc = assign(s, name, buf_str(&val), 0, 0, 0);
+	buf_free(&val);
+	buf_free(&l);
+	return rc;
+}
+
 /* Handle one logical line (not blank, not a comment): 0, 1 when it was
  * a queue statement, -1 on error. */
 static int
@@ -486,31 +518,7 @@ statement(struct submit *s, char *line)
 		return rc == -1 ? sub_fail(s, cur_line(s), "too many macros") : 0;
 	}
 	if (op == '@') {
-		rc = 0;
-		/* a heredoc: NAME @=TAG ... @TAG */
-		struct buf	 val = BUF_INIT, l = BUF_INIT;
-		struct ssrc	*src = &s->src[s->nsrc - 1];
-		int		 r, closed = 0;
-
-		val.cap = SUBMIT_MAX_VALUE;
-		while ((r = sub_getline(src, &l)) == 1) {
-			if (l.len == 0 || l.data[0] == '#')
-				continue;
-			if (l.data[0] == '@' && strcmp(l.data + 1, rhs) == 0) {
-				closed = 1;
-				break;
-			}
-			if (val.len > 0)
-				buf_addc(&val, '\n');
-			buf_adds(&val, l.data);
-		}
-		if (!closed || val.failed)
-			rc = sub_fail(s, cur_line(s), "Found end-of-file while "
-			    "scanning for '@%s'", rhs);
-		else
-			rc = assign(s, x, buf_str(&val), 0, 0, 0);
-		buf_free(&val);
-		buf_free(&l);
+		rc = heredoc(s, x, rhs);
 		free(x);
 		return rc;
 	}
