@@ -9,8 +9,8 @@
 #	pool.sh run DIR CMD...	run CMD as the pool's user with its config
 #
 # As root, the pool runs as $HTCONDOR_API_IT_USER (default "htcondor"),
-# since HTCondor runs jobs as their owner.  Jobs never start (START =
-# False), so a queue stays as it was submitted.
+# since HTCondor runs jobs as their owner.  Only jobs with +RunMe = true
+# start, so a queue stays as it was submitted unless a test wants a run.
 set -eu
 UID_DOMAIN=it.local
 
@@ -61,7 +61,18 @@ MOUNT_UNDER_SCRATCH =
 USE_PID_NAMESPACES = False
 BASE_CGROUP =
 DISCARD_SESSION_KEYRING_ON_STARTUP = False
-START = False
+# Only jobs that ask to run (+RunMe = true) start, so a queue stays as it
+# was submitted unless a test wants a job to run.
+START = TARGET.RunMe =?= true
+NEGOTIATOR_INTERVAL = 2
+NEGOTIATOR_CYCLE_DELAY = 2
+STARTER_UPDATE_INTERVAL = 2
+SHADOW_QUEUE_UPDATE_INTERVAL = 2
+UPDATE_INTERVAL = 2
+RUNBENCHMARKS = 0
+SUSPEND = False
+PREEMPT = False
+KILL = False
 # No GPU discovery tool in a minimal build: without this the startd exits.
 STARTD_DETECT_GPUS =
 SCHEDD_INTERVAL = 5

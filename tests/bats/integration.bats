@@ -161,7 +161,7 @@ submit_cluster() {
 # The value of ATTR of job ID as condor_q -json gives it.
 cq_attr() {
 	as_pool condor_q -json "$1" -attributes "$2" |
-	    python3 -c 'import json,sys; a=json.load(sys.stdin); print(a[0].get(sys.argv[1]) if a else "GONE")' "$2"
+	    python3 -c 'import json,sys; t=sys.stdin.read().strip(); a=json.loads(t) if t else []; print(a[0].get(sys.argv[1]) if a else "GONE")' "$2"
 }
 
 @test "real schedd: hold and release as condor_q sees them" {
@@ -235,4 +235,130 @@ PY
 	assert_output "2 True"
 	api "/api/v1/history/$c.1"
 	[ "$HTTP_CODE" = 200 ]
+}
+
+# submit_compare SUB SPOOLFLAG: the attributes of the job the API made
+# (file text SUB) against the job condor_submit made of the same file,
+# ignoring what differs between any two submissions.
+compare_jobs() {
+	as_pool condor_q -json "$1" > "$BATS_TEST_TMPDIR/a.json"
+	as_pool condor_q -json "$2" > "$BATS_TEST_TMPDIR/c.json"
+	python3 - "$BATS_TEST_TMPDIR/a.json" "$BATS_TEST_TMPDIR/c.json" "$3" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))[0]; c = json.load(open(sys.argv[2]))[0]
+skip = set("ClusterId QDate EnteredCurrentStatus GlobalJobId AuthTokenId "
+    "AuthTokenIssuer AuthTokenSubject ServerTime JobSubmitFile SubmitVersion "
+    "CondorPlatform CondorVersion AutoClusterId AutoClusterAttrs Iwd "
+    "JobSubmitMethod".split()) | set(sys.argv[3].split())
+diff = [k for k in sorted(set(a) | set(c)) if k not in skip and a.get(k) != c.get(k)]
+for k in diff:
+    print(k, "API:", json.dumps(a.get(k))[:80], "condor_submit:", json.dumps(c.get(k))[:80])
+sys.exit(1 if diff else 0)
+PY
+}
+
+# api_submit TEXT SPOOL: POST the submit text; prints the cluster id.
+api_submit() {
+	python3 -c 'import json,sys; print(json.dumps({"submit_file": sys.argv[1], "spool": sys.argv[2] == "true", "workdir": sys.argv[3]}))' \
+	    "$1" "$2" "$POOL/w" > "$BATS_TEST_TMPDIR/req.json"
+	get "http://127.0.0.1:$PORT/api/v1/jobs" -X POST \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    --data-binary @"$BATS_TEST_TMPDIR/req.json"
+	[ "$HTTP_CODE" = 201 ] || { cat "$BATS_TEST_TMPDIR/b" >&2; return 1; }
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cluster_id"])' "$BATS_TEST_TMPDIR/b"
+}
+
+# The API reads the pool's own configuration here, as an access point
+# would, with local files allowed for shared-file-system submits.
+restart_api_with_pool_config() {
+	kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
+	wait_exit "$SERVER_PID" 5 || true
+	CONDOR_CONFIG=$POOL/condor_config _CONDOR_HTTP_API_SUBMIT_ALLOW_LOCAL_FILES=true \
+	    start_server "$BATS_TEST_TMPDIR/api2.log"
+	mkdir -p "$POOL/w"
+	[ "$(id -u)" = 0 ] && chown "$IT_USER" "$POOL/w"
+	return 0
+}
+
+SUBTEXT='executable = /bin/echo
+arguments = "one two"
+output = out.$(Process)
+error = err.$(Process)
+log = job.log
+request_memory = 100M
+environment = "A=1 B=two"
++Project = "api"
+queue 2'
+
+@test "real schedd: a submit equals condor_submit of the same file" {
+	restart_api_with_pool_config
+	local c cs
+	c=$(api_submit "$SUBTEXT" false)
+	printf '%s\n' "$SUBTEXT" > "$POOL/w/s.sub"
+	[ "$(id -u)" = 0 ] && chown "$IT_USER" "$POOL/w/s.sub"
+	cs=$(cd "$POOL/w" && as_pool condor_submit s.sub |
+	    sed -n 's/.*submitted to cluster \([0-9]*\)\..*/\1/p')
+	run python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["job_ids"])' "$BATS_TEST_TMPDIR/b"
+	assert_output "['$c.0', '$c.1']"
+	run compare_jobs "$c.1" "$cs.1" ""
+	assert_success
+	run cq_attr "$c.0" Owner
+	assert_output "$IT_USER"
+}
+
+@test "real schedd: a spooled submit equals condor_submit -spool (sizes, SUBMIT_Iwd aside)" {
+	restart_api_with_pool_config
+	local c cs
+	c=$(api_submit "$SUBTEXT" true)
+	run cq_attr "$c.0" HoldReasonCode
+	assert_output 16
+	printf '%s\n' "$SUBTEXT" > "$POOL/w/s.sub"
+	[ "$(id -u)" = 0 ] && chown "$IT_USER" "$POOL/w/s.sub"
+	cs=$(cd "$POOL/w" && as_pool condor_submit -spool s.sub |
+	    sed -n 's/.*submitted to cluster \([0-9]*\)\..*/\1/p')
+	# condor_submit -spool uploads at once, so its job is no longer
+	# held: the hold and staging attributes differ by design.
+	run compare_jobs "$c.0" "$cs.0" "ExecutableSize ExecutableSize_RAW DiskUsage DiskUsage_RAW ImageSize ImageSize_RAW TransferInputSizeMB SUBMIT_Iwd JobStatus HoldReason HoldReasonCode HoldReasonSubCode EnteredCurrentStatus LastHoldReason LastHoldReasonCode LastHoldReasonSubCode LastJobStatus NumSystemHolds ReleaseReason StageInStart StageInFinish JobCurrentStartDate LastHoldReasonCode"
+	assert_success
+}
+
+@test "real schedd: a broken submit is 400 naming the line, and leaves nothing" {
+	restart_api_with_pool_config
+	local before after
+	before=$(as_pool condor_q -af ClusterId | sort -u | wc -l)
+	python3 -c 'import json; print(json.dumps({"submit_file": "executable = /bin/echo\nrequest_memory = 2XB\nqueue\n"}))' > "$BATS_TEST_TMPDIR/req.json"
+	get "http://127.0.0.1:$PORT/api/v1/jobs" -X POST \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    --data-binary @"$BATS_TEST_TMPDIR/req.json"
+	[ "$HTTP_CODE" = 400 ]
+	run cat "$BATS_TEST_TMPDIR/b"
+	# condor_submit names no line for this one; we name the queue
+	# statement that was being built, and quote the expression.
+	assert_output --partial "line 3"
+	assert_output --partial "RequestMemory = 2XB"
+	after=$(as_pool condor_q -af ClusterId | sort -u | wc -l)
+	[ "$before" = "$after" ]
+}
+
+@test "real schedd: a job submitted with spool false runs, and its history matches" {
+	restart_api_with_pool_config
+	local c i st
+	c=$(api_submit 'executable = /bin/echo
+arguments = ran via api
+output = ran.out
++RunMe = true
+queue' false)
+	for ((i = 0; i < 600; i++)); do
+		st=$(cq_attr "$c.0" JobStatus)
+		[ "$st" = GONE ] && break
+		sleep 0.2
+	done
+	[ "$st" = GONE ] || fail "job $c.0 did not complete (status $st)"
+	run cat "$POOL/w/ran.out"
+	assert_output "ran via api"
+	api "/api/v1/history/$c.0?projection=ClusterId,ProcId,JobStatus,ExitCode,Owner,Cmd,Args"
+	[ "$HTTP_CODE" = 200 ]
+	as_pool condor_history -json "$c.0" -attributes ClusterId,ProcId,JobStatus,ExitCode,Owner,Cmd,Args > "$BATS_TEST_TMPDIR/ch.json"
+	run python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); c=json.load(open(sys.argv[2]))[0]; print(a == c, a.get("JobStatus"), a.get("ExitCode"))' "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/ch.json"
+	assert_output "True 4 0"
 }
