@@ -102,6 +102,22 @@ stream_status(struct cedar_stream *s, const char *what, char *err,
 	return cedar_err_http_status(e == CEDAR_OK ? CEDAR_ERR_PROTOCOL : e);
 }
 
+/* The same inside a QMGMT transaction: a connection lost before the
+ * commit aborted the transaction, so the request can simply be retried
+ * (503), as the schedd's 20-second idle limit also does (spec §13 rows 19
+ * and 24). */
+static int
+qmgmt_stream_status(struct cedar_stream *s, const char *what, char *err,
+    size_t errlen)
+{
+	enum cedar_err e = cedar_status(s);
+
+	snprintf(err, errlen, "%s: %s; nothing was changed", what,
+	    cedar_error(s));
+	return e == CEDAR_ERR_CLOSED || e == CEDAR_ERR_TIMEOUT ? 503 :
+	    cedar_err_http_status(e == CEDAR_OK ? CEDAR_ERR_PROTOCOL : e);
+}
+
 int
 schedd_open(struct schedd *sd, const struct settings *set, int command,
     const char *token, char *err, size_t errlen)
@@ -375,7 +391,7 @@ qmgmt_reply(struct schedd *sd, int64_t *rval, int *errno_out, char *err,
 
 	if (cedar_get_int(sd->stream, rval) == -1 ||
 	    (*rval < 0 && cedar_get_int(sd->stream, &e) == -1))
-		return stream_status(sd->stream, "reading the schedd's reply",
+		return qmgmt_stream_status(sd->stream, "reading the schedd's reply",
 		    err, errlen);
 	if (errno_out != NULL)
 		*errno_out = (int)e;
@@ -418,7 +434,7 @@ schedd_new_cluster(struct schedd *sd, int *cluster, char *err, size_t errlen)
 
 	if (cedar_put_int(sd->stream, QMGMT_NEW_CLUSTER) == -1 ||
 	    cedar_send_eom(sd->stream) == -1)
-		return stream_status(sd->stream, "NewCluster", err, errlen);
+		return qmgmt_stream_status(sd->stream, "NewCluster", err, errlen);
 	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
 		return rc;
 	qmgmt_skip_rest(sd, reason, sizeof(reason));
@@ -442,7 +458,7 @@ schedd_new_proc(struct schedd *sd, int cluster, int *proc, char *err,
 	if (cedar_put_int(sd->stream, QMGMT_NEW_PROC) == -1 ||
 	    cedar_put_int(sd->stream, cluster) == -1 ||
 	    cedar_send_eom(sd->stream) == -1)
-		return stream_status(sd->stream, "NewProc", err, errlen);
+		return qmgmt_stream_status(sd->stream, "NewProc", err, errlen);
 	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
 		return rc;
 	qmgmt_skip_rest(sd, NULL, 0);
@@ -468,7 +484,7 @@ schedd_set_attr(struct schedd *sd, int cluster, int proc, const char *name,
 	    cedar_put_string(sd->stream, value) == -1 ||
 	    cedar_put_string(sd->stream, name) == -1 ||
 	    cedar_send_eom(sd->stream) == -1)
-		return stream_status(sd->stream, "SetAttribute", err, errlen);
+		return qmgmt_stream_status(sd->stream, "SetAttribute", err, errlen);
 	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
 		return rc;
 	qmgmt_skip_rest(sd, NULL, 0);
@@ -497,7 +513,7 @@ schedd_set_attr_noack(struct schedd *sd, int cluster, int proc,
 	    cedar_put_string(sd->stream, name) == -1 ||
 	    cedar_put_bytes(sd->stream, &flags, 1) == -1 ||
 	    cedar_send_eom(sd->stream) == -1)
-		return stream_status(sd->stream, "SetAttribute", err, errlen);
+		return qmgmt_stream_status(sd->stream, "SetAttribute", err, errlen);
 	return 0;
 }
 
@@ -517,7 +533,7 @@ schedd_set_attr_constraint(struct schedd *sd, const char *constraint,
 	    cedar_put_string(sd->stream, name) == -1 ||
 	    cedar_put_bytes(sd->stream, &flags, 1) == -1 ||
 	    cedar_send_eom(sd->stream) == -1)
-		return stream_status(sd->stream, "SetAttributeByConstraint",
+		return qmgmt_stream_status(sd->stream, "SetAttributeByConstraint",
 		    err, errlen);
 	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
 		return rc;
@@ -539,15 +555,19 @@ schedd_commit(struct schedd *sd, char *err, size_t errlen)
 {
 	char	reason[512] = "";
 	int64_t	rval;
-	int	rc, e;
+	int	e;
 
 	if (cedar_put_int(sd->stream, QMGMT_COMMIT_TRANSACTION) == -1 ||
 	    cedar_put_int(sd->stream, 0) == -1 ||
 	    cedar_send_eom(sd->stream) == -1)
-		return stream_status(sd->stream, "CommitTransaction", err,
+		return qmgmt_stream_status(sd->stream, "CommitTransaction", err,
 		    errlen);
-	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
-		return rc;
+	if (qmgmt_reply(sd, &rval, &e, err, errlen) != 0) {
+		/* The commit was sent: whether it happened is unknown. */
+		snprintf(err, errlen, "the connection to the schedd broke "
+		    "during the commit: the outcome is unknown");
+		return 502;
+	}
 	qmgmt_skip_rest(sd, reason, sizeof(reason));
 	if (rval < 0) {
 		snprintf(err, errlen, "the schedd refused to commit: %s",

@@ -362,3 +362,47 @@ queue' false)
 	run python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); c=json.load(open(sys.argv[2]))[0]; print(a == c, a.get("JobStatus"), a.get("ExitCode"))' "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/ch.json"
 	assert_output "True 4 0"
 }
+
+@test "real schedd: a commit refused by a submit requirement is 400 with its reason" {
+	restart_api_with_pool_config
+	python3 -c 'import json; print(json.dumps({"submit_file": "executable = /bin/echo\nrequest_memory = 2000000\nqueue 3\n", "spool": False, "workdir": "/tmp"}))' > "$BATS_TEST_TMPDIR/req.json"
+	local before after
+	before=$(as_pool condor_q -af ClusterId | wc -l)
+	get "http://127.0.0.1:$PORT/api/v1/jobs" -X POST \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    --data-binary @"$BATS_TEST_TMPDIR/req.json"
+	[ "$HTTP_CODE" = 400 ]
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial "jobs may not ask for more than 1000000 MB"
+	after=$(as_pool condor_q -af ClusterId | wc -l)
+	[ "$before" = "$after" ]
+}
+
+@test "real schedd: a submit killed mid-transaction leaves no partial cluster" {
+	restart_api_with_pool_config
+	local before after body pid c1 c2
+	c1=$(api_submit 'executable = /bin/echo
+queue' false)
+	before=$(as_pool condor_q -af ClusterId | wc -l)
+	body=$(python3 -c 'import json; print(json.dumps({"submit_file": "executable = /bin/sleep\narguments = 1\nqueue 20000\n", "spool": False, "workdir": "/tmp"}))')
+	printf 'POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n%s' \
+	    "$TOKEN" "${#body}" "$body" > "$BATS_TEST_TMPDIR/req.http"
+	CONDOR_CONFIG=$POOL/condor_config "$BIN" --allow-root \
+	    < "$BATS_TEST_TMPDIR/req.http" > "$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	# Kill it once procs are flowing (the text parses in about a
+	# second), long before 20000 are sent.
+	sleep 4
+	kill -KILL "$pid"
+	wait "$pid" || true
+	run grep -c '201 Created' "$BATS_TEST_TMPDIR/out"
+	assert_output 0
+	sleep 1
+	after=$(as_pool condor_q -af ClusterId | wc -l)
+	[ "$before" = "$after" ] || fail "queue went from $before to $after jobs"
+	# The killed transaction did get a cluster id (the schedd does not
+	# reuse it), so it was cut in the middle, not before it began.
+	c2=$(api_submit 'executable = /bin/echo
+queue' false)
+	[ "$c2" -eq $((c1 + 2)) ] || fail "clusters $c1 then $c2: the kill came before NewCluster"
+}
