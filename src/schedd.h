@@ -24,10 +24,12 @@ struct schedd {
 };
 
 /* Find the schedd's address: HTTP_API_SCHEDD_ADDRESS, SCHEDD_HOST with a
- * port, SCHEDD_DAEMON_AD_FILE, then SCHEDD_ADDRESS_FILE.  Appends the
- * sinful string to OUT.  0, or 503 with ERR. */
-int	schedd_locate(const struct settings *set, struct buf *out, char *err,
-	    size_t errlen);
+ * port, SCHEDD_DAEMON_AD_FILE, SCHEDD_ADDRESS_FILE, else the schedd ad
+ * (named by SCHEDD_HOST or SCHEDD_NAME) from the collector at
+ * COLLECTOR_HOST, asked with TOKEN.  Appends the sinful string to OUT.
+ * 0, or 503 (401 when the collector refuses the token) with ERR. */
+int	schedd_locate(const struct settings *set, const char *token,
+	    struct buf *out, char *err, size_t errlen);
 
 /* Connect and run the security handshake for COMMAND with TOKEN (the
  * caller wipes it right after this returns).  0, or 401 (token rejected

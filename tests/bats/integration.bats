@@ -406,3 +406,17 @@ queue' false)
 queue' false)
 	[ "$c2" -eq $((c1 + 2)) ] || fail "clusters $c1 then $c2: the kill came before NewCluster"
 }
+
+@test "real schedd: found through the collector when there is no address file" {
+	local c
+	c=$(head -1 "$POOL/local/log/.collector_address")
+	run env CONDOR_CONFIG=ONLY_ENV _CONDOR_SCHEDD_ADDRESS_FILE=/nonexistent \
+	    _CONDOR_COLLECTOR_HOST="$c" "$BIN" --allow-root \
+	    < <(printf 'GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$TOKEN")
+	assert_output --partial "\"user\": \"$IT_USER@$UID_DOMAIN\""
+	run env CONDOR_CONFIG=ONLY_ENV _CONDOR_SCHEDD_ADDRESS_FILE=/nonexistent \
+	    _CONDOR_COLLECTOR_HOST="$c" _CONDOR_SCHEDD_NAME=nosuch "$BIN" --allow-root \
+	    < <(printf 'GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$TOKEN")
+	assert_output --partial "503 Service Unavailable"
+	assert_output --partial "no schedd named nosuch"
+}
