@@ -59,7 +59,9 @@ json_to_classad(struct api_ctx *ctx, const char *name, const cJSON *v,
 		d = v->valuedouble;
 		if (d != d || d > 1e300 || d < -1e300)
 			goto bad;
-		if (d > 9007199254740992.0 || d < -9007199254740992.0) {
+		/* From 2^53 on, JSON numbers reach us rounded (2^53 + 1
+		 * arrives as 2^53): refuse them all. */
+		if (d >= 9007199254740992.0 || d <= -9007199254740992.0) {
 			snprintf(ctx->msg, sizeof(ctx->msg), "%s: number too "
 			    "large for JSON to carry exactly; write it as "
 			    "{\"expr\": \"<digits>\"}", name);
@@ -306,6 +308,12 @@ api_jobs_bulk_edit(struct api_ctx *ctx)
 	}
 	classad_unparse_old(e, &c);
 	mine = cJSON_GetObjectItemCaseSensitive(body, "mine");
+	if (mine != NULL && !cJSON_IsBool(mine)) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "\"mine\" must be a "
+		    "boolean");
+		rc = 400;
+		goto out;
+	}
 	if (cJSON_IsTrue(mine)) {
 		if ((rc = api_token_user(ctx, &t, &user)) != 0)
 			goto out;

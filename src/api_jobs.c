@@ -508,6 +508,7 @@ api_history(struct api_ctx *ctx)
 	struct schedd		 sd;
 	struct job_id		 since;
 	struct buf		 since_expr = BUF_INIT, proj = BUF_INIT;
+	struct buf		 cons = BUF_INIT;
 	const char		*q = ctx->x->req.query;
 	char			 v[64];
 	long long		 t_after;
@@ -554,17 +555,10 @@ api_history(struct api_ctx *ctx)
 			rc = 400;
 			goto out;
 		}
-		buf_reset(&since_expr);
-		buf_adds(&since_expr, buf_str(&lp.constraint));
+		buf_addf(&cons, "(CompletionDate > %lld) && (%s)", t_after,
+		    buf_str(&lp.constraint));
 		buf_reset(&lp.constraint);
-		buf_addf(&lp.constraint, "(CompletionDate > %lld) && (%s)",
-		    t_after, buf_str(&since_expr));
-		if (hq.since != NULL) {
-			/* since_expr was reused: rebuild the Since clause. */
-			buf_reset(&since_expr);
-			buf_addf(&since_expr, "ClusterId == %d && ProcId == %d",
-			    since.cluster, since.proc);
-		}
+		buf_adds(&lp.constraint, buf_str(&cons));
 	}
 	if (out_projection(&out, &lp.projection) == -1) {
 		rc = 503;
@@ -601,5 +595,6 @@ out:
 	list_params_free(&lp);
 	buf_free(&since_expr);
 	buf_free(&proj);
+	buf_free(&cons);
 	return rc;
 }

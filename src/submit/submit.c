@@ -30,6 +30,10 @@
 	"latest/auto-redirect.html?category=example&tag=" \
 	"convert-multi-queue-statements"
 
+#define SYNTAX_ERROR \
+	"syntax error: expected NAME = value, a keyword statement or a " \
+	"queue statement"
+
 /* ---- messages ---- */
 
 /* Record the first error (later ones are consequences) and return -1. */
@@ -452,8 +456,7 @@ statement(struct submit *s, char *line)
 	while (*p && !isspace((unsigned char)*p) && !is_op(*p))
 		p++;
 	if (*p == '\0')
-		return queue_line(s, line, "syntax error: this line is neither "
-		    "a command nor a queue statement");
+		return queue_line(s, line, SYNTAX_ERROR);
 	name_end = p;
 	op = *p;
 	if (!is_op(op)) {
@@ -496,8 +499,7 @@ statement(struct submit *s, char *line)
 	}
 	save = *name_end;
 	if (w != NULL && op != ':')
-		return queue_line(s, line, "syntax error: extra words before "
-		    "the operator");
+		return queue_line(s, line, SYNTAX_ERROR);
 	if ((op != '=' && op != '@' && op != '+') ||
 	    (*name_end = '\0', strcasecmp(line, "queue") == 0)) {
 		*name_end = save;
@@ -891,6 +893,7 @@ submit_parse(const char *text, size_t len, const struct submit_opts *opts,
 			s->warn[0] = w;
 		}
 	}
+	s->total = s->nprocs;
 	s->counting = 0;
 	s->err = NULL;
 	*out = s;
@@ -900,7 +903,7 @@ submit_parse(const char *text, size_t len, const struct submit_opts *opts,
 int
 submit_proc_count(const struct submit *s)
 {
-	return s->nprocs;
+	return s->total;
 }
 
 size_t

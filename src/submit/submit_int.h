@@ -97,7 +97,7 @@ struct submit {
 	char		 numbuf[8][24];
 	struct qstmt	 q;
 	int		 in_queue, nqueue, at_end, building;
-	int		 nprocs, maxprocs, counting;
+	int		 nprocs, maxprocs, counting, total;
 	struct classad	*cluster_ad, *delta;
 	char		**ctext;	/* the cluster ad's values, unparsed */
 	size_t		 nctext;
