@@ -338,3 +338,23 @@ ids() {
 	assert_output --partial 'Status: 200 OK'
 	assert_output --partial '"ProcId": 2'
 }
+
+@test "without an address file the schedd is found through the collector" {
+	start_schedd
+	start_api
+	# The test schedd also plays the collector (QUERY_SCHEDD_ADS).
+	local sinful
+	sinful=$(head -1 "$T/addr")
+	run env CONDOR_CONFIG=ONLY_ENV _CONDOR_SCHEDD_ADDRESS_FILE=/nonexistent \
+	    _CONDOR_COLLECTOR_HOST="$sinful" "$BIN" --allow-root \
+	    < <(printf 'GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$TOKEN")
+	assert_output --partial '"user": "alice@test.local"'
+	run grep -c 'QUERY_SCHEDD_ADS from alice@test.local' "$T/schedd.log"
+	assert_output 1
+	run env CONDOR_CONFIG=ONLY_ENV _CONDOR_SCHEDD_ADDRESS_FILE=/nonexistent \
+	    _CONDOR_COLLECTOR_HOST="$sinful" _CONDOR_SCHEDD_NAME=other@x \
+	    "$BIN" --allow-root \
+	    < <(printf 'GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$TOKEN")
+	assert_output --partial '503 Service Unavailable'
+	assert_output --partial 'no schedd named other@x'
+}

@@ -129,6 +129,7 @@ static struct {
 	const char	*req_reason;
 	char		 fault[32];
 	long		 fault_n;
+	int		 port;		/* where we listen */
 } ts;
 
 /* The caller of one connection. */
@@ -1462,10 +1463,42 @@ authorize(void *arg, int command, const char *user)
 	return user != NULL;
 }
 
+#define QUERY_SCHEDD_ADS	6	/* a collector command */
+
+/* Play the collector for QUERY_SCHEDD_ADS: one message holding, for
+ * each matching schedd ad, int 1 then the ad, and int 0 at the end.  The
+ * only schedd known is this one. */
+static void
+query_schedd_ads(struct cedar_stream *s)
+{
+	struct classad			*req = NULL, *ad;
+	const struct classad_expr	*cons;
+	char				 addr[64];
+
+	if (cedar_get_classad(s, &req) == -1 || cedar_recv_eom(s) == -1)
+		goto out;
+	ad = classad_new();
+	classad_insert_string(ad, "MyType", "Scheduler");
+	classad_insert_string(ad, "Name", "test-schedd@test.local");
+	snprintf(addr, sizeof(addr), "<127.0.0.1:%d>", ts.port);
+	classad_insert_string(ad, "MyAddress", addr);
+	cons = classad_lookup(req, "Requirements");
+	if (cons == NULL || classad_eval_match(cons, ad) == 1) {
+		cedar_put_int(s, 1);
+		cedar_put_classad(s, ad);
+	}
+	cedar_put_int(s, 0);
+	cedar_send_eom(s);
+	classad_free(ad);
+out:
+	classad_free(req);
+}
+
 static const char *
 command_name(int command)
 {
 	switch (command) {
+	case QUERY_SCHEDD_ADS: return "QUERY_SCHEDD_ADS";
 	case CEDAR_QUERY_JOB_ADS: return "QUERY_JOB_ADS";
 	case CEDAR_QUERY_SCHEDD_HISTORY: return "QUERY_SCHEDD_HISTORY";
 	case CEDAR_ACT_ON_JOBS: return "ACT_ON_JOBS";
@@ -1479,7 +1512,8 @@ serve(int fd)
 {
 	static const int	 commands[] = { CEDAR_QUERY_JOB_ADS,
 		CEDAR_QUERY_SCHEDD_HISTORY, CEDAR_ACT_ON_JOBS,
-		CEDAR_QMGMT_READ_CMD, CEDAR_QMGMT_WRITE_CMD };
+		CEDAR_QMGMT_READ_CMD, CEDAR_QMGMT_WRITE_CMD,
+		QUERY_SCHEDD_ADS };
 	struct cedar_server_conf conf;
 	struct cedar_server_result res;
 	struct conn		 cn;
@@ -1520,6 +1554,9 @@ serve(int fd)
 		break;
 	case CEDAR_ACT_ON_JOBS:
 		act_on_jobs(&cn);
+		break;
+	case QUERY_SCHEDD_ADS:
+		query_schedd_ads(cn.s);
 		break;
 	default:
 		qmgmt(&cn);
@@ -1590,8 +1627,9 @@ main(int argc, char **argv)
 	snprintf(tmp, sizeof(tmp), "%s.new", addrfile);
 	if ((f = fopen(tmp, "w")) == NULL)
 		die("cannot write %s", tmp);
+	ts.port = ntohs(sin.sin_port);
 	fprintf(f, "<127.0.0.1:%d>\n%s\n$CondorPlatform: X86_64-Test $\n",
-	    ntohs(sin.sin_port), cedar_version_string());
+	    ts.port, cedar_version_string());
 	fclose(f);
 	rename(tmp, addrfile);
 	for (;;) {
