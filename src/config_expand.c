@@ -393,7 +393,7 @@ cf_expand_opts(struct config *cf, const char *text, int keep_dollar,
 	struct scan	 sc = { .mode = SCAN_NODOLLAR };
 	struct mpos	 mp;
 	char		*s;
-	size_t		 pos = 0;
+	size_t		 pos = 0, copied = 0;
 	int		 id, iter = 0;
 
 	if (cf->depth >= CONFIG_MAX_DEPTH * 2) {
@@ -413,6 +413,12 @@ cf_expand_opts(struct config *cf, const char *text, int keep_dollar,
 		}
 		if (expand_one(cf, &s, id, &mp, err) == -1)
 			goto fail;
+		/* Each substitution copies the whole value: bound the sum,
+		 * or a value that doubles at every step takes hours. */
+		if ((copied += strlen(s)) > CONFIG_MAX_SCAN_BYTES) {
+			buf_adds(err, "macro expansion needs too much work");
+			goto fail;
+		}
 		pos = 0;
 	}
 	if (!keep_dollar && !sc.over) {
