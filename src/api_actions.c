@@ -146,46 +146,17 @@ api_jobs_bulk_action(struct api_ctx *ctx)
 {
 	struct auth_token	 t;
 	struct act_result	 res;
-	struct buf		 b = BUF_INIT, c = BUF_INIT, user = BUF_INIT;
-	struct classad_expr	*e = NULL;
-	const cJSON		*mine;
+	struct buf		 b = BUF_INIT, c = BUF_INIT;
 	cJSON			*body = NULL;
-	const char		*cons, *reason;
-	char			 err[256];
+	const char		*reason;
 	int			 rc;
 
 	if ((rc = api_auth(ctx, &t)) != 0)
 		return rc;
 	if ((rc = api_json_body(ctx, &body, 1)) != 0 ||
-	    (rc = api_json_string(ctx, body, "constraint", &cons)) != 0 ||
+	    (rc = api_body_constraint(ctx, body, &t, &c)) != 0 ||
 	    (rc = body_reason(ctx, body, &reason)) != 0)
 		goto out;
-	if (cons == NULL || cons[strspn(cons, " \t")] == '\0') {
-		snprintf(ctx->msg, sizeof(ctx->msg), "\"constraint\" is "
-		    "required");
-		rc = 400;
-		goto out;
-	}
-	if (classad_parse_expr(cons, CLASSAD_OLD_SYNTAX, &e, err,
-	    sizeof(err)) == -1) {
-		snprintf(ctx->msg, sizeof(ctx->msg), "constraint does not "
-		    "parse: %s", err);
-		rc = 400;
-		goto out;
-	}
-	classad_unparse_old(e, &c);
-	mine = cJSON_GetObjectItemCaseSensitive(body, "mine");
-	if (mine != NULL && !cJSON_IsBool(mine)) {
-		snprintf(ctx->msg, sizeof(ctx->msg), "\"mine\" must be a "
-		    "boolean");
-		rc = 400;
-		goto out;
-	}
-	if (cJSON_IsTrue(mine)) {
-		if ((rc = api_token_user(ctx, &t, &user)) != 0)
-			goto out;
-		api_mine_constraint(buf_str(&user), &c);
-	}
 	if ((rc = act(ctx, &t, route_action(ctx), NULL, buf_str(&c), reason,
 	    &res)) != 0)
 		goto out;
@@ -203,10 +174,8 @@ api_jobs_bulk_action(struct api_ctx *ctx)
 	http_respond(ctx->x, 200, "application/json", b.data, b.len, NULL);
 out:
 	auth_wipe(&t);
-	classad_expr_free(e);
 	cJSON_Delete(body);
 	buf_free(&b);
 	buf_free(&c);
-	buf_free(&user);
 	return rc;
 }

@@ -282,12 +282,8 @@ api_jobs_bulk_edit(struct api_ctx *ctx)
 	struct edits		 ed;
 	struct bulk		 bk;
 	struct job_query	 q;
-	struct buf		 b = BUF_INIT, c = BUF_INIT, user = BUF_INIT;
-	struct classad_expr	*e = NULL;
-	const cJSON		*mine;
+	struct buf		 b = BUF_INIT, c = BUF_INIT;
 	cJSON			*body = NULL;
-	const char		*cons;
-	char			 err[256];
 	int			 rc, qm_open = 0;
 
 	ed.n = 0;
@@ -295,30 +291,9 @@ api_jobs_bulk_edit(struct api_ctx *ctx)
 	if ((rc = api_auth(ctx, &t)) != 0)
 		return rc;
 	if ((rc = api_json_body(ctx, &body, 1)) != 0 ||
-	    (rc = api_json_string(ctx, body, "constraint", &cons)) != 0 ||
+	    (rc = api_body_constraint(ctx, body, &t, &c)) != 0 ||
 	    (rc = parse_edits(ctx, body, &ed)) != 0)
 		goto out;
-	if (cons == NULL || classad_parse_expr(cons, CLASSAD_OLD_SYNTAX, &e,
-	    err, sizeof(err)) == -1) {
-		snprintf(ctx->msg, sizeof(ctx->msg), cons == NULL ?
-		    "\"constraint\" is required" : "constraint does not "
-		    "parse: %s", err);
-		rc = 400;
-		goto out;
-	}
-	classad_unparse_old(e, &c);
-	mine = cJSON_GetObjectItemCaseSensitive(body, "mine");
-	if (mine != NULL && !cJSON_IsBool(mine)) {
-		snprintf(ctx->msg, sizeof(ctx->msg), "\"mine\" must be a "
-		    "boolean");
-		rc = 400;
-		goto out;
-	}
-	if (cJSON_IsTrue(mine)) {
-		if ((rc = api_token_user(ctx, &t, &user)) != 0)
-			goto out;
-		api_mine_constraint(buf_str(&user), &c);
-	}
 	/* Both connections are opened before the token is wiped. */
 	if ((rc = api_schedd_open(ctx, &t, CEDAR_QMGMT_WRITE_CMD, &qm)) != 0)
 		goto out;
@@ -364,11 +339,9 @@ out:
 	}
 	auth_wipe(&t);
 	edits_free(&ed);
-	classad_expr_free(e);
 	cJSON_Delete(body);
 	buf_free(&b);
 	buf_free(&c);
-	buf_free(&user);
 	buf_free(&bk.failed);
 	return rc;
 }

@@ -319,3 +319,44 @@ api_mine_constraint(const char *user, struct buf *constraint)
 	buf_adds(constraint, buf_str(&c));
 	buf_free(&c);
 }
+
+int
+api_body_constraint(struct api_ctx *ctx, const cJSON *body,
+    const struct auth_token *t, struct buf *out)
+{
+	struct classad_expr	*e = NULL;
+	struct buf		 user = BUF_INIT;
+	const cJSON		*mine;
+	const char		*cons;
+	char			 err[256];
+	int			 rc;
+
+	if ((rc = api_json_string(ctx, body, "constraint", &cons)) != 0)
+		return rc;
+	if (cons == NULL || cons[strspn(cons, " \t")] == '\0') {
+		snprintf(ctx->msg, sizeof(ctx->msg), "\"constraint\" is "
+		    "required");
+		return 400;
+	}
+	if (classad_parse_expr(cons, CLASSAD_OLD_SYNTAX, &e, err,
+	    sizeof(err)) == -1) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "constraint does not "
+		    "parse: %s", err);
+		return 400;
+	}
+	classad_unparse_old(e, out);
+	classad_expr_free(e);
+	mine = cJSON_GetObjectItemCaseSensitive(body, "mine");
+	if (mine != NULL && !cJSON_IsBool(mine)) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "\"mine\" must be a "
+		    "boolean");
+		return 400;
+	}
+	if (cJSON_IsTrue(mine)) {
+		if ((rc = api_token_user(ctx, t, &user)) != 0)
+			return rc;
+		api_mine_constraint(buf_str(&user), out);
+		buf_free(&user);
+	}
+	return 0;
+}

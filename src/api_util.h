@@ -72,6 +72,12 @@ int	api_token_user(struct api_ctx *ctx, const struct auth_token *t,
  * that keeps only USER's jobs: (User == "USER") && (CONSTRAINT). */
 void	api_mine_constraint(const char *user, struct buf *constraint);
 
+/* The "constraint" (required) and "mine" members of a bulk request BODY:
+ * the constraint parsed and re-serialized into OUT, AND-ed with the
+ * caller's owner clause when mine is true.  0, or 400/401. */
+int	api_body_constraint(struct api_ctx *ctx, const struct cJSON *body,
+	    const struct auth_token *t, struct buf *out);
+
 /* An attribute name: a letter or '_', then letters, digits and '_'. */
 int	valid_attr_name(const char *s, size_t n);
 
