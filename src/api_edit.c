@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cJSON.h>
 
@@ -94,6 +95,18 @@ bad:
 	return 400;
 }
 
+/* Attributes only the schedd may set (SYSTEM_SECURE_JOB_ATTRS): it
+ * answers success to an edit of one and ignores it (spec §13 row 14), so
+ * we refuse them rather than report an edit that did not happen. */
+static int
+secure_attr(const char *name)
+{
+	return strncasecmp(name, "x509UserProxy", 13) == 0 ||
+	    strncasecmp(name, "AuthToken", 9) == 0 ||
+	    strcasecmp(name, "TotalSubmitProcs") == 0 ||
+	    strcasecmp(name, "OsUser") == 0;
+}
+
 /* The "attributes" object of BODY, validated into ED. */
 static int
 parse_edits(struct api_ctx *ctx, const cJSON *body, struct edits *ed)
@@ -118,6 +131,11 @@ parse_edits(struct api_ctx *ctx, const cJSON *body, struct edits *ed)
 			snprintf(ctx->msg, sizeof(ctx->msg), "\"%.64s\" is not "
 			    "an attribute name", a->string);
 			return 400;
+		}
+		if (secure_attr(a->string)) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "%s is set by the "
+			    "schedd only", a->string);
+			return 403;
 		}
 		ed->e[ed->n].name = a->string;
 		memset(&ed->e[ed->n].value, 0, sizeof(struct buf));

@@ -939,3 +939,16 @@ submit() {
 	req PATCH /api/v1/jobs/1.2 '{"attributes": {"A": 1}}'
 	[ "$HTTP_CODE" = 503 ]
 }
+
+@test "PATCH of an attribute only the schedd sets is 403, before the schedd is asked" {
+	start_schedd
+	start_api
+	for a in AuthTokenSubject x509UserProxySubject TotalSubmitProcs OsUser; do
+		get "http://127.0.0.1:$PORT/api/v1/jobs/1.2" -X PATCH \
+		    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+		    -d "{\"attributes\": {\"$a\": \"x\"}}"
+		[ "$HTTP_CODE" = 403 ] || fail "$a gave $HTTP_CODE"
+	done
+	run grep -c 'QMGMT_WRITE_CMD' "$T/schedd.log"
+	assert_output 0
+}
