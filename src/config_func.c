@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arith.h"
 #include "buf.h"
 #include "config_int.h"
 
@@ -27,180 +28,26 @@
 /* A tiny arithmetic evaluator standing in for ClassAd evaluation in
  * $INT(), $REAL() and $EVAL(): numbers, true/false, + - * / %, unary
  * minus and parentheses. */
-struct num {
-	int		 real;
-	long long	 i;
-	double		 d;
-};
-
-struct eval {
-	const char	*p;
-	int		 depth;
-};
-
-static int	eval_sum(struct eval *, struct num *);
-
-static void
-skip_ws(struct eval *ev)
-{
-	while (isspace((unsigned char)*ev->p))
-		ev->p++;
-}
-
-static int
-eval_primary(struct eval *ev, struct num *n)
-{
-	char	*end;
-
-	skip_ws(ev);
-	if (++ev->depth > 64)
-		return -1;
-	if (*ev->p == '(') {
-		ev->p++;
-		if (eval_sum(ev, n) == -1)
-			return -1;
-		skip_ws(ev);
-		if (*ev->p != ')')
-			return -1;
-		ev->p++;
-	} else if (*ev->p == '-' || *ev->p == '+') {
-		int neg = *ev->p++ == '-';
-
-		if (eval_primary(ev, n) == -1)
-			return -1;
-		if (neg) {
-			if (n->real)
-				n->d = -n->d;
-			else if (n->i == LL_MIN)
-				return -1;
-			else
-				n->i = -n->i;
-		}
-	} else if (strncasecmp(ev->p, "true", 4) == 0 &&
-	    !cf_is_idchar(ev->p[4])) {
-		n->real = 0;
-		n->i = 1;
-		ev->p += 4;
-	} else if (strncasecmp(ev->p, "false", 5) == 0 &&
-	    !cf_is_idchar(ev->p[5])) {
-		n->real = 0;
-		n->i = 0;
-		ev->p += 5;
-	} else if (isdigit((unsigned char)*ev->p) || *ev->p == '.') {
-		errno = 0;
-		n->i = strtoll(ev->p, &end, 10);
-		if (*end == '.' || *end == 'e' || *end == 'E') {
-			n->real = 1;
-			n->d = strtod(ev->p, &end);
-		} else {
-			if (errno != 0)
-				return -1;
-			n->real = 0;
-		}
-		if (end == ev->p)
-			return -1;
-		ev->p = end;
-	} else
-		return -1;
-	ev->depth--;
-	return 0;
-}
-
-static int
-eval_apply(int op, struct num *a, const struct num *b)
-{
-	if (a->real || b->real) {
-		double x = a->real ? a->d : (double)a->i;
-		double y = b->real ? b->d : (double)b->i;
-
-		switch (op) {
-		case '+': x += y; break;
-		case '-': x -= y; break;
-		case '*': x *= y; break;
-		case '/': if (y == 0) return -1; x /= y; break;
-		case '%': return -1;
-		}
-		a->real = 1;
-		a->d = x;
-		return 0;
-	}
-	switch (op) {
-	case '+':
-		return __builtin_add_overflow(a->i, b->i, &a->i) ? -1 : 0;
-	case '-':
-		return __builtin_sub_overflow(a->i, b->i, &a->i) ? -1 : 0;
-	case '*':
-		return __builtin_mul_overflow(a->i, b->i, &a->i) ? -1 : 0;
-	case '/':
-	case '%':
-		if (b->i == 0 || (a->i == LL_MIN && b->i == -1))
-			return -1;
-		a->i = op == '/' ? a->i / b->i : a->i % b->i;
-		return 0;
-	}
-	return -1;
-}
-
-static int
-eval_term(struct eval *ev, struct num *n)
-{
-	struct num	 r;
-	int		 op;
-
-	if (eval_primary(ev, n) == -1)
-		return -1;
-	for (;;) {
-		skip_ws(ev);
-		op = *ev->p;
-		if (op != '*' && op != '/' && op != '%')
-			return 0;
-		ev->p++;
-		if (eval_primary(ev, &r) == -1 || eval_apply(op, n, &r) == -1)
-			return -1;
-	}
-}
-
-static int
-eval_sum(struct eval *ev, struct num *n)
-{
-	struct num	 r;
-	int		 op;
-
-	if (eval_term(ev, n) == -1)
-		return -1;
-	for (;;) {
-		skip_ws(ev);
-		op = *ev->p;
-		if (op != '+' && op != '-')
-			return 0;
-		ev->p++;
-		if (eval_term(ev, &r) == -1 || eval_apply(op, n, &r) == -1)
-			return -1;
-	}
-}
-
 /* Evaluate S as a number: an integer (WANT_INT, reals truncated) into *I,
  * or a real into *D.  Returns 0, or -1 when S is not a number. */
 int
 cf_number(const char *s, int want_int, long long *i, double *d)
 {
-	struct eval	 ev = { s, 0 };
-	struct num	 n;
+	long long	n;
+	double		r;
+	int		isreal;
 
-	if (eval_sum(&ev, &n) == -1)
-		return -1;
-	skip_ws(&ev);
-	if (*ev.p != '\0')
+	if (arith_eval(s, &isreal, &n, &r) == -1)
 		return -1;
 	if (want_int) {
-		if (n.real) {
-			if (!(n.d > (double)LL_MIN && n.d < (double)LL_MAX))
+		if (isreal) {
+			if (!(r > (double)LL_MIN && r < (double)LL_MAX))
 				return -1;
-			n.i = (long long)n.d;
+			n = (long long)r;
 		}
-		*i = n.i;
+		*i = n;
 	} else
-		*d = n.real ? n.d : (double)n.i;
+		*d = r;
 	return 0;
 }
 
@@ -740,11 +587,11 @@ static int
 string_eval(struct config *cf, int id, char *body, struct buf *out,
     struct buf *err)
 {
-	struct eval	 ev;
-	struct num	 num;
 	char		*fmt = NULL, *m;
 	size_t		 n;
-	int		 rc = 0, lit = 0;
+	long long	 iv;
+	double		 dv;
+	int		 rc = 0, lit = 0, isreal;
 
 	if (id == M_STRING && (fmt = strchr(body, ',')) != NULL)
 		*fmt++ = '\0';
@@ -757,16 +604,13 @@ string_eval(struct config *cf, int id, char *body, struct buf *out,
 		m[n - 2] = '\0';
 		lit = 1;
 	}
-	ev.p = m;
-	ev.depth = 0;
-	if (id == M_EVAL && !lit && eval_sum(&ev, &num) == 0 &&
-	    (skip_ws(&ev), *ev.p == '\0')) {
-		if (num.real) {
-			buf_addf(out, "%.15G", num.d);
+	if (id == M_EVAL && !lit && arith_eval(m, &isreal, &iv, &dv) == 0) {
+		if (isreal) {
+			buf_addf(out, "%.15G", dv);
 			if (strpbrk(buf_str(out), ".EN") == NULL)
 				buf_adds(out, ".0");
 		} else
-			buf_addf(out, "%lld", num.i);
+			buf_addf(out, "%lld", iv);
 	} else if (fmt != NULL) {
 		if ((rc = format_value(out, fmt, "s", 0, 0, m)) == -1)
 			buf_addf(err, "$STRING macro: '%s' is not a valid format "

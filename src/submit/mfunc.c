@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arith.h"
 #include "buf.h"
 #include "classad/classad.h"
 #include "classad/eval.h"
@@ -25,163 +26,18 @@
 #define LL_MAX	__LONG_LONG_MAX__
 #define LL_MIN	(-__LONG_LONG_MAX__ - 1)
 
-/* ---- a small arithmetic evaluator for $REAL and $EVAL ---- */
-
-struct ev {
-	const char	*p;
-	int		 depth;
-};
-
-struct nv {
-	int		 real;
-	long long	 i;
-	double		 d;
-};
-
-static int	ev_sum(struct ev *, struct nv *);
-
-static void
-ev_ws(struct ev *e)
-{
-	while (isspace((unsigned char)*e->p))
-		e->p++;
-}
-
-static int
-ev_primary(struct ev *e, struct nv *n)
-{
-	char	*end;
-	int	 neg;
-
-	ev_ws(e);
-	if (++e->depth > 64)
-		return -1;
-	if (*e->p == '(') {
-		e->p++;
-		if (ev_sum(e, n) == -1)
-			return -1;
-		ev_ws(e);
-		if (*e->p++ != ')')
-			return -1;
-	} else if (*e->p == '-' || *e->p == '+') {
-		neg = *e->p++ == '-';
-		if (ev_primary(e, n) == -1)
-			return -1;
-		if (neg && n->real)
-			n->d = -n->d;
-		else if (neg && n->i == LL_MIN)
-			return -1;
-		else if (neg)
-			n->i = -n->i;
-	} else if (isdigit((unsigned char)*e->p) || *e->p == '.') {
-		errno = 0;
-		n->i = strtoll(e->p, &end, 10);
-		if (*end == '.' || *end == 'e' || *end == 'E') {
-			n->real = 1;
-			n->d = strtod(e->p, &end);
-		} else if (errno != 0)
-			return -1;
-		else
-			n->real = 0;
-		if (end == e->p)
-			return -1;
-		e->p = end;
-	} else
-		return -1;
-	e->depth--;
-	return 0;
-}
-
-static int
-ev_apply(int op, struct nv *a, const struct nv *b)
-{
-	double	 x, y;
-
-	if (a->real || b->real) {
-		x = a->real ? a->d : (double)a->i;
-		y = b->real ? b->d : (double)b->i;
-		if (op == '+')
-			x += y;
-		else if (op == '-')
-			x -= y;
-		else if (op == '*')
-			x *= y;
-		else if (op == '/' && y != 0)
-			x /= y;
-		else
-			return -1;
-		a->real = 1;
-		a->d = x;
-		return 0;
-	}
-	if (op == '+')
-		return __builtin_add_overflow(a->i, b->i, &a->i) ? -1 : 0;
-	if (op == '-')
-		return __builtin_sub_overflow(a->i, b->i, &a->i) ? -1 : 0;
-	if (op == '*')
-		return __builtin_mul_overflow(a->i, b->i, &a->i) ? -1 : 0;
-	if (b->i == 0 || (a->i == LL_MIN && b->i == -1))
-		return -1;
-	a->i = op == '/' ? a->i / b->i : a->i % b->i;
-	return 0;
-}
-
-static int
-ev_term(struct ev *e, struct nv *n)
-{
-	struct nv	 r;
-	int		 op;
-
-	if (ev_primary(e, n) == -1)
-		return -1;
-	for (;;) {
-		ev_ws(e);
-		op = *e->p;
-		if (op != '*' && op != '/' && op != '%')
-			return 0;
-		e->p++;
-		if (ev_primary(e, &r) == -1 || ev_apply(op, n, &r) == -1)
-			return -1;
-	}
-}
-
-static int
-ev_sum(struct ev *e, struct nv *n)
-{
-	struct nv	 r;
-	int		 op;
-
-	if (ev_term(e, n) == -1)
-		return -1;
-	for (;;) {
-		ev_ws(e);
-		op = *e->p;
-		if (op != '+' && op != '-')
-			return 0;
-		e->p++;
-		if (ev_term(e, &r) == -1 || ev_apply(op, n, &r) == -1)
-			return -1;
-	}
-}
-
 /* Evaluate TEXT as a number: plain arithmetic first, then any ClassAd
  * expression that evaluates to an integer. */
 int
 sub_number(const char *text, int *isreal, long long *i, double *d)
 {
-	struct ev		 e = { text, 0 };
-	struct nv		 n = { 0, 0, 0 };
 	struct classad_expr	*x;
 	struct classad		*ad;
 	int64_t			 v;
 	int			 rc = -1;
 
-	if (ev_sum(&e, &n) == 0 && (ev_ws(&e), *e.p == '\0')) {
-		*isreal = n.real;
-		*i = n.i;
-		*d = n.real ? n.d : (double)n.i;
+	if (arith_eval(text, isreal, i, d) == 0)
 		return 0;
-	}
 	if (classad_parse_expr(text, CLASSAD_OLD_SYNTAX, &x, NULL, 0) == -1)
 		return -1;
 	if ((ad = classad_new()) != NULL && classad_eval_int(x, ad, &v) == 0) {
