@@ -262,3 +262,27 @@ inetd() {
 	RC=0
 	printf '%b' "$req" | timeout 20 "$BIN" --allow-root "$@" > "$OUT" 2> "$ERR" || RC=$?
 }
+
+# --- The test schedd (tests/schedd) ---------------------------------------
+
+SCHEDD="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/test-schedd"
+MINT="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/mint-token"
+GEN="$REPO/tests/schedd/gen-jobs.sh"
+
+# start_test_schedd ARGS...: the test schedd on an ephemeral port with
+# the POOL key $T/pool.key and ARGS (-j JOBS, -H HISTORY, -x FAULT ...);
+# its address file is what the API reads (SCHEDD_ADDRESS_FILE).  Sets
+# SCHEDD_PID; the log is $T/schedd.log.
+start_test_schedd() {
+	local i
+	[ -x "$SCHEDD" ] || fail "test schedd $SCHEDD is missing"
+	rm -f "$T/addr"
+	bg_start "$T/schedd.log" "$SCHEDD" -k "$T/pool.key" -a "$T/addr" "$@"
+	SCHEDD_PID=$BG_PID
+	for ((i = 0; i < 300; i++)); do
+		[ -s "$T/addr" ] && break
+		sleep 0.05
+	done
+	[ -s "$T/addr" ] || fail "test schedd did not start: $(cat "$T/schedd.log")"
+	export _CONDOR_SCHEDD_ADDRESS_FILE="$T/addr"
+}

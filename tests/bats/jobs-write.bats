@@ -14,13 +14,8 @@
 
 load helpers
 
-SCHEDD="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/test-schedd"
-MINT="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/mint-token"
-GEN="$REPO/tests/schedd/gen-jobs.sh"
-
 setup() {
 	require_bin
-	[ -x "$SCHEDD" ] || fail "test schedd $SCHEDD is missing"
 	T=$BATS_TEST_TMPDIR
 	head -c 64 /dev/urandom > "$T/pool.key"
 	sh "$GEN" 25 3 > "$T/jobs.ads"
@@ -40,17 +35,7 @@ setup() {
 # start_schedd [ARGS...]: the test schedd on an ephemeral port with the
 # jobs and the history; ARGS are added (-x FAULT, -r REQUIREMENT ...).
 start_schedd() {
-	rm -f "$T/addr"
-	bg_start "$T/schedd.log" "$SCHEDD" -k "$T/pool.key" -a "$T/addr" \
-	    -j "$T/jobs.ads" -H "$T/history.ads" "$@"
-	SCHEDD_PID=$BG_PID
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ -s "$T/addr" ] && break
-		sleep 0.05
-	done
-	[ -s "$T/addr" ] || fail "test schedd did not start: $(cat "$T/schedd.log")"
-	export _CONDOR_SCHEDD_ADDRESS_FILE="$T/addr"
+	start_test_schedd -j "$T/jobs.ads" -H "$T/history.ads" "$@"
 }
 
 start_api() {

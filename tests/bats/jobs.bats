@@ -6,13 +6,8 @@
 
 load helpers
 
-SCHEDD="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/test-schedd"
-MINT="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/mint-token"
-GEN="$REPO/tests/schedd/gen-jobs.sh"
-
 setup() {
 	require_bin
-	[ -x "$SCHEDD" ] || fail "test schedd $SCHEDD is missing"
 	T=$BATS_TEST_TMPDIR
 	# A POOL signing key as HTCondor stores it (64 bytes), and another
 	# one for tokens the schedd must refuse.
@@ -22,20 +17,9 @@ setup() {
 	TOKEN=$("$MINT" -k "$T/pool.key" -s alice@test.local)
 }
 
-# start_schedd [FAULT]: the test schedd on an ephemeral port; its
-# address file is what the API reads (SCHEDD_ADDRESS_FILE).
+# start_schedd [FAULT]: the test schedd with the queue of setup.
 start_schedd() {
-	rm -f "$T/addr"
-	bg_start "$T/schedd.log" "$SCHEDD" -k "$T/pool.key" -a "$T/addr" \
-	    -j "$T/jobs.ads" ${1:+-x "$1"}
-	SCHEDD_PID=$BG_PID
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ -s "$T/addr" ] && break
-		sleep 0.05
-	done
-	[ -s "$T/addr" ] || fail "test schedd did not start: $(cat "$T/schedd.log")"
-	export _CONDOR_SCHEDD_ADDRESS_FILE="$T/addr"
+	start_test_schedd -j "$T/jobs.ads" ${1:+-x "$1"}
 }
 
 start_api() {
