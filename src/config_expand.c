@@ -42,48 +42,22 @@ struct scan {
 };
 
 
-/* HTCondor's identifier characters: letters, digits, "_", "." and "/". */
 int
 cf_is_idchar(int c)
 {
-	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '/';
+	return macro_is_idchar(c);
 }
 
 /* Name the function a "$WORD(" prefix stands for, or M_NONE.  P points at
- * the '$' and LEN counts up to the '('. */
+ * the '$' and LEN counts up to the '('; $ENV takes a name, the others
+ * anything. */
 static int
 special_id(const char *p, size_t len, int *body)
 {
-	static const struct {
-		const char	*name;
-		int		 id;
-	} fn[] = {
-		{ "$ENV", M_ENV }, { "$RANDOM_CHOICE", M_RANDOM_CHOICE },
-		{ "$RANDOM_INTEGER", M_RANDOM_INTEGER }, { "$CHOICE", M_CHOICE },
-		{ "$SUBSTR", M_SUBSTR }, { "$INT", M_INT }, { "$REAL", M_REAL },
-		{ "$STRING", M_STRING }, { "$EVAL", M_EVAL },
-		{ "$BASENAME", M_BASENAME }, { "$DIRNAME", M_DIRNAME },
-	};
-	size_t	 i;
+	int id = macro_func_id(p, len);
 
-	if (len <= 1)
-		return M_NONE;
-	*body = BODY_ANY;
-	if (p[1] == 'F') {
-		for (i = 2; i < len; i++)
-			if (strchr("pnxdqabfwu", p[i] | 0x20) == NULL)
-				break;
-		if (i == len)
-			return M_FILENAME;
-	}
-	for (i = 0; i < sizeof(fn) / sizeof(fn[0]); i++) {
-		if (strlen(fn[i].name) == len && strncmp(p, fn[i].name, len) == 0) {
-			if (fn[i].id == M_ENV)
-				*body = BODY_ID_COLON;
-			return fn[i].id;
-		}
-	}
-	return M_NONE;
+	*body = id == M_ENV ? BODY_ID_COLON : BODY_ANY;
+	return id;
 }
 
 /* Decide whether the "$...(" prefix at P starts a macro this scan wants. */
@@ -244,27 +218,16 @@ static int
 splice(char **s, size_t from, size_t to, const char *rep, size_t n,
     struct buf *err)
 {
-	struct buf	 b = BUF_INIT;
-	size_t		 len = strlen(*s);
-
-	if (len - (to - from) + n > CONFIG_MAX_VALUE_BYTES) {
+	switch (macro_splice(s, from, to, rep, n, CONFIG_MAX_VALUE_BYTES)) {
+	case 0:
+		return 0;
+	case -1:
 		buf_adds(err, "macro expansion is too long");
 		return -1;
-	}
-	b.cap = CONFIG_MAX_VALUE_BYTES + 1;
-	buf_add(&b, *s, from);
-	buf_add(&b, rep, n);
-	buf_adds(&b, *s + to);
-	if (b.failed) {
-		buf_free(&b);
+	default:
 		buf_adds(err, "out of memory");
 		return -1;
 	}
-	free(*s);
-	*s = buf_take(&b);
-	if (*s == NULL)
-		*s = strdup("");
-	return *s == NULL ? -1 : 0;
 }
 
 /* The INDEX-th item of a SEP-separated LIST, trimmed when TRIM is set:

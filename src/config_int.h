@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "macro.h"
 
 /* Limits of the reader.  Include and metaknob nesting follow HTCondor's
  * CONFIG_MAX_NESTING_DEPTH; if/elif nesting is HTCondor's 63. */
@@ -58,19 +59,19 @@ struct cfsrc {
 /* Macro kinds: the plain $(NAME), $ENV() and the $FUNC() functions. */
 enum {
 	M_NORMAL = -1,
-	M_NONE = 0,
-	M_ENV,
-	M_RANDOM_CHOICE,
-	M_RANDOM_INTEGER,
-	M_CHOICE,
-	M_SUBSTR,
-	M_INT,
-	M_REAL,
-	M_STRING,
-	M_EVAL,
-	M_BASENAME,
-	M_DIRNAME,
-	M_FILENAME
+	M_NONE = MACRO_NONE,
+	M_ENV = MACRO_ENV,
+	M_RANDOM_CHOICE = MACRO_RANDOM_CHOICE,
+	M_RANDOM_INTEGER = MACRO_RANDOM_INTEGER,
+	M_CHOICE = MACRO_CHOICE,
+	M_SUBSTR = MACRO_SUBSTR,
+	M_INT = MACRO_INT,
+	M_REAL = MACRO_REAL,
+	M_STRING = MACRO_STRING,
+	M_EVAL = MACRO_EVAL,
+	M_BASENAME = MACRO_BASENAME,
+	M_DIRNAME = MACRO_DIRNAME,
+	M_FILENAME = MACRO_FILENAME
 };
 
 /* config.c: the parameter table, lookups and messages. */

@@ -121,11 +121,11 @@ mt_free(struct mtab *mt)
 
 /* ---- lookups ---- */
 
-/* HTCondor's identifier characters: letters, digits, "_", "." and "/". */
+/* HTCondor's identifier characters (macro.h). */
 int
 sub_is_idchar(int c)
 {
-	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '/';
+	return macro_is_idchar(c);
 }
 
 /* Format N into the I-th scratch number buffer. */
@@ -195,43 +195,23 @@ struct mpos {
 	size_t	dollar, body, defval, right;
 };
 
-/* Which function "$WORD(" names; P is the '$', LEN counts to the '('. */
+/* Which function "$WORD(" names; P is the '$', LEN counts to the '('.
+ * -1 for a plain $(NAME), 0 for none; $ENV and $(NAME) take a name. */
 static int
 func_id(const char *p, size_t len, int *body)
 {
-	static const struct {
-		const char	*name;
-		int		 id;
-	} fn[] = {
-		{ "$ENV", MF_ENV }, { "$RANDOM_CHOICE", MF_RANDOM_CHOICE },
-		{ "$RANDOM_INTEGER", MF_RANDOM_INTEGER }, { "$CHOICE", MF_CHOICE },
-		{ "$SUBSTR", MF_SUBSTR }, { "$INT", MF_INT }, { "$REAL", MF_REAL },
-		{ "$STRING", MF_STRING }, { "$EVAL", MF_EVAL },
-		{ "$BASENAME", MF_BASENAME }, { "$DIRNAME", MF_DIRNAME },
-	};
-	size_t	 i;
+	int id;
 
 	*body = BODY_ANY;
 	if (len == 1) {
 		*body = BODY_ID;
-		return -1;		/* plain $(NAME) */
+		return -1;
 	}
 	if (p[1] == '$')
 		return 0;
-	if (p[1] == 'F') {
-		for (i = 2; i < len; i++)
-			if (strchr("pnxdqabfwu", p[i] | 0x20) == NULL)
-				break;
-		if (i == len)
-			return MF_FILENAME;
-	}
-	for (i = 0; i < sizeof(fn) / sizeof(fn[0]); i++)
-		if (strlen(fn[i].name) == len && strncmp(p, fn[i].name, len) == 0) {
-			if (fn[i].id == MF_ENV)
-				*body = BODY_ID;
-			return fn[i].id;
-		}
-	return 0;
+	if ((id = macro_func_id(p, len)) == MF_ENV)
+		*body = BODY_ID;
+	return id;
 }
 
 /* Find the left-most macro of S at or after FROM: its kind (-1 plain,
@@ -322,25 +302,15 @@ static int
 splice(struct submit *s, char **str, size_t from, size_t to, const char *rep,
     size_t n)
 {
-	struct buf	 b = BUF_INIT;
-	size_t		 len = strlen(*str);
-
-	if (len - (to - from) + n > SUBMIT_MAX_VALUE)
+	switch (macro_splice(str, from, to, rep, n, SUBMIT_MAX_VALUE)) {
+	case 0:
+		return 0;
+	case -1:
 		return sub_fail(s, s->errline, "macro expansion is too long "
 		    "(more than %u bytes)", SUBMIT_MAX_VALUE);
-	b.cap = SUBMIT_MAX_VALUE + 1;
-	buf_add(&b, *str, from);
-	buf_add(&b, rep, n);
-	buf_adds(&b, *str + to);
-	if (b.failed) {
-		buf_free(&b);
+	default:
 		return sub_fail(s, s->errline, "out of memory");
 	}
-	free(*str);
-	*str = buf_take(&b);
-	if (*str == NULL && (*str = strdup("")) == NULL)
-		return sub_fail(s, s->errline, "out of memory");
-	return 0;
 }
 
 /* Expand the macro at MP of kind ID in *STR and splice its value in. */

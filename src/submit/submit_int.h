@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "macro.h"
 #include "submit/submit.h"
 
 struct classad;
@@ -136,9 +137,12 @@ int	 sub_is_idchar(int c);
 
 /* mfunc.c: the $FUNC() macro functions; 0, or -1 for a hard error, or 1
  * for a soft one (a warning, the macro expands to nothing). */
-enum { MF_ENV = 1, MF_RANDOM_CHOICE, MF_RANDOM_INTEGER, MF_CHOICE, MF_SUBSTR,
-	MF_INT, MF_REAL, MF_STRING, MF_EVAL, MF_BASENAME, MF_DIRNAME,
-	MF_FILENAME };
+enum { MF_ENV = MACRO_ENV, MF_RANDOM_CHOICE = MACRO_RANDOM_CHOICE,
+	MF_RANDOM_INTEGER = MACRO_RANDOM_INTEGER, MF_CHOICE = MACRO_CHOICE,
+	MF_SUBSTR = MACRO_SUBSTR, MF_INT = MACRO_INT, MF_REAL = MACRO_REAL,
+	MF_STRING = MACRO_STRING, MF_EVAL = MACRO_EVAL,
+	MF_BASENAME = MACRO_BASENAME, MF_DIRNAME = MACRO_DIRNAME,
+	MF_FILENAME = MACRO_FILENAME };
 int	 sub_func(struct submit *, int id, const char *flags, char *body,
 	    struct buf *out, struct buf *msg);
 /* evaluate TEXT as a number: 0 with *ISREAL, *I, *D set, or -1 */

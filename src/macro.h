@@ -1,0 +1,42 @@
+/*
+ * macro.h — the macro syntax the configuration and submit languages
+ * share (languages.md A.3, C.3): identifier characters, the $FUNC()
+ * names, and splicing an expansion into a value within a size bound.
+ * Each language keeps its own look-ups and scan rules.
+ */
+#ifndef MACRO_H
+#define MACRO_H
+
+#include <stddef.h>
+
+/* The macro functions, by the name before the '('. */
+enum macro_fn {
+	MACRO_NONE = 0,
+	MACRO_ENV,
+	MACRO_RANDOM_CHOICE,
+	MACRO_RANDOM_INTEGER,
+	MACRO_CHOICE,
+	MACRO_SUBSTR,
+	MACRO_INT,
+	MACRO_REAL,
+	MACRO_STRING,
+	MACRO_EVAL,
+	MACRO_BASENAME,
+	MACRO_DIRNAME,
+	MACRO_FILENAME		/* $F followed by flag letters */
+};
+
+/* HTCondor's identifier characters: letters, digits, "_", "." and "/". */
+int	macro_is_idchar(int c);
+
+/* The function a "$WORD(" prefix names: P points at the '$', LEN counts
+ * up to the '('.  MACRO_NONE when it names none. */
+enum macro_fn macro_func_id(const char *p, size_t len);
+
+/* Replace bytes [FROM, TO) of the string *S with REP (N bytes), making a
+ * new string of at most MAX bytes.  0, -1 when the result would be
+ * longer than MAX, -2 when memory ran out (*S is then unchanged). */
+int	macro_splice(char **s, size_t from, size_t to, const char *rep,
+	    size_t n, size_t max);
+
+#endif
