@@ -51,58 +51,6 @@ cf_number(const char *s, int want_int, long long *i, double *d)
 	return 0;
 }
 
-/* Check a user printf format for $INT (conversions d i o u x X) or $REAL
- * (e E f F g G a A) or $STRING (s): one conversion, flags, width and
- * precision of at most three digits, %% allowed.  On success *PRE, *SPEC
- * and *POST receive the text before, the conversion (rebuilt with "ll" for
- * integers) and the text after. */
-static int
-check_format(const char *fmt, const char *convs, struct buf *pre,
-    struct buf *spec, struct buf *post)
-{
-	const char	*p = fmt, *s;
-	int		 seen = 0, digits;
-	struct buf	*side = pre;
-
-	while (*p) {
-		if (*p != '%') {
-			buf_addc(side, *p++);
-			continue;
-		}
-		if (p[1] == '%') {
-			buf_adds(side, "%%");
-			p += 2;
-			continue;
-		}
-		if (seen++)
-			return -1;
-		s = p++;
-		while (*p && strchr("-+ #0'", *p))
-			p++;
-		for (digits = 0; isdigit((unsigned char)*p); p++)
-			if (++digits > 3)
-				return -1;
-		if (*p == '.') {
-			p++;
-			for (digits = 0; isdigit((unsigned char)*p); p++)
-				if (++digits > 3)
-					return -1;
-		}
-		while (*p && strchr("hlLqjzt", *p))
-			p++;
-		if (*p == '\0' || strchr(convs, *p) == NULL)
-			return -1;
-		buf_add(spec, s, (size_t)(p - s));
-		/* drop the user's length modifiers and use our own */
-		while (spec->len > 0 && strchr("hlLqjzt", spec->data[spec->len - 1]))
-			spec->data[--spec->len] = '\0';
-		if (strchr("diouxX", *p) != NULL)
-			buf_adds(spec, "ll");
-		buf_addc(spec, *p++);
-		side = post;
-	}
-	return seen == 1 ? 0 : -1;
-}
 
 /* Format one number or string with a checked user format. */
 static int
@@ -112,7 +60,7 @@ format_value(struct buf *out, const char *fmt, const char *convs,
 	struct buf	 pre = BUF_INIT, spec = BUF_INIT, post = BUF_INIT;
 	int		 rc = -1;
 
-	if (check_format(fmt, convs, &pre, &spec, &post) == 0) {
+	if (macro_check_format(fmt, convs, &pre, &spec, &post) == 0) {
 		buf_addf(out, buf_str(&pre), 0);
 		if (strchr(convs, 'd') != NULL)
 			buf_addf(out, buf_str(&spec), i);

@@ -70,3 +70,51 @@ macro_splice(char **s, size_t from, size_t to, const char *rep, size_t n,
 	*s = t;
 	return 0;
 }
+
+int
+macro_check_format(const char *fmt, const char *convs, struct buf *pre,
+    struct buf *spec, struct buf *post)
+{
+	const char	*p = fmt, *s;
+	int		 seen = 0, digits;
+	struct buf	*side = pre;
+
+	while (*p) {
+		if (*p != '%') {
+			buf_addc(side, *p++);
+			continue;
+		}
+		if (p[1] == '%') {
+			buf_adds(side, "%%");
+			p += 2;
+			continue;
+		}
+		if (seen++)
+			return -1;
+		s = p++;
+		while (*p && strchr("-+ #0'", *p))
+			p++;
+		for (digits = 0; isdigit((unsigned char)*p); p++)
+			if (++digits > 3)
+				return -1;
+		if (*p == '.') {
+			p++;
+			for (digits = 0; isdigit((unsigned char)*p); p++)
+				if (++digits > 3)
+					return -1;
+		}
+		while (*p && strchr("hlLqjzt", *p))
+			p++;
+		if (*p == '\0' || strchr(convs, *p) == NULL)
+			return -1;
+		buf_add(spec, s, (size_t)(p - s));
+		/* drop the user's length modifiers and use our own */
+		while (spec->len > 0 && strchr("hlLqjzt", spec->data[spec->len - 1]))
+			spec->data[--spec->len] = '\0';
+		if (strchr("diouxX", *p) != NULL)
+			buf_adds(spec, "ll");
+		buf_addc(spec, *p++);
+		side = post;
+	}
+	return seen == 1 ? 0 : -1;
+}

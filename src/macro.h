@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+struct buf;
+
 /* The macro functions, by the name before the '('. */
 enum macro_fn {
 	MACRO_NONE = 0,
@@ -38,5 +40,13 @@ enum macro_fn macro_func_id(const char *p, size_t len);
  * longer than MAX, -2 when memory ran out (*S is then unchanged). */
 int	macro_splice(char **s, size_t from, size_t to, const char *rep,
 	    size_t n, size_t max);
+
+/* Check a user's printf format for $INT (diouxX), $REAL (eEfFgGaA) or
+ * $STRING (s), CONVS naming the conversions allowed: exactly one
+ * conversion, flags, width and precision of at most three digits, %%
+ * allowed.  PRE, SPEC and POST get the text before, the conversion
+ * (rebuilt with "ll" for integers) and the text after.  0 or -1. */
+int	macro_check_format(const char *fmt, const char *convs,
+	    struct buf *pre, struct buf *spec, struct buf *post);
 
 #endif

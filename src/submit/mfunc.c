@@ -53,50 +53,23 @@ sub_number(const char *text, int *isreal, long long *i, double *d)
 
 /* ---- helpers ---- */
 
-/* Check a user printf format with exactly one conversion from CONVS
- * (flags, width and precision of at most three digits, %% allowed) and
- * rebuild it into SAFE, with "ll" for integer conversions. */
+/* A user's printf format, checked (macro.h) and rebuilt into SAFE. */
 static int
 check_format(const char *fmt, const char *convs, struct buf *safe)
 {
-	const char	*p = fmt;
-	int		 seen = 0, digits;
+	struct buf	pre = BUF_INIT, spec = BUF_INIT, post = BUF_INIT;
+	int		rc;
 
-	while (*p) {
-		if (*p != '%') {
-			buf_addc(safe, *p++);
-			continue;
-		}
-		if (p[1] == '%') {
-			buf_adds(safe, "%%");
-			p += 2;
-			continue;
-		}
-		if (seen++)
-			return -1;
-		buf_addc(safe, *p++);
-		while (*p && strchr("-+ #0", *p))
-			buf_addc(safe, *p++);
-		for (digits = 0; isdigit((unsigned char)*p); digits++)
-			buf_addc(safe, *p++);
-		if (digits > 3)
-			return -1;
-		if (*p == '.') {
-			buf_addc(safe, *p++);
-			for (digits = 0; isdigit((unsigned char)*p); digits++)
-				buf_addc(safe, *p++);
-			if (digits > 3)
-				return -1;
-		}
-		while (*p && strchr("hlLqjzt", *p))
-			p++;
-		if (*p == '\0' || strchr(convs, *p) == NULL)
-			return -1;
-		if (strchr("diouxX", *p) != NULL)
-			buf_adds(safe, "ll");
-		buf_addc(safe, *p++);
+	if ((rc = macro_check_format(fmt, convs, &pre, &spec, &post)) == 0) {
+		buf_add(safe, pre.data, pre.len);
+		buf_add(safe, spec.data, spec.len);
+		buf_add(safe, post.data, post.len);
+		rc = safe->failed ? -1 : 0;
 	}
-	return seen == 1 && !safe->failed ? 0 : -1;
+	buf_free(&pre);
+	buf_free(&spec);
+	buf_free(&post);
+	return rc;
 }
 
 /* The value of the macro named ARG (trimmed), or ARG itself, expanded. */
