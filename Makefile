@@ -1,7 +1,8 @@
-# htcondor-api — plain Makefile.  Every src/*.c and src/*/*.c except
-# src/main.c goes into one static library, which the program, the unit
-# tests and the fuzz harnesses link against; adding a module needs no edit
-# here.
+# htcondor-api — plain Makefile.  Every src/*/*.c goes into one static
+# library, which the program (src/main.c), the unit tests and the fuzz
+# harnesses link against; tests/lib/*.c (the schedd's side of CEDAR, for
+# the test doubles) goes into a second one.  Adding a module needs no edit
+# here.  `make BUILD=dir` builds out of tree into dir.
 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/sbin
@@ -16,17 +17,28 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 CSTD       = -std=c17 -D_GNU_SOURCE
 WARN       = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
-             -Wmissing-prototypes -Wno-unused-parameter
+             -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 \
+             -Wcast-qual
+# Hardened by default, as Debian builds packages: fortified libc calls,
+# stack canaries, a position-independent executable, read-only
+# relocations bound at start.  WERROR=-Werror in CI.
+HARDEN_CFLAGS  ?= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
+WERROR    ?=
 OPT       ?= -O2 -g
 SANITIZE  ?=
-CFLAGS    += $(CSTD) $(WARN) $(OPT) $(SANITIZE) -iquote src $(PKG_CFLAGS)
-LDFLAGS   += $(SANITIZE)
+CFLAGS    += $(CSTD) $(WARN) $(WERROR) $(OPT) $(HARDEN_CFLAGS) $(SANITIZE) \
+             -iquote src -MMD -MP $(PKG_CFLAGS)
+LDFLAGS   += $(HARDEN_LDFLAGS) $(SANITIZE)
 LDLIBS    += $(PKG_LIBS)
 
 PROG       = htcondor-api
-LIB_SRCS   = $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+LIB_SRCS   = $(wildcard src/*/*.c)
 LIB_OBJS   = $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_json.o
 LIB        = $(BUILD)/libhtcapi.a
+TLIB_SRCS  = $(wildcard tests/lib/*.c)
+TLIB_OBJS  = $(TLIB_SRCS:%.c=$(BUILD)/%.o)
+TLIB       = $(BUILD)/libhtcapi-test.a
 UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
 UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Test programs (the test schedd, the token minter): built, not run.
@@ -34,8 +46,9 @@ HELPER_SRCS = $(wildcard tests/schedd/*.c)
 HELPER_BINS = $(HELPER_SRCS:tests/schedd/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS  = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SECONDS ?= 60
+TEST_CFLAGS = -iquote tests/lib -Itests/unit
 
-.PHONY: all check check-asan fuzz bench install clean lint
+.PHONY: all check check-asan fuzz bench install uninstall clean lint
 all: $(PROG)
 
 ifeq ($(BUILD),build)
@@ -50,9 +63,17 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h src/*/*.h)
+$(TLIB): $(TLIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/lib/%.o: tests/lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
 # The OpenAPI document is the single source of truth; it is embedded as a
 # byte array so the binary serves exactly the file in the tree.
@@ -63,15 +84,17 @@ $(BUILD)/gen/openapi_json.c: openapi/openapi.json tools/embed.sh
 $(BUILD)/gen/openapi_json.o: $(BUILD)/gen/openapi_json.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(TLIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TLIB) $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/schedd/%.c $(LIB)
+$(BUILD)/tests/%: tests/schedd/%.c $(TLIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TLIB) $(LIB) $(LDLIBS)
 
-check: $(BUILD)/$(PROG) $(UNIT_BINS) $(HELPER_BINS)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+check: lint $(BUILD)/$(PROG) $(UNIT_BINS) $(HELPER_BINS)
 	BUILD=$(BUILD) HTCONDOR_API_BIN=$(CURDIR)/$(BUILD)/$(PROG) sh tests/run.sh
 
 check-asan:
@@ -82,12 +105,15 @@ check-asan:
 # over its seed corpus tests/fuzz/corpus/NAME.
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
-	    SANITIZE="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libhtcapi.a
+	    SANITIZE="-fsanitize=fuzzer-no-link,address,undefined" \
+	    build-fuzz/libhtcapi.a build-fuzz/libhtcapi-test.a
 	@mkdir -p build-fuzz/fuzz
 	@set -e; for f in $(FUZZ_SRCS); do \
 	    n=$$(basename $$f .c); n=$${n#fuzz_}; \
-	    clang $(CSTD) -O1 -g -iquote src $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	        -o build-fuzz/fuzz/$$n $$f build-fuzz/libhtcapi.a $(PKG_LIBS); \
+	    clang $(CSTD) -O1 -g -iquote src $(TEST_CFLAGS) $(PKG_CFLAGS) \
+	        -fsanitize=fuzzer,address,undefined \
+	        -o build-fuzz/fuzz/$$n $$f build-fuzz/libhtcapi-test.a \
+	        build-fuzz/libhtcapi.a $(PKG_LIBS); \
 	    mkdir -p build-fuzz/corpus/$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 	    build-fuzz/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
@@ -95,15 +121,22 @@ fuzz:
 	done
 
 bench: $(BUILD)/$(PROG)
-	sh bench/requests
+	BUILD=$(BUILD) sh bench/requests
 
-install: $(PROG)
+install: $(BUILD)/$(PROG)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXDIR)
-	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	install -m 755 $(BUILD)/$(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
 	install -m 644 man/htcondor-api.8 $(DESTDIR)$(MANDIR)/man8/htcondor-api.8
 	cp -R examples/. $(DESTDIR)$(EXDIR)/
 
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/htcondor-api.8
+	rm -rf $(DESTDIR)$(EXDIR)
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/htcondor-api 2>/dev/null
+
+# The layers' include direction, and the manual.
 lint:
+	sh tools/lint-layers.sh
 	mandoc -Tlint -Wwarning man/htcondor-api.8
 
 clean:

@@ -18,13 +18,14 @@
 #include <tls.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "conn.h"
-#include "limits.h"
-#include "listen.h"
-#include "log.h"
-#include "server.h"
-#include "settings.h"
+#include "config/config.h"
+#include "http/conn.h"
+#include "util/bounds.h"
+#include "version.h"
+#include "serve/listen.h"
+#include "util/log.h"
+#include "serve/server.h"
+#include "config/settings.h"
 
 /* Exit statuses, documented in the man page. */
 #define EXIT_SERVED	0	/* answered, or the server stopped cleanly */

@@ -57,7 +57,7 @@ struct classad;
 #define CEDAR_DC_SEC_QUERY		60040
 #define CEDAR_CAUTH_TOKEN		2048	/* method bit (§5.5) */
 
-/* ---- errors: what went wrong, in the terms the HTTP layer maps ---- */
+/* ---- errors: what went wrong (the schedd client maps them) ---- */
 
 enum cedar_err {
 	CEDAR_OK = 0,
@@ -71,8 +71,7 @@ enum cedar_err {
 	CEDAR_ERR_NO_SESSION	/* resume refused: do a full handshake (502) */
 };
 
-/* The HTTP status a front end should answer for E, and a short name. */
-int		 cedar_err_http_status(enum cedar_err e);
+/* A short name for E. */
 const char	*cedar_err_name(enum cedar_err e);
 
 /* ---- transport (sock.c) ---- */
@@ -237,13 +236,6 @@ void		 cedar_ecdh_free(struct cedar_ecdh *k);
 int		 cedar_session_key(const unsigned char secret[32],
 		    unsigned char key[CEDAR_KEY_LEN]);
 
-/* Base64 (b64.c): standard alphabet with padding (ECDH keys, nonces) and
- * the JWT's base64url without padding.  Decoders are strict. */
-int		 cedar_b64_encode(const void *p, size_t n, struct buf *out);
-int		 cedar_b64_decode(const char *s, size_t len, struct buf *out);
-int		 cedar_b64url_decode(const char *s, size_t len,
-		    struct buf *out);
-int		 cedar_b64url_encode(const void *p, size_t n, struct buf *out);
 
 /* ---- the IDTOKEN and the TOKEN method's keys (token.c, §6, §8) ---- */
 
@@ -326,38 +318,6 @@ enum cedar_err	 cedar_client_resume(struct cedar_stream *s, const char *sid,
 const char	*cedar_version_string(void);
 /* Is V a RemoteVersion a 25.14 schedd parses safely (§5.12)? */
 int		 cedar_version_valid(const char *v);
-
-/* ---- the schedd's side of the handshake (server.c), for test doubles ---- */
-
-struct cedar_server_conf {
-	const unsigned char *signing_key; /* HKDF input: POOL key doubled */
-	size_t		 signing_key_len;
-	const char	*key_id;	/* the kid it answers to, e.g. "POOL" */
-	const char	*trust_domain;	/* e.g. "htcondor-ref.local" */
-	const char	*version;	/* our RemoteVersion; NULL = ours */
-	const int	*commands;	/* known commands; NULL = any */
-	size_t		 ncommands;
-	int		 require_auth;	/* as for WRITE / force-auth commands */
-	int64_t		 now;		/* for exp; 0 = time(NULL) */
-	/* Whether USER (NULL = unauthenticated) may run COMMAND: 1 yes. */
-	int		(*authorize)(void *arg, int command, const char *user);
-	void		*arg;
-};
-
-struct cedar_server_result {
-	int		 command;
-	char		*user;		/* the token's sub, or NULL */
-	char		*peer_version;
-};
-
-/* Play the schedd's side of §5.1 on a CEDAR_SERVER stream: read the
- * policy ad, answer, run TOKEN (as the server), switch on AES-GCM and
- * send the post-authentication ad.  On failure the caller closes the
- * connection, which is what the schedd does (§13 rows 1-7). */
-enum cedar_err	 cedar_server_handshake(struct cedar_stream *s,
-		    const struct cedar_server_conf *conf,
-		    struct cedar_server_result *res);
-void		 cedar_server_result_clear(struct cedar_server_result *res);
 
 /* ---- reaching the schedd (sinful.c, §4) ---- */
 

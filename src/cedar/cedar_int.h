@@ -9,7 +9,8 @@
 
 #include <openssl/evp.h>
 
-#include "buf.h"
+#include "util/base64.h"
+#include "util/buf.h"
 #include "cedar/cedar.h"
 
 /* Per-direction AES-GCM state (§7.1). */

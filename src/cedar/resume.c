@@ -46,7 +46,7 @@ send_resume(struct cedar_stream *s, const char *sid, int command,
 
 	if (stream_rand(s, CEDAR_RAND_NONCE, nonce, sizeof(nonce)) == -1)
 		return -1;
-	if (cedar_b64_encode(nonce, sizeof(nonce), &n64) == -1 ||
+	if (b64_encode(nonce, sizeof(nonce), &n64) == -1 ||
 	    (ad = resume_ad(sid, command, buf_str(&n64), version)) == NULL)
 		rc = cedar_fail(s, CEDAR_ERR_INTERNAL, "out of memory");
 	else

@@ -16,7 +16,8 @@
 
 #include "cedar/cedar_int.h"
 #include "classad/classad.h"
-#include "limits.h"
+#include "util/bounds.h"
+#include "version.h"
 
 /* The date and build id in our version string.  The format is fixed
  * (§5.12: a string without the trailing " $" kills a 25.14 schedd). */
@@ -156,7 +157,7 @@ send_policy(struct cedar_stream *s, const struct cedar_auth *a,
 		    "refusing to send a malformed version string");
 	if (a->command <= 0 || a->command > 0x7fffffff)
 		return cedar_fail(s, CEDAR_ERR_INTERNAL, "bad command number");
-	if (cedar_b64_encode(cedar_ecdh_public(k), CEDAR_ECDH_PUB_LEN,
+	if (b64_encode(cedar_ecdh_public(k), CEDAR_ECDH_PUB_LEN,
 	    &pub64) == -1 || (ad = policy_ad(a, version,
 	    buf_str(&pub64))) == NULL) {
 		buf_free(&pub64);
@@ -296,7 +297,7 @@ start_crypto(struct cedar_stream *s, const struct cedar_ecdh *k,
 	int		 rc;
 
 	peer.cap = 128;
-	if (cedar_b64_decode(peer64, strlen(peer64), &peer) == -1 ||
+	if (b64_decode(peer64, strlen(peer64), &peer) == -1 ||
 	    peer.len != CEDAR_ECDH_PUB_LEN) {
 		buf_free(&peer);
 		return cedar_fail(s, CEDAR_ERR_PROTOCOL,

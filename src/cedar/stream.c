@@ -17,29 +17,6 @@
 #include <openssl/crypto.h>
 
 #include "cedar/cedar_int.h"
-
-int
-cedar_err_http_status(enum cedar_err e)
-{
-	switch (e) {
-	case CEDAR_OK:
-		return 200;
-	case CEDAR_ERR_UNREACHABLE:
-	case CEDAR_ERR_TIMEOUT:
-		return 503;
-	case CEDAR_ERR_CLOSED:
-	case CEDAR_ERR_PROTOCOL:
-	case CEDAR_ERR_NO_SESSION:
-		return 502;
-	case CEDAR_ERR_TOKEN:
-		return 401;
-	case CEDAR_ERR_DENIED:
-		return 403;
-	default:
-		return 500;
-	}
-}
-
 const char *
 cedar_err_name(enum cedar_err e)
 {

@@ -81,7 +81,7 @@ json_part(const char *p, size_t len)
 	cJSON		*j = NULL;
 
 	b.cap = TOKEN_MAX_LEN;
-	if (cedar_b64url_decode(p, len, &b) == 0 && b.len > 0)
+	if (b64url_decode(p, len, &b) == 0 && b.len > 0)
 		j = cJSON_ParseWithLength(b.data, b.len);
 	buf_free(&b);
 	if (j != NULL && !cJSON_IsObject(j)) {
@@ -161,7 +161,7 @@ cedar_jwt_parse(const char *token, struct cedar_jwt *jwt, char *err,
 	    errlen) == -1)
 		return -1;
 	sig.cap = sizeof(jwt->sig);
-	ok = cedar_b64url_decode(d2 + 1, len - (size_t)(d2 + 1 - token),
+	ok = b64url_decode(d2 + 1, len - (size_t)(d2 + 1 - token),
 	    &sig) == 0 && sig.len >= 32 && sig.len <= sizeof(jwt->sig);
 	if (ok) {
 		memcpy(jwt->sig, sig.data, sig.len);

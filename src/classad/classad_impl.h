@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "classad/classad.h"
 
 /* Node kinds: the literals first, in the order of enum classad_type. */

@@ -25,7 +25,7 @@ static struct classad_expr *parse_postfix(struct parser *);
 
 /* Record the first error, at the current token. */
 static struct classad_expr *
-fail(struct parser *ps, const char *fmt, const char *arg)
+fail(struct parser *ps, const char *why)
 {
 	char msg[256];
 
@@ -33,11 +33,9 @@ fail(struct parser *ps, const char *fmt, const char *arg)
 		return NULL;
 	ps->failed = 1;
 	ps->erroff = ps->lx.start;
-	if (ps->lx.type == T_BAD && ps->lx.why != NULL) {
-		fmt = "%s";
-		arg = ps->lx.why;
-	}
-	snprintf(msg, sizeof(msg), fmt, arg);
+	if (ps->lx.type == T_BAD && ps->lx.why != NULL)
+		why = ps->lx.why;
+	snprintf(msg, sizeof(msg), "%s", why);
 	if (ps->err != NULL && ps->errlen > 0)
 		snprintf(ps->err, ps->errlen, "offset %zu: %s", ps->erroff,
 		    msg);
@@ -51,7 +49,7 @@ expected(struct parser *ps, const char *what)
 
 	snprintf(msg, sizeof(msg), "expected %s but found %s", what,
 	    tok_name(ps->lx.type));
-	return fail(ps, "%s", msg);
+	return fail(ps, msg);
 }
 
 static int
@@ -65,10 +63,10 @@ static struct classad_expr *
 finish(struct parser *ps, struct classad_expr *e)
 {
 	if (e == NULL)
-		return fail(ps, "%s", "out of memory");
+		return fail(ps, "out of memory");
 	if (expr_fix_depth(e) == -1) {
 		classad_expr_free(e);
-		return fail(ps, "%s", "expression nested too deeply");
+		return fail(ps, "expression nested too deeply");
 	}
 	return e;
 }
@@ -82,7 +80,7 @@ node2(struct parser *ps, int kind, int op, struct classad_expr *a,
 	if ((e = expr_alloc(kind)) == NULL) {
 		classad_expr_free(a);
 		classad_expr_free(b);
-		return fail(ps, "%s", "out of memory");
+		return fail(ps, "out of memory");
 	}
 	e->op = (unsigned char)op;
 	e->a = a;
@@ -149,7 +147,7 @@ static int
 enter(struct parser *ps)
 {
 	if (++ps->nest > CLASSAD_MAX_DEPTH) {
-		fail(ps, "%s", "expression nested too deeply");
+		fail(ps, "expression nested too deeply");
 		return -1;
 	}
 	return 0;
@@ -190,7 +188,7 @@ parse_expr(struct parser *ps)
 		classad_expr_free(c);
 		classad_expr_free(t);
 		classad_expr_free(f);
-		c = fail(ps, "%s", "out of memory");
+		c = fail(ps, "out of memory");
 		goto out;
 	}
 	e->a = c;
@@ -301,7 +299,7 @@ parse_items(struct parser *ps, struct vec *v, int close, int semi_ok)
 			return -1;
 		if (vec_push(v, e, NULL) == -1) {
 			classad_expr_free(e);
-			fail(ps, "%s", "out of memory");
+			fail(ps, "out of memory");
 			return -1;
 		}
 		if (ps->lx.type == T_COMMA ||
@@ -392,7 +390,7 @@ parse_record(struct parser *ps)
 		}
 		if ((name = strdup(buf_str(&ps->lx.text))) == NULL) {
 			vec_free(&v);
-			return fail(ps, "%s", "out of memory");
+			return fail(ps, "out of memory");
 		}
 		if (next(ps) != T_ASSIGN) {
 			free(name);
@@ -409,7 +407,7 @@ parse_record(struct parser *ps)
 			free(name);
 			classad_expr_free(e);
 			vec_free(&v);
-			return fail(ps, "%s", "out of memory");
+			return fail(ps, "out of memory");
 		}
 		if (ps->lx.type != T_SEMI && ps->lx.type != T_RBOX) {
 			vec_free(&v);
@@ -419,7 +417,7 @@ parse_record(struct parser *ps)
 	next(ps);
 	if (rec_order(&v) == -1 || (e = expr_alloc(K_RECORD)) == NULL) {
 		vec_free(&v);
-		return fail(ps, "%s", "out of memory");
+		return fail(ps, "out of memory");
 	}
 	return vec_node(ps, &v, e, 1);
 }
@@ -439,7 +437,7 @@ parse_list_or_call(struct parser *ps, int kind, const char *name)
 	    (name != NULL && expr_set_string(e, name, strlen(name)) == -1)) {
 		free(e);
 		vec_free(&v);
-		return fail(ps, "%s", "out of memory");
+		return fail(ps, "out of memory");
 	}
 	return vec_node(ps, &v, e, 0);
 }
@@ -481,7 +479,7 @@ parse_literal(struct parser *ps)
 		return expected(ps, "an expression");
 	}
 	if (e == NULL)
-		return fail(ps, "%s", "out of memory");
+		return fail(ps, "out of memory");
 	next(ps);
 	return e;
 }
@@ -495,7 +493,7 @@ parse_primary(struct parser *ps)
 	switch (ps->lx.type) {
 	case T_IDENT:
 		if ((name = buf_take(&ps->lx.text)) == NULL)
-			return fail(ps, "%s", "out of memory");
+			return fail(ps, "out of memory");
 		if (next(ps) == T_LPAREN) {
 			e = parse_list_or_call(ps, K_CALL, name);
 			free(name);
@@ -503,7 +501,7 @@ parse_primary(struct parser *ps)
 		}
 		if ((e = expr_alloc(K_ATTR)) == NULL) {
 			free(name);
-			return fail(ps, "%s", "out of memory");
+			return fail(ps, "out of memory");
 		}
 		e->s = name;
 		e->slen = strlen(name);
@@ -515,7 +513,7 @@ parse_primary(struct parser *ps)
 		    expr_set_string(e, buf_str(&ps->lx.text),
 		    ps->lx.text.len) == -1) {
 			free(e);
-			return fail(ps, "%s", "out of memory");
+			return fail(ps, "out of memory");
 		}
 		e->absolute = 1;
 		next(ps);
@@ -577,7 +575,7 @@ parse_postfix(struct parser *ps)
 			    ps->lx.text.len) == -1) {
 				free(n);
 				classad_expr_free(e);
-				e = fail(ps, "%s", "out of memory");
+				e = fail(ps, "out of memory");
 				break;
 			}
 			n->a = e;
@@ -626,7 +624,7 @@ classad_parse_exprn(const char *text, size_t len, int flags,
 	lex_init(&ps.lx, text, len, (flags & CLASSAD_OLD_SYNTAX) != 0);
 	next(&ps);
 	if (ps.lx.type == T_END)
-		fail(&ps, "%s", "empty expression");
+		fail(&ps, "empty expression");
 	else if ((e = parse_expr(&ps)) != NULL && ps.lx.type != T_END) {
 		expected(&ps, "end of input");
 		classad_expr_free(e);
@@ -635,7 +633,7 @@ classad_parse_exprn(const char *text, size_t len, int flags,
 	lex_free(&ps.lx);
 	if (e == NULL) {
 		if (!ps.failed)
-			fail(&ps, "%s", "syntax error");
+			fail(&ps, "syntax error");
 		if (erroff != NULL)
 			*erroff = ps.erroff;
 		return -1;

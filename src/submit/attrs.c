@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "classad/classad.h"
 #include "submit/submit_int.h"
 

@@ -10,7 +10,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "submit/submit_int.h"
 
 /* Read one physical line of SRC (without its newline) into [*P, *P+*N);

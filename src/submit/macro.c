@@ -6,7 +6,7 @@
  * the starter, the $FUNC() calls handed to mfunc.c, and the predefined
  * live values ($(Cluster), $(Process), $(Step), $(Row), $(Item) ...).
  *
- * The scanner mirrors config_expand.c's; it is separate because the
+ * The scanner mirrors config/expand.c's; it is separate because the
  * configuration expander looks names up in the configuration (with its
  * built-in defaults) and reads the environment for $ENV(), which a
  * server must not do for network text (see the module report).
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "submit/submit_int.h"
 
 /* ---- the table ---- */

@@ -8,6 +8,7 @@
  * nothing and the submit goes on: sub_func() returns 1 and the caller
  * turns the message into a warning.
  */
+#include <limits.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -17,14 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arith.h"
-#include "buf.h"
+#include "util/arith.h"
+#include "util/buf.h"
 #include "classad/classad.h"
 #include "classad/eval.h"
 #include "submit/submit_int.h"
 
-#define LL_MAX	__LONG_LONG_MAX__
-#define LL_MIN	(-__LONG_LONG_MAX__ - 1)
 
 /* Evaluate TEXT as a number: plain arithmetic first, then any ClassAd
  * expression that evaluates to an integer. */
@@ -52,25 +51,6 @@ sub_number(const char *text, int *isreal, long long *i, double *d)
 }
 
 /* ---- helpers ---- */
-
-/* A user's printf format, checked (macro.h) and rebuilt into SAFE. */
-static int
-check_format(const char *fmt, const char *convs, struct buf *safe)
-{
-	struct buf	pre = BUF_INIT, spec = BUF_INIT, post = BUF_INIT;
-	int		rc;
-
-	if ((rc = macro_check_format(fmt, convs, &pre, &spec, &post)) == 0) {
-		buf_add(safe, pre.data, pre.len);
-		buf_add(safe, spec.data, spec.len);
-		buf_add(safe, post.data, post.len);
-		rc = safe->failed ? -1 : 0;
-	}
-	buf_free(&pre);
-	buf_free(&spec);
-	buf_free(&post);
-	return rc;
-}
 
 /* The value of the macro named ARG (trimmed), or ARG itself, expanded. */
 static char *
@@ -197,7 +177,7 @@ f_random_integer(char *body, struct buf *out, struct buf *msg)
 		if (r == -1)
 			break;
 	}
-	if (i < 2 || v[2] < 1 || v[0] > v[1] || v[1] - v[0] > LL_MAX / 2) {
+	if (i < 2 || v[2] < 1 || v[0] > v[1] || v[1] - v[0] > LLONG_MAX / 2) {
 		buf_adds(msg, "$RANDOM_INTEGER() macro: invalid min, max or "
 		    "step!");
 		return 1;
@@ -225,7 +205,7 @@ f_choice(struct submit *s, char *body, struct buf *out, struct buf *msg)
 	if ((ival = arg_value(s, iarg, &hard)) == NULL)
 		return -1;
 	if (sub_number(ival, &isreal, &index, &d) == -1 || index < 0 ||
-	    index >= SUB_INT_MAX) {
+	    index >= INT_MAX) {
 		buf_addf(msg, "$CHOICE() macro: %s is invalid index!", ival);
 		goto done;
 	}
@@ -255,7 +235,7 @@ static int
 f_substr(struct submit *s, char *body, struct buf *out, struct buf *msg)
 {
 	char		*sa, *la, *m;
-	long long	 start, len = SUB_INT_MAX, cch;
+	long long	 start, len = INT_MAX, cch;
 	double		 d;
 	int		 hard, isreal;
 
@@ -266,13 +246,13 @@ f_substr(struct submit *s, char *body, struct buf *out, struct buf *msg)
 	*sa++ = '\0';
 	if ((la = strchr(sa, ',')) != NULL)
 		*la++ = '\0';
-	if (sub_number(sa, &isreal, &start, &d) == -1 || start <= -SUB_INT_MAX ||
-	    start >= SUB_INT_MAX) {
+	if (sub_number(sa, &isreal, &start, &d) == -1 || start <= -INT_MAX ||
+	    start >= INT_MAX) {
 		buf_addf(msg, "$SUBSTR() macro: %s is invalid start index!", sa);
 		return 1;
 	}
 	if (la != NULL && (sub_number(la, &isreal, &len, &d) == -1 ||
-	    len <= -SUB_INT_MAX || len > SUB_INT_MAX)) {
+	    len <= -INT_MAX || len > INT_MAX)) {
 		buf_addf(msg, "$SUBSTR() macro: %s is invalid length !", la);
 		return 1;
 	}
@@ -298,7 +278,6 @@ static int
 f_int_real(struct submit *s, int id, char *body, struct buf *out,
     struct buf *msg)
 {
-	struct buf	 safe = BUF_INIT;
 	char		*fmt, *m;
 	long long	 i;
 	double		 d;
@@ -316,7 +295,7 @@ f_int_real(struct submit *s, int id, char *body, struct buf *out,
 		goto done;
 	}
 	if (id == MF_INT && isreal) {
-		if (!(d > (double)LL_MIN && d < (double)LL_MAX)) {
+		if (!(d > (double)LLONG_MIN && d < (double)LLONG_MAX)) {
 			buf_addf(msg, "$INT() macro: %s does not evaluate to an "
 			    "integer!", m);
 			goto done;
@@ -328,21 +307,15 @@ f_int_real(struct submit *s, int id, char *body, struct buf *out,
 			buf_addf(out, "%lld", i);
 		else
 			buf_addf(out, "%.16G", d);
-	} else if (check_format(fmt, id == MF_INT ? "diouxX" : "eEfFgGaA",
-	    &safe) == -1) {
+	} else if (macro_format(out, fmt, id == MF_INT ? "diouxX" :
+	    "eEfFgGaA", i, d, NULL) == -1) {
 		buf_addf(msg, "%s() macro: '%s' is not a valid format specifier!",
 		    id == MF_INT ? "$INT" : "$REAL", fmt);
 		goto done;
-	} else if (id == MF_INT)
-		buf_addf(out, buf_str(&safe), i);
-	else {
-		buf_addf(out, buf_str(&safe), d);
-		if (strchr(out->data + start, '.') == NULL)
-			buf_adds(out, ".0");
-	}
+	} else if (id != MF_INT && strchr(out->data + start, '.') == NULL)
+		buf_adds(out, ".0");
 	rc = 0;
 done:
-	buf_free(&safe);
 	free(m);
 	return rc;
 }
@@ -352,7 +325,6 @@ static int
 f_string_eval(struct submit *s, int id, char *body, struct buf *out,
     struct buf *msg)
 {
-	struct buf		 safe = BUF_INIT;
 	struct classad_expr	*x;
 	const char		*str;
 	size_t			 slen;
@@ -384,15 +356,13 @@ f_string_eval(struct submit *s, int id, char *body, struct buf *out,
 		char *v = strdup(buf_str(out));
 
 		buf_reset(out);
-		if (v == NULL || check_format(fmt, "s", &safe) == -1) {
+		if (v == NULL || macro_format(out, fmt, "s", 0, 0, v) == -1) {
 			buf_addf(msg, "$STRING() macro: '%s' is not a valid "
 			    "format specifier!", fmt);
 			rc = 1;
-		} else
-			buf_addf(out, buf_str(&safe), v);
+		}
 		free(v);
 	}
-	buf_free(&safe);
 	free(m);
 	return rc;
 }

@@ -8,6 +8,7 @@
  * and globs are read only when local files are allowed, relative to the
  * working directory.
  */
+#include <limits.h>
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -20,7 +21,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "submit/submit_int.h"
 
 /* Is LINE a queue statement?  Returns its arguments (past blanks), or
@@ -163,7 +164,7 @@ parse_slice(struct qslice *sl, char *p)
 	for (i = 0; i < 3; i++) {
 		errno = 0;
 		v[i] = strtol(p + 1, &e, 10);
-		if (errno != 0 || v[i] > SUB_INT_MAX || v[i] < -SUB_INT_MAX)
+		if (errno != 0 || v[i] > INT_MAX || v[i] < -INT_MAX)
 			return NULL;
 		if (e > p + 1)
 			sl->flags |= 2 << i;
@@ -527,7 +528,7 @@ parse_count(struct submit *s, char *p, char *end)
 	}
 	if (sub_number(p, &isreal, &v, &d) == -1 || isreal)
 		return sub_fail(s, s->q.line, "Invalid Queue count expression");
-	if (v < 0 || v >= SUB_INT_MAX)
+	if (v < 0 || v >= INT_MAX)
 		return sub_fail(s, s->q.line, "Queue count out of range");
 	s->q.count = v > 1 ? (int)v : 1;
 	return 0;

@@ -17,9 +17,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "classad/classad.h"
-#include "limits.h"
+#include "util/bounds.h"
+#include "version.h"
 #include "submit/submit_int.h"
 
 #define MULTI_QUEUE_WARNING \

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "buf.h"
-#include "macro.h"
+#include "util/buf.h"
+#include "util/macro.h"
 #include "submit/submit.h"
 
 struct classad;
@@ -26,8 +26,6 @@ struct classad;
 #define SUBMIT_MAX_FILE		(16u << 20)	/* an included or items file */
 #define SUBMIT_MAX_VARS		100		/* loop variables */
 
-/* src/limits.h shadows the system <limits.h> under -Isrc. */
-#define SUB_INT_MAX		__INT_MAX__
 
 /* One source of lines: the submit text or an included file. */
 struct ssrc {

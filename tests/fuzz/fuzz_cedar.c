@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/base64.h"
+#include "util/buf.h"
 #include "cedar/cedar.h"
+#include "cedar_server.h"
 #include "classad/classad.h"
 
 struct feed {
@@ -174,9 +176,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    sizeof(err)) == 0)
 			cedar_jwt_clear(&jwt);
 		else if (data[0] % 7 == 5) {
-			(void)cedar_b64_decode(text, f.n, &b);
+			(void)b64_decode(text, f.n, &b);
 			buf_reset(&b);
-			(void)cedar_b64url_decode(text, f.n, &b);
+			(void)b64url_decode(text, f.n, &b);
 			(void)cedar_version_valid(text);
 		}
 		buf_free(&b);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "classad/classad.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

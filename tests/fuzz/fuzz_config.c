@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "buf.h"
-#include "config.h"
-#include "config_int.h"
+#include "util/buf.h"
+#include "config/config.h"
+#include "config/config_int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

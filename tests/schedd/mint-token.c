@@ -14,7 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/base64.h"
+#include "util/buf.h"
 #include "cedar/cedar.h"
 
 int
@@ -66,7 +67,7 @@ main(int argc, char **argv)
 	for (i = 0; i < 16; i++)
 		snprintf(jti + 2 * i, 3, "%02x", rnd[i]);
 	snprintf(tmp, sizeof(tmp), "{\"alg\":\"HS256\",\"kid\":\"%s\"}", kid);
-	cedar_b64url_encode(tmp, strlen(tmp), &hdr);
+	b64url_encode(tmp, strlen(tmp), &hdr);
 	if (has_exp)
 		snprintf(tmp, sizeof(tmp), "{\"exp\":%ld,\"iat\":%ld,"
 		    "\"iss\":\"%s\",\"jti\":\"%s\",\"sub\":\"%s\"}",
@@ -75,11 +76,11 @@ main(int argc, char **argv)
 		snprintf(tmp, sizeof(tmp), "{\"iat\":%ld,\"iss\":\"%s\","
 		    "\"jti\":\"%s\",\"sub\":\"%s\"}", (long)time(NULL), iss,
 		    jti, sub);
-	cedar_b64url_encode(tmp, strlen(tmp), &pay);
+	b64url_encode(tmp, strlen(tmp), &pay);
 	buf_addf(&tok, "%s.%s", buf_str(&hdr), buf_str(&pay));
 	cedar_hmac_sha256(jkey, sizeof(jkey), tok.data, tok.len, sig);
 	buf_addc(&tok, '.');
-	cedar_b64url_encode(sig, sizeof(sig), &tok);
+	b64url_encode(sig, sizeof(sig), &tok);
 	printf("%s\n", buf_str(&tok));
 	buf_wipe(&key);
 	buf_free(&hdr);

@@ -62,8 +62,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "cedar/cedar.h"
+#include "cedar_server.h"
 #include "classad/classad.h"
 #include "classad/eval.h"
 
@@ -140,12 +141,17 @@ struct conn {
 	int			 write;	/* QMGMT_WRITE_CMD */
 };
 
-static void
+/* Exit with FMT, whose one "%s" stands for ARG. */
+static void __attribute__((noreturn))
 die(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "test-schedd: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
+	const char *p = strstr(fmt, "%s");
+
+	if (p == NULL)
+		fprintf(stderr, "test-schedd: %s\n", fmt);
+	else
+		fprintf(stderr, "test-schedd: %.*s%s%s\n", (int)(p - fmt), fmt,
+		    arg, p + 2);
 	exit(1);
 }
 

@@ -14,7 +14,8 @@
 #include "test_cedar_lib.h"
 #include "cedar/cedar_int.h"
 #include "classad/classad.h"
-#include "limits.h"
+#include "util/bounds.h"
+#include "version.h"
 
 static int
 eqhex(const void *p, size_t n, const char *hex)
@@ -287,7 +288,7 @@ test_vectors(void)
 	    "QGV4YW1wbGUuY29tIn0.");
 	tl_unhex("e185f81745d8605671b49842bc535631b8dae8d200a857da3fa15909b107"
 	    "ae4f", &sig);
-	cedar_b64url_encode(sig.data, sig.len, &tok);
+	b64url_encode(sig.data, sig.len, &tok);
 	if (tap_ok(cedar_jwt_parse(tok.data, &jwt, err, sizeof(err)) == 0,
 	    "§6.7 token parses")) {
 		tap_ok(jwt.has_exp && jwt.exp == 1900000000 && jwt.has_iat &&
@@ -325,25 +326,25 @@ test_b64(void)
 {
 	struct buf	 b = BUF_INIT;
 
-	cedar_b64_encode("ab", 2, &b);
+	b64_encode("ab", 2, &b);
 	tap_ok(strcmp(buf_str(&b), "YWI=") == 0, "base64 with padding");
 	buf_reset(&b);
-	cedar_b64url_encode("\xfb\xff", 2, &b);
+	b64url_encode("\xfb\xff", 2, &b);
 	tap_ok(strcmp(buf_str(&b), "-_8") == 0, "base64url, no padding");
 	buf_reset(&b);
-	tap_ok(cedar_b64_decode("YWI=", 4, &b) == 0 && b.len == 2 &&
+	tap_ok(b64_decode("YWI=", 4, &b) == 0 && b.len == 2 &&
 	    memcmp(b.data, "ab", 2) == 0, "base64 decodes");
 	buf_reset(&b);
-	tap_ok(cedar_b64_decode("YWJ=", 4, &b) == -1,
+	tap_ok(b64_decode("YWJ=", 4, &b) == -1,
 	    "non-canonical trailing bits refused");
 	buf_reset(&b);
-	tap_ok(cedar_b64_decode("YWI", 3, &b) == -1,
+	tap_ok(b64_decode("YWI", 3, &b) == -1,
 	    "missing padding refused");
 	buf_reset(&b);
-	tap_ok(cedar_b64url_decode("YWI=", 4, &b) == -1,
+	tap_ok(b64url_decode("YWI=", 4, &b) == -1,
 	    "padding refused in base64url");
 	buf_reset(&b);
-	tap_ok(cedar_b64_decode("Y\nWI", 4, &b) == -1, "newline refused");
+	tap_ok(b64_decode("Y\nWI", 4, &b) == -1, "newline refused");
 	buf_free(&b);
 }
 
@@ -444,7 +445,6 @@ test_socket(void)
 	    cedar_status(s) == CEDAR_ERR_TIMEOUT &&
 	    cedar_now_ms() - t0 >= 90 && cedar_now_ms() - t0 < 2000,
 	    "a silent peer times out after 100 ms");
-	tap_ok(cedar_err_http_status(cedar_status(s)) == 503, "... 503");
 	cedar_stream_free(s);
 	close(sv[1]);
 

@@ -281,7 +281,7 @@ test_ecdh(const char *name, const cJSON *doc)
 		return;		/* the schedd never answered */
 	}
 	if (tap_ok(msg != NULL && ad_string(msg, "ECDHPublicKey", &b64) == 0 &&
-	    cedar_b64_decode(b64.data, b64.len, &peer) == 0 && peer.len == 65,
+	    b64_decode(b64.data, b64.len, &peer) == 0 && peer.len == 65,
 	    "%s: server ECDHPublicKey decodes", name)) {
 		tap_ok(cedar_ecdh_derive(k, (unsigned char *)peer.data,
 		    peer.len, shared) == 0 && eqhex(shared, 32,

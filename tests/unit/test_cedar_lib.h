@@ -13,8 +13,10 @@
 
 #include <cJSON.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "cedar/cedar.h"
+#include "cedar_server.h"
+#include "util/base64.h"
 
 /* Read a whole file, NUL-terminated; NULL when it cannot be read. */
 static inline char *

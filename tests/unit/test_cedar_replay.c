@@ -154,7 +154,7 @@ replay(const char *name, const cJSON *doc)
 	else if (text != NULL && exp == CEDAR_ERR_TOKEN) {
 		buf_adds(&tok, text);
 		buf_addc(&tok, '.');
-		cedar_b64url_encode(zsig, sizeof(zsig), &tok);
+		b64url_encode(zsig, sizeof(zsig), &tok);
 	} else if (text != NULL) {
 		tap_diag("%s: made with a token we do not hold (bob's)", name);
 		free(text);
@@ -293,7 +293,7 @@ test_silence(const char *cdir)
 	tap_ok(e == CEDAR_ERR_TOKEN && strstr(cedar_error(s), "identity"),
 	    "silence after TOKEN message 3 is a rejected token: %s",
 	    cedar_error(s));
-	tap_ok(cedar_err_http_status(e) == 401, "... mapped to 401");
+	tap_ok(e == CEDAR_ERR_TOKEN, "... a token error");
 	cedar_stream_free(s);
 	buf_free(&mem.rd);
 	buf_free(&mem.wr);
@@ -315,7 +315,7 @@ test_silence(const char *cdir)
 	cedar_set_rng(s, &rng);
 	cedar_shared_port_prologue(s, "schedd_1_ab12", "TOOL test", -1);
 	e = cedar_client_handshake(s, &auth, NULL);
-	tap_ok(e == CEDAR_ERR_UNREACHABLE && cedar_err_http_status(e) == 503,
+	tap_ok(e == CEDAR_ERR_UNREACHABLE,
 	    "EOF after a shared-port prologue: %s", cedar_error(s));
 	cedar_stream_free(s);
 	buf_free(&mem.wr);

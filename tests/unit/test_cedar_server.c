@@ -33,13 +33,13 @@ mint(const char *kid, const char *sub, long long exp)
 	if (exp != 0)
 		buf_addf(&p, ",\"exp\":%lld", exp);
 	buf_adds(&p, "}");
-	cedar_b64url_encode(h.data, h.len, &t);
+	b64url_encode(h.data, h.len, &t);
 	buf_addc(&t, '.');
-	cedar_b64url_encode(p.data, p.len, &t);
+	b64url_encode(p.data, p.len, &t);
 	cedar_jwt_key(pool_ikm, pool_ikm_len, jk);
 	cedar_hmac_sha256(jk, 32, t.data, t.len, sig);
 	buf_addc(&t, '.');
-	cedar_b64url_encode(sig, 32, &t);
+	b64url_encode(sig, 32, &t);
 	buf_free(&h);
 	buf_free(&p);
 	return buf_take(&t);
@@ -214,7 +214,7 @@ main(void)
 
 	a.token = NULL;
 	e = run(&c, &a, NULL, err, sizeof(err), 0);
-	tap_ok(e == CEDAR_ERR_TOKEN && cedar_err_http_status(e) == 401,
+	tap_ok(e == CEDAR_ERR_TOKEN,
 	    "no token where authentication is required: %s", err);
 
 	c.require_auth = 0;
@@ -228,13 +228,13 @@ main(void)
 	a.token = alice_token;
 	a.command = 12345;
 	e = run(&c, &a, NULL, err, sizeof(err), 0);
-	tap_ok(e == CEDAR_ERR_PROTOCOL && cedar_err_http_status(e) == 502,
+	tap_ok(e == CEDAR_ERR_PROTOCOL,
 	    "unknown command: %s", err);
 
 	a.command = 478;
 	c.authorize = deny_all;
 	e = run(&c, &a, NULL, err, sizeof(err), 0);
-	tap_ok(e == CEDAR_ERR_DENIED && cedar_err_http_status(e) == 403,
+	tap_ok(e == CEDAR_ERR_DENIED,
 	    "DENIED: %s", err);
 
 	free(alice_token);

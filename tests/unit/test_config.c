@@ -18,8 +18,8 @@
 
 #include <cJSON.h>
 
-#include "buf.h"
-#include "config.h"
+#include "util/buf.h"
+#include "config/config.h"
 #include "tap.h"
 
 #define MAX_ARGS	32

@@ -10,14 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "buf.h"
-#include "conn.h"
-#include "http.h"
-#include "json.h"
-#include "route.h"
+#include "api/api.h"
+#include "util/buf.h"
+#include "http/conn.h"
+#include "http/http.h"
+#include "http/json.h"
+#include "api/route.h"
 #include "tap.h"
-#include "utc.h"
+#include "util/utc.h"
 
 #define H "Host: x\r\n"
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "tap.h"
 
 /* Read all of PATH into B.  0 or -1. */

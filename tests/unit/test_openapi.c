@@ -10,9 +10,9 @@
 
 #include <cJSON.h>
 
-#include "api.h"
-#include "buf.h"
-#include "route.h"
+#include "api/api.h"
+#include "util/buf.h"
+#include "api/route.h"
 #include "tap.h"
 
 extern const unsigned char	openapi_json[];

@@ -17,7 +17,7 @@
 
 #include "tap.h"
 
-#include "buf.h"
+#include "util/buf.h"
 #include "classad/classad.h"
 #include "submit/submit.h"
 

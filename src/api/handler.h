@@ -1,0 +1,85 @@
+/*
+ * handler.h — what the API handlers share: credentials and the schedd
+ * connection with their error headers, query-parameter validation
+ * (constraint, projection, numbers, page tokens), and ending a stream.
+ */
+#ifndef API_HANDLER_H
+#define API_HANDLER_H
+
+#include <stddef.h>
+
+#include "http/auth.h"
+#include "schedd/schedd.h"
+
+struct api_ctx;
+struct buf;
+struct job_id;
+struct schedd;
+
+#define API_MAX_PARAM		8192	/* a query parameter, decoded */
+#define API_DEFAULT_LIMIT	50	/* jobs per page */
+#define API_MAX_LIMIT		10000	/* bounds the page's id heap */
+#define API_RETRY_AFTER		"Retry-After: 5\r\n"
+
+/* The caller's bearer token into T: 0, or 401 with the challenge set. */
+int	api_auth(struct api_ctx *ctx, struct auth_token *t);
+
+/* Open an authenticated connection to the schedd for COMMAND with T;
+ * records the mapped user for the log.  0, or the status with the
+ * matching header (WWW-Authenticate for 401, Retry-After for 503). */
+int	api_schedd_open(struct api_ctx *ctx, const struct auth_token *t,
+	    enum schedd_cmd command, struct schedd *sd);
+
+/* The constraint parameter (default "true"), parsed and re-serialized in
+ * old syntax into OUT.  0, or 400 saying where it fails to parse. */
+int	param_constraint(struct api_ctx *ctx, const char *query,
+	    struct buf *out);
+
+/* The projection parameter: "A,B,C" into the wire form "A B C"; absent or
+ * "*" means all attributes (OUT stays empty).  0 or 400. */
+int	param_projection(struct api_ctx *ctx, const char *query,
+	    struct buf *out);
+
+/* A decimal in [MIN, MAX], nothing else.  0 or -1. */
+int	parse_bounded(const char *s, long long min, long long max,
+	    long long *out);
+
+/* The opaque page token: the last job id of a page. */
+void	page_token_encode(const struct job_id *id, struct buf *out);
+int	page_token_decode(const char *s, struct job_id *id);
+
+/* After a streamed answer: 0 passes; a failure before the head is the
+ * status to answer with; a failure after it cuts the stream (the client
+ * sees no final chunk) and is logged.  Returns what the handler returns. */
+int	api_stream_result(struct api_ctx *ctx, int rc);
+
+/* The request body as a JSON object: Content-Type must be JSON (415),
+ * the body within HTTP_API_MAX_BODY (413), nested at most JSON_MAX_DEPTH
+ * deep, and an object (400).  With REQUIRED 0 an empty body gives an
+ * empty object.  0 with *OUT (free with cJSON_Delete), or the status. */
+struct cJSON;
+int	api_json_body(struct api_ctx *ctx, struct cJSON **out, int required);
+
+/* A string member NAME of OBJ into *OUT (NULL when absent); 400 when it
+ * is present but not a string. */
+int	api_json_string(struct api_ctx *ctx, const struct cJSON *obj,
+	    const char *name, const char **out);
+
+/* The caller's identity as the schedd maps a TOKEN: the token's sub. */
+int	api_token_user(struct api_ctx *ctx, const struct auth_token *t,
+	    struct buf *out);
+
+/* Prefix CONSTRAINT (already parsed and re-serialized) with a clause
+ * that keeps only USER's jobs: (User == "USER") && (CONSTRAINT). */
+void	api_mine_constraint(const char *user, struct buf *constraint);
+
+/* The "constraint" (required) and "mine" members of a bulk request BODY:
+ * the constraint parsed and re-serialized into OUT, AND-ed with the
+ * caller's owner clause when mine is true.  0, or 400/401. */
+int	api_body_constraint(struct api_ctx *ctx, const struct cJSON *body,
+	    const struct auth_token *t, struct buf *out);
+
+/* An attribute name: a letter or '_', then letters, digits and '_'. */
+int	valid_attr_name(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * settings.c — HTTP_API_* parameters from the configuration and flags.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "util/bounds.h"
+#include "config/settings.h"
+
+/* A duration within the timeout bounds, into an int. */
+static int
+parse_timeout(const char *v, int *out)
+{
+	long long n;
+
+	if (config_parse_duration(v, &n) == -1 || n < TIMEOUT_MIN ||
+	    n > TIMEOUT_MAX)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/* An integer within [MIN, MAX]. */
+static int
+parse_number(const char *v, long long min, long long max, long long *out)
+{
+	return config_parse_int(v, out) == -1 || *out < min || *out > max ?
+	    -1 : 0;
+}
+
+int
+settings_set(struct settings *s, const char *name, const char *v,
+    char *err, size_t errlen)
+{
+	long long	n;
+	char		**str = NULL;
+
+	if (strcmp(name, "HTTP_API_READ_TIMEOUT") == 0) {
+		if (parse_timeout(v, &s->read_timeout) == -1)
+			goto bad;
+	} else if (strcmp(name, "HTTP_API_WRITE_TIMEOUT") == 0) {
+		if (parse_timeout(v, &s->write_timeout) == -1)
+			goto bad;
+	} else if (strcmp(name, "HTTP_API_SCHEDD_TIMEOUT") == 0) {
+		if (parse_timeout(v, &s->schedd_timeout) == -1)
+			goto bad;
+	} else if (strcmp(name, "HTTP_API_MAX_BODY") == 0) {
+		if (parse_number(v, 0, MAX_BODY_MAX, &n) == -1)
+			goto bad;
+		s->max_body = n;
+	} else if (strcmp(name, "HTTP_API_MAX_CHILDREN") == 0) {
+		if (parse_number(v, 1, MAX_CHILDREN_MAX, &n) == -1)
+			goto bad;
+		s->max_children = (int)n;
+	} else if (strcmp(name, "HTTP_API_TLS_CERT") == 0)
+		str = &s->tls_cert;
+	else if (strcmp(name, "HTTP_API_TLS_KEY") == 0)
+		str = &s->tls_key;
+	else if (strcmp(name, "HTTP_API_SCHEDD_ADDRESS") == 0)
+		str = &s->schedd_address;
+	else {
+		snprintf(err, errlen, "unknown parameter %s", name);
+		return -1;
+	}
+	if (str != NULL) {
+		free(*str);
+		if ((*str = strdup(v)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: invalid value \"%.64s\"", name, v);
+	return -1;
+}
+
+int
+settings_load(struct settings *s, struct config *cf, char *err,
+    size_t errlen)
+{
+	static const char *const names[] = {
+		"HTTP_API_READ_TIMEOUT", "HTTP_API_WRITE_TIMEOUT",
+		"HTTP_API_MAX_BODY", "HTTP_API_MAX_CHILDREN",
+		"HTTP_API_TLS_CERT", "HTTP_API_TLS_KEY",
+		"HTTP_API_SCHEDD_ADDRESS", "HTTP_API_SCHEDD_TIMEOUT",
+	};
+	const char	*v;
+	size_t		 i;
+
+	memset(s, 0, sizeof(*s));
+	s->read_timeout = DEFAULT_READ_TIMEOUT;
+	s->write_timeout = DEFAULT_WRITE_TIMEOUT;
+	s->max_body = DEFAULT_MAX_BODY;
+	s->max_children = DEFAULT_MAX_CHILDREN;
+	s->schedd_timeout = DEFAULT_SCHEDD_TIMEOUT;
+	s->config = cf;
+	for (i = 0; cf != NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		if ((v = config_value(cf, names[i])) != NULL &&
+		    settings_set(s, names[i], v, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+void
+settings_free(struct settings *s)
+{
+	free(s->tls_cert);
+	free(s->tls_key);
+	free(s->schedd_address);
+	if (s->config != NULL)
+		config_free(s->config);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,38 @@
+/*
+ * settings.h — the program's own parameters (HTTP_API_* and the schedd
+ * location), read from the HTCondor configuration and overridden by
+ * command-line flags.
+ */
+#ifndef SETTINGS_H
+#define SETTINGS_H
+
+#include <stddef.h>
+
+struct config;
+
+struct settings {
+	int		 read_timeout;		/* HTTP_API_READ_TIMEOUT, s */
+	int		 write_timeout;		/* HTTP_API_WRITE_TIMEOUT, s */
+	long long	 max_body;		/* HTTP_API_MAX_BODY, bytes */
+	int		 max_children;		/* HTTP_API_MAX_CHILDREN */
+	char		*tls_cert;		/* HTTP_API_TLS_CERT */
+	char		*tls_key;		/* HTTP_API_TLS_KEY */
+	char		*schedd_address;	/* HTTP_API_SCHEDD_ADDRESS */
+	int		 schedd_timeout;	/* HTTP_API_SCHEDD_TIMEOUT, s */
+	struct config	*config;		/* for everything else */
+};
+
+/* Fill S from CF (which S keeps for later look-ups), with the defaults
+ * of util/bounds.h for what is not set.  0, or -1 with ERR naming the bad
+ * parameter. */
+int	settings_load(struct settings *s, struct config *cf, char *err,
+	    size_t errlen);
+
+/* Override one setting from a command-line flag (NAME is the parameter
+ * name, e.g. "HTTP_API_READ_TIMEOUT").  0, or -1 with ERR. */
+int	settings_set(struct settings *s, const char *name, const char *value,
+	    char *err, size_t errlen);
+
+void	settings_free(struct settings *s);
+
+#endif

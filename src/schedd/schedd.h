@@ -1,0 +1,141 @@
+/*
+ * schedd.h — schedd operations over CEDAR, with the caller's token.
+ * Each operation is one connection: locate the schedd, connect (through
+ * the shared port when its address says so), authenticate with TOKEN,
+ * run the command, close.  Errors come back as the HTTP status the API
+ * answers with and a sentence that carries the schedd's reason when the
+ * wire gives one.  Nothing here knows HTTP beyond those status numbers.
+ */
+#ifndef SCHEDD_H
+#define SCHEDD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+struct classad;
+struct settings;
+struct cedar_stream;
+
+/* What a connection is opened for: each is one CEDAR command. */
+enum schedd_cmd {
+	SCHEDD_CMD_QUERY_JOBS,		/* QUERY_JOB_ADS */
+	SCHEDD_CMD_ACT,			/* ACT_ON_JOBS */
+	SCHEDD_CMD_QMGMT,		/* QMGMT_WRITE_CMD */
+	SCHEDD_CMD_HISTORY,		/* QUERY_SCHEDD_HISTORY */
+	SCHEDD_CMD_SPOOL,		/* SPOOL_JOB_FILES_WITH_PERMS */
+	SCHEDD_CMD_TRANSFER		/* TRANSFER_DATA_WITH_PERMS */
+};
+
+struct schedd {
+	struct cedar_stream	*stream;
+	char			*user;		/* the identity the schedd mapped */
+	int			 timeout_ms;	/* per blocking step */
+};
+
+/* Find the schedd's address: HTTP_API_SCHEDD_ADDRESS, SCHEDD_HOST with a
+ * port, SCHEDD_DAEMON_AD_FILE, SCHEDD_ADDRESS_FILE, else the schedd ad
+ * (named by SCHEDD_HOST or SCHEDD_NAME) from the collector at
+ * COLLECTOR_HOST, asked with TOKEN.  Appends the sinful string to OUT.
+ * 0, or 503 (401 when the collector refuses the token) with ERR. */
+int	schedd_locate(const struct settings *set, const char *token,
+	    struct buf *out, char *err, size_t errlen);
+
+/* Connect and run the security handshake for COMMAND with TOKEN (the
+ * caller wipes it right after this returns).  0, or 401 (token rejected
+ * or expired), 403, 502 (protocol), 503 (unreachable, deadline) with
+ * ERR. */
+int	schedd_open(struct schedd *sd, const struct settings *set,
+	    enum schedd_cmd command, const char *token, char *err,
+	    size_t errlen);
+
+/* The identity a TOKEN names (its sub claim), appended to OUT, as the
+ * schedd maps an IDTOKEN.  0, or -1 when it is no IDTOKEN or has none. */
+int	schedd_token_subject(const char *token, struct buf *out);
+
+/* The CondorVersion string this client states to the schedd, which
+ * condor_submit also puts into a job ad. */
+const char *schedd_client_version(void);
+
+/* Close the connection and forget everything about it. */
+void	schedd_close(struct schedd *sd);
+
+/* Called for each job ad as it arrives; the ad is freed after the call.
+ * Return 0 to go on, -1 to stop (the query then fails with ERR as the
+ * callback left it, status 0: the caller knows why it stopped). */
+typedef int (*schedd_ad_fn)(void *ctx, const struct classad *ad);
+
+struct job_query {
+	const char	*constraint;	/* old-syntax expression, or NULL */
+	const char	*projection;	/* names separated by blanks, or NULL */
+	int64_t		 limit;		/* LimitResults; 0 = none */
+	int		 summary_only;
+};
+
+/* QUERY_JOB_ADS on an open connection: each job ad goes to FN.  0 once
+ * the schedd's final summary ad arrived; 400 for a constraint the schedd
+ * refused; 502/503 when the stream broke; -1 when FN stopped it. */
+int	schedd_query_jobs(struct schedd *sd, const struct job_query *q,
+	    schedd_ad_fn fn, void *ctx, char *err, size_t errlen);
+
+/* --- ACT_ON_JOBS (remove, hold, release) --------------------------------- */
+
+enum job_action { JOB_HOLD = 1, JOB_RELEASE = 2, JOB_REMOVE = 3 };
+
+/* The schedd's per-code counts (spec §9.4), and whether it committed. */
+struct act_result {
+	int64_t	total;			/* jobs acted on: sum of code[] */
+	int64_t	code[7];		/* 0 error, 1 success, 2 not found,
+					 * 3 bad status, 4 already done,
+					 * 5 permission denied, 6 limit */
+	int	committed;
+};
+
+/* Run ACTION on the jobs IDS ("C.P" or "C") or on CONSTRAINT (old
+ * syntax), with REASON (may be NULL), and confirm it when anything
+ * succeeded.  0 with RES filled; 400 when the schedd refused the request;
+ * 502/503 when the stream broke. */
+int	schedd_act(struct schedd *sd, enum job_action action, const char *ids,
+	    const char *constraint, const char *reason, struct act_result *res,
+	    char *err, size_t errlen);
+
+/* --- QMGMT (submit and edit) --------------------------------------------- */
+
+/* Each returns 0, or an HTTP status with ERR; *ERRNO_OUT (may be NULL)
+ * gets the schedd's errno for a refusal it reports that way. */
+int	schedd_new_cluster(struct schedd *sd, int *cluster, char *err,
+	    size_t errlen);
+int	schedd_new_proc(struct schedd *sd, int cluster, int *proc, char *err,
+	    size_t errlen);
+/* SetAttribute: VALUE is old-syntax expression text. */
+int	schedd_set_attr(struct schedd *sd, int cluster, int proc,
+	    const char *name, const char *value, int *errno_out, char *err,
+	    size_t errlen);
+/* SetAttribute2 with NoAck, as condor_submit sends a job: no reply, so
+ * no round trip; a refusal surfaces at the commit.  0 or the status. */
+int	schedd_set_attr_noack(struct schedd *sd, int cluster, int proc,
+	    const char *name, const char *value, char *err, size_t errlen);
+/* SetAttributeByConstraint2 with OnlyMyJobs: *MATCHED jobs changed. */
+int	schedd_set_attr_constraint(struct schedd *sd, const char *constraint,
+	    const char *name, const char *value, int64_t *matched,
+	    int *errno_out, char *err, size_t errlen);
+/* CommitTransaction: 0, or 400 with the schedd's ErrorReason in ERR. */
+int	schedd_commit(struct schedd *sd, char *err, size_t errlen);
+/* CloseSocket: end the QMGMT session (an open transaction is aborted). */
+void	schedd_qmgmt_close(struct schedd *sd);
+
+/* --- QUERY_SCHEDD_HISTORY ------------------------------------------------- */
+
+struct history_query {
+	const char	*constraint;	/* old syntax, or NULL */
+	const char	*projection;	/* names separated by commas, or NULL */
+	int64_t		 limit;		/* NumJobMatches; 0 = all */
+	const char	*since;		/* a Since expression, or NULL */
+};
+
+/* Stream the history, newest first: each ad goes to FN.  0 once the
+ * final ad arrived. */
+int	schedd_history(struct schedd *sd, const struct history_query *q,
+	    schedd_ad_fn fn, void *ctx, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * bounds.h — every hard limit of the program, with its reason, in one place.
+ * Configurable ones are defaults; the configuration parameter is named.
+ */
+#ifndef BOUNDS_H
+#define BOUNDS_H
+
+/* HTTP request head: RFC 9112 recommends at least 8000 octets of request
+ * line; more is a 414.  Headers beyond 32 KiB or 100 fields are a 431. */
+#define HTTP_MAX_REQUEST_LINE	8192
+#define HTTP_MAX_HEADER_BYTES	32768
+#define HTTP_MAX_HEADER_FIELDS	100
+/* A chunk-size line (size plus extensions) longer than this is a 400. */
+#define HTTP_MAX_CHUNK_LINE	1024
+/* Trailer section of a chunked body, counted against the header limit. */
+#define HTTP_MAX_TRAILER_BYTES	8192
+
+/* Defaults of the HTTP_API_* parameters. */
+#define DEFAULT_READ_TIMEOUT	30		/* HTTP_API_READ_TIMEOUT, s */
+#define DEFAULT_WRITE_TIMEOUT	30		/* HTTP_API_WRITE_TIMEOUT, s */
+#define DEFAULT_MAX_BODY	16777216	/* HTTP_API_MAX_BODY, bytes */
+#define DEFAULT_MAX_CHILDREN	64		/* HTTP_API_MAX_CHILDREN */
+/* Every successful step of a schedd exchange is answered within
+ * milliseconds; a schedd that fails a token silently only closes after
+ * 120 s (cedar-protocol.md §13), so we give up much sooner. */
+#define DEFAULT_SCHEDD_TIMEOUT	20		/* HTTP_API_SCHEDD_TIMEOUT, s */
+/* A TLS handshake gets the read deadline too; this caps it. */
+#define TLS_HANDSHAKE_TIMEOUT_MAX 60
+
+/* Bounds accepted for the configurable values. */
+#define TIMEOUT_MIN		1
+#define TIMEOUT_MAX		86400
+#define MAX_BODY_MAX		(1LL << 40)
+#define MAX_CHILDREN_MAX	100000
+
+/* Job ids are CLUSTER or CLUSTER.PROC, each 0..INT_MAX. */
+#define JOB_ID_MAX		2147483647
+
+/* JSON nesting accepted in request bodies. */
+#define JSON_MAX_DEPTH		32
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * cedar_server.h — the schedd's side of the CEDAR security handshake, for
+ * the test doubles only (the test schedd, the unit tests, the fuzzer).
+ * It lives under tests/ because the product is a client: nothing in src/
+ * answers a handshake.
+ */
+#ifndef CEDAR_SERVER_H
+#define CEDAR_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cedar/cedar.h"
+
+struct cedar_server_conf {
+	const unsigned char *signing_key; /* HKDF input: POOL key doubled */
+	size_t		 signing_key_len;
+	const char	*key_id;	/* the kid it answers to, e.g. "POOL" */
+	const char	*trust_domain;	/* e.g. "htcondor-ref.local" */
+	const char	*version;	/* our RemoteVersion; NULL = ours */
+	const int	*commands;	/* known commands; NULL = any */
+	size_t		 ncommands;
+	int		 require_auth;	/* as for WRITE / force-auth commands */
+	int64_t		 now;		/* for exp; 0 = time(NULL) */
+	/* Whether USER (NULL = unauthenticated) may run COMMAND: 1 yes. */
+	int		(*authorize)(void *arg, int command, const char *user);
+	void		*arg;
+};
+
+struct cedar_server_result {
+	int		 command;
+	char		*user;		/* the token's sub, or NULL */
+	char		*peer_version;
+};
+
+/* Play the schedd's side of §5.1 on a CEDAR_SERVER stream: read the
+ * policy ad, answer, run TOKEN (as the server), switch on AES-GCM and
+ * send the post-authentication ad.  On failure the caller closes the
+ * connection, which is what the schedd does (§13 rows 1-7). */
+enum cedar_err	 cedar_server_handshake(struct cedar_stream *s,
+		    const struct cedar_server_conf *conf,
+		    struct cedar_server_result *res);
+void		 cedar_server_result_clear(struct cedar_server_result *res);
+
+#endif
