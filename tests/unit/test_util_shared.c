@@ -1,0 +1,73 @@
+/*
+ * test_util_shared.c — the helpers src/util/ keeps one copy of for every
+ * layer: hex digits and %XX escapes, random numbers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/hex.h"
+#include "util/rand.h"
+#include "tap.h"
+
+static void
+test_hex(void)
+{
+	struct buf	 b = BUF_INIT;
+	char		*s;
+
+	tap_ok(hex_digit('0') == 0 && hex_digit('9') == 9 &&
+	    hex_digit('a') == 10 && hex_digit('F') == 15, "hex_digit: digits");
+	tap_ok(hex_digit('g') == -1 && hex_digit('/') == -1 &&
+	    hex_digit(0) == -1 && hex_digit(0xff) == -1,
+	    "hex_digit: non-digits are -1");
+	tap_ok(hex_byte("2f") == 0x2f && hex_byte("A0") == 0xa0,
+	    "hex_byte: two digits");
+	tap_ok(hex_byte("2") == -1 && hex_byte("") == -1 &&
+	    hex_byte("x0") == -1, "hex_byte: a short or bad pair is -1");
+	tap_ok(hex_decode("00ff7A", 6, &b) == 0 && b.len == 3 &&
+	    memcmp(b.data, "\0\xff\x7a", 3) == 0, "hex_decode: bytes");
+	buf_reset(&b);
+	tap_ok(hex_decode("abc", 3, &b) == -1, "hex_decode: odd length");
+	tap_ok(hex_decode("zz", 2, &b) == -1, "hex_decode: bad digit");
+	buf_free(&b);
+
+	s = percent_decode("a%2Fb%41+c", 10);
+	tap_ok(s != NULL && strcmp(s, "a/bA+c") == 0,
+	    "percent_decode: escapes decoded, '+' kept");
+	free(s);
+	s = percent_decode("", 0);
+	tap_ok(s != NULL && *s == '\0', "percent_decode: empty is \"\"");
+	free(s);
+	tap_ok(percent_decode("a%00b", 5) == NULL,
+	    "percent_decode: encoded NUL refused");
+	tap_ok(percent_decode("ab%4", 4) == NULL &&
+	    percent_decode("ab%", 3) == NULL, "percent_decode: cut-off escape");
+	tap_ok(percent_decode("%zz", 3) == NULL, "percent_decode: bad escape");
+	/* the length bounds the input, not the NUL */
+	s = percent_decode("%41%42", 3);
+	tap_ok(s != NULL && strcmp(s, "A") == 0,
+	    "percent_decode: reads only N bytes");
+	free(s);
+}
+
+static void
+test_rand(void)
+{
+	unsigned long	 first = random_ul();
+	int		 i, differs = 0;
+
+	for (i = 0; i < 64; i++)
+		if (random_ul() != first)
+			differs = 1;
+	tap_ok(differs, "random_ul: not one value over and over");
+}
+
+int
+main(void)
+{
+	test_hex();
+	test_rand();
+	return tap_done();
+}
