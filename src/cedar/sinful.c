@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cedar/cedar_int.h"
+#include "util/file.h"
 #include "util/hex.h"
 
 #define SINFUL_MAX_LEN		4096	/* longer sinful strings are refused */
@@ -161,29 +162,29 @@ int
 cedar_address_file_read(const char *path, struct buf *out, char *err,
     size_t errlen)
 {
-	char	 data[ADDRESS_FILE_MAX];
-	size_t	 n, l;
-	FILE	*f;
+	struct buf	 text = BUF_INIT;
+	const char	*data;
+	size_t		 l;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (file_read_capped(path, ADDRESS_FILE_MAX, &text, err,
+	    errlen) == -1)
 		return -1;
-	}
-	n = fread(data, 1, sizeof(data) - 1, f);
-	fclose(f);
-	data[n] = '\0';
+	data = buf_str(&text);
 	l = strcspn(data, "\r\n");
 	if (l == 0 || data[0] != '<' || data[l - 1] != '>' ||
 	    memchr(data, '\0', l) != NULL) {
 		snprintf(err, errlen, "%s: line 1 is not a sinful string",
 		    path);
+		buf_free(&text);
 		return -1;
 	}
 	buf_reset(out);
 	if (buf_add(out, data, l) == -1) {
 		snprintf(err, errlen, "out of memory");
+		buf_free(&text);
 		return -1;
 	}
+	buf_free(&text);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "config/config.h"
 #include "config/config_int.h"
 #include "util/bounds.h"
@@ -364,51 +365,18 @@ int
 cf_read_file(const char *path, char **text, size_t *len, struct buf *err)
 {
 	struct buf	 b = BUF_INIT;
-	struct stat	 st;
-	char		 chunk[8192];
-	ssize_t		 n;
-	int		 fd;
+	char		 msg[1024];
 
 	*text = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		buf_addf(err, "can't open file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
-		buf_addf(err, "can't open file %s: %s", path,
-		    strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
-		close(fd);
-		return -1;
-	}
-	b.cap = CONFIG_MAX_FILE_BYTES;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			buf_addf(err, "can't read file %s: %s", path,
-			    strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		if (buf_add(&b, chunk, (size_t)n) == -1) {
-			buf_addf(err, "file %s is too large", path);
-			n = -1;
-			break;
-		}
-	}
-	close(fd);
-	if (n == -1) {
-		buf_free(&b);
+	if (file_read_capped(path, CONFIG_MAX_FILE_BYTES, &b, msg,
+	    sizeof(msg)) == -1) {
+		buf_adds(err, msg);
 		return -1;
 	}
 	*len = b.len;
 	*text = buf_take(&b);
-	if (*text == NULL && (*text = strdup("")) == NULL)
-		return -1;
-	return 0;
+	return *text != NULL ? 0 : -1;
 }
 
 /* The expanded value of NAME, or NULL when undefined or empty (or on an

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "classad/classad.h"
 #include "util/bounds.h"
 #include "version.h"
@@ -52,6 +53,25 @@ sub_fail(struct submit *s, int line, const char *fmt, ...)
 	if (s->err->reason[0] == '\0')
 		snprintf(s->err->reason, sizeof(s->err->reason), "error");
 	return -1;
+}
+
+/* Messages name the file as the submit text wrote it, as condor_submit's
+ * do, not the server path it resolved to. */
+int
+sub_read_file(struct submit *s, int line, const char *path, const char *name,
+    int ifexist, struct buf *text)
+{
+	char	 err[64];
+
+	if (file_read_capped(path, SUBMIT_MAX_FILE, text, err,
+	    sizeof(err)) == 0)
+		return 0;
+	if (ifexist && errno == ENOENT)
+		return 1;
+	if (errno == EFBIG)
+		return sub_fail(s, line, "can't read file %s: too large", name);
+	return sub_fail(s, line, "can't open file %s: %s", name,
+	    strerror(errno));
 }
 
 /* Keep a warning while the submission is checked (not again while the
@@ -124,9 +144,9 @@ static int
 do_include(struct submit *s, const char *opts, const char *file)
 {
 	struct buf	 text = BUF_INIT;
-	char		*path, chunk[8192];
-	ssize_t		 n;
-	int		 fd, ifexist = 0;
+	char		*path;
+	size_t		 n;
+	int		 rc, ifexist = 0;
 
 	if (strcasestr(opts, "command") != NULL)
 		return sub_fail(s, cur_line(s), "include command is not "
@@ -146,25 +166,12 @@ do_include(struct submit *s, const char *opts, const char *file)
 		path = NULL;
 	if (path == NULL)
 		return sub_fail(s, cur_line(s), "out of memory");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	rc = sub_read_file(s, cur_line(s), path, file, ifexist, &text);
 	free(path);
-	if (fd == -1) {
-		if (ifexist && errno == ENOENT)
-			return 0;
-		return sub_fail(s, cur_line(s), "can't open file %s: %s", file,
-		    strerror(errno));
-	}
-	text.cap = SUBMIT_MAX_FILE;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (buf_add(&text, chunk, (size_t)n) == -1)
-			break;
-	close(fd);
-	if (n < 0 || text.failed) {
-		buf_free(&text);
-		return sub_fail(s, cur_line(s), "can't read file %s", file);
-	}
-	n = (ssize_t)text.len;
-	return push_src(s, file, buf_take(&text), (size_t)n);
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
+	n = text.len;
+	return push_src(s, file, buf_take(&text), n);
 }
 
 /* ---- if / elif / else / endif ---- */

@@ -115,6 +115,11 @@ int	 sub_fail(struct submit *, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 sub_warn(struct submit *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* submit.c: read the server's file PATH (NAME in the submit text) into
+ * TEXT, a failure reported against LINE.  0, or 1 for a missing file when
+ * IFEXIST, or -1. */
+int	 sub_read_file(struct submit *, int line, const char *path,
+	    const char *name, int ifexist, struct buf *text);
 
 /* lex.c: one logical line (trimmed, continuations joined) into LINE;
  * 1 for a line, 0 at the end, -1 when it is too long. */

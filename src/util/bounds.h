@@ -36,6 +36,10 @@
 /* Job ids are CLUSTER or CLUSTER.PROC, each 0..INT_MAX. */
 #define JOB_ID_MAX		2147483647
 
+/* A schedd's daemon ad file (SCHEDD_DAEMON_AD_FILE) is a few KiB; a file
+ * over this is refused rather than read cut short. */
+#define SCHEDD_MAX_DAEMON_AD_FILE	(1u << 20)
+
 /* JSON nesting accepted in request bodies. */
 #define JSON_MAX_DEPTH		32
 

@@ -17,6 +17,7 @@
 #include "cedar/cedar.h"
 #include "cedar_server.h"
 #include "util/base64.h"
+#include "util/file.h"
 #include "util/hex.h"
 
 /* Read a whole file, NUL-terminated; NULL when it cannot be read. */
@@ -24,15 +25,10 @@ static inline char *
 tl_read_file(const char *path, size_t *lenp)
 {
 	struct buf	 b = BUF_INIT;
-	char		 chunk[65536];
-	size_t		 n;
-	FILE		*f;
+	char		 err[256];
 
-	if ((f = fopen(path, "rb")) == NULL)
+	if (file_read_capped(path, 0, &b, err, sizeof(err)) == -1)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
 	if (lenp != NULL)
 		*lenp = b.len;
 	return buf_take(&b);

@@ -1,12 +1,15 @@
 /*
  * test_util_shared.c — the helpers src/util/ keeps one copy of for every
- * layer: hex digits and %XX escapes, random numbers.
+ * layer: hex digits and %XX escapes, random numbers, capped file reads.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/hex.h"
 #include "util/rand.h"
 #include "tap.h"
@@ -64,10 +67,66 @@ test_rand(void)
 	tap_ok(differs, "random_ul: not one value over and over");
 }
 
+/* Write N bytes of 'x' to PATH. */
+static int
+write_file(const char *path, size_t n)
+{
+	FILE	*f;
+	size_t	 i;
+
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		putc('x', f);
+	return fclose(f);
+}
+
+static void
+test_file(void)
+{
+	struct buf	 b = BUF_INIT;
+	char		 dir[] = "/tmp/test_util.XXXXXX", path[64], err[256];
+	int		 rc;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/f", dir);
+
+	write_file(path, 100);
+	rc = file_read_capped(path, 100, &b, err, sizeof(err));
+	tap_ok(rc == 0 && b.len == 100 && b.data[99] == 'x' &&
+	    b.data[100] == '\0', "file_read_capped: a file of exactly the cap");
+	write_file(path, 101);
+	buf_adds(&b, "old");
+	errno = 0;
+	rc = file_read_capped(path, 100, &b, err, sizeof(err));
+	tap_ok(rc == -1 && errno == EFBIG && strstr(err, "too large") != NULL
+	    && b.len == 0, "file_read_capped: one byte over is an error, not "
+	    "cut short (%s)", err);
+	write_file(path, 0);
+	rc = file_read_capped(path, 100, &b, err, sizeof(err));
+	tap_ok(rc == 0 && b.len == 0 && *buf_str(&b) == '\0',
+	    "file_read_capped: an empty file");
+	rc = file_read_capped(dir, 100, &b, err, sizeof(err));
+	tap_ok(rc == -1 && errno == EISDIR &&
+	    strncmp(err, "can't open file ", 16) == 0,
+	    "file_read_capped: a directory is refused (%s)", err);
+	unlink(path);
+	rc = file_read_capped(path, 100, &b, err, sizeof(err));
+	tap_ok(rc == -1 && errno == ENOENT &&
+	    strncmp(err, "can't open file ", 16) == 0,
+	    "file_read_capped: a missing file keeps ENOENT (%s)", err);
+	rmdir(dir);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	test_hex();
 	test_rand();
+	test_file();
 	return tap_done();
 }
