@@ -840,29 +840,21 @@ stream_flush(struct http_exchange *x)
 	return 0;
 }
 
+/* stream_flush for block_put. */
+static int
+stream_flush_block(void *x)
+{
+	return stream_flush(x);
+}
+
 int
 http_stream_write(struct http_exchange *x, const void *p, size_t n)
 {
-	const char	*s = p;
-	size_t		 room;
-
 	if (x->no_body)
 		return 0;
 	x->body_sent += (long long)n;
-	while (n > 0) {
-		if ((room = sizeof(x->sbuf) - x->slen) == 0) {
-			if (stream_flush(x) == -1)
-				return -1;
-			continue;
-		}
-		if (room > n)
-			room = n;
-		memcpy(x->sbuf + x->slen, s, room);
-		x->slen += room;
-		s += room;
-		n -= room;
-	}
-	return 0;
+	return block_put(x->sbuf, sizeof(x->sbuf), &x->slen, p, n,
+	    stream_flush_block, x);
 }
 
 int

@@ -1,6 +1,7 @@
 /*
  * test_util_shared.c — the helpers src/util/ keeps one copy of for every
- * layer: hex digits and %XX escapes, random numbers, capped file reads.
+ * layer: hex digits and %XX escapes, random numbers, capped file reads,
+ * the append-and-flush loop.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -122,9 +123,53 @@ test_file(void)
 	buf_free(&b);
 }
 
+/* A sink for block_put: collects what each flush sends. */
+struct sink {
+	char	 block[4];
+	size_t	 len;
+	struct buf sent;
+	int	 flushes, fail_at;
+};
+
+static int
+sink_flush(void *ctx)
+{
+	struct sink *k = ctx;
+
+	if (++k->flushes == k->fail_at)
+		return -1;
+	buf_add(&k->sent, k->block, k->len);
+	k->len = 0;
+	return 0;
+}
+
+static void
+test_block_put(void)
+{
+	struct sink	 k = { .sent = BUF_INIT };
+
+	tap_ok(block_put(k.block, sizeof(k.block), &k.len, "abcdefghij", 10,
+	    sink_flush, &k) == 0 && k.flushes == 2 &&
+	    strcmp(buf_str(&k.sent), "abcdefgh") == 0 && k.len == 2 &&
+	    memcmp(k.block, "ij", 2) == 0,
+	    "block_put: flushes each full block, keeps the rest");
+	tap_ok(block_put(k.block, sizeof(k.block), &k.len, "kl", 2,
+	    sink_flush, &k) == 0 && k.flushes == 2 && k.len == 4,
+	    "block_put: filling the block exactly does not flush yet");
+	tap_ok(block_put(k.block, sizeof(k.block), &k.len, "", 0,
+	    sink_flush, &k) == 0 && k.flushes == 2,
+	    "block_put: nothing to put, nothing flushed");
+	k.fail_at = 3;
+	tap_ok(block_put(k.block, sizeof(k.block), &k.len, "m", 1,
+	    sink_flush, &k) == -1 && k.flushes == 3,
+	    "block_put: a failed flush is -1");
+	buf_free(&k.sent);
+}
+
 int
 main(void)
 {
+	test_block_put();
 	test_hex();
 	test_rand();
 	test_file();
