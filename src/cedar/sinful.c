@@ -11,11 +11,10 @@
 #include <unistd.h>
 
 #include "cedar/cedar_int.h"
+#include "util/bounds.h"
 #include "util/file.h"
 #include "util/hex.h"
 
-#define SINFUL_MAX_LEN		4096	/* longer sinful strings are refused */
-#define ADDRESS_FILE_MAX	65536	/* bytes of an address file read */
 #define CLIENT_NAME		"TOOL htcondor-api"
 
 void

@@ -322,8 +322,8 @@ cf_new(const char *subsys, const char *localname)
 
 	if ((cf = calloc(1, sizeof(*cf))) == NULL)
 		return NULL;
-	cf->warnings.cap = 1u << 20;
-	cf->log.cap = 1u << 20;
+	cf->warnings.cap = CONFIG_MAX_LOG_BYTES;
+	cf->log.cap = CONFIG_MAX_LOG_BYTES;
 	cf->subsys = strdup(subsys != NULL && *subsys ? subsys : "HTTP_API");
 	if (localname != NULL && *localname != '\0')
 		cf->localname = strdup(localname);

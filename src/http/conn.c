@@ -11,12 +11,9 @@
 #include <tls.h>
 #include <unistd.h>
 
+#include "util/bounds.h"
 #include "util/buf.h"
 #include "http/conn.h"
-
-/* How much a closing connection drains, and for how long, at most. */
-#define DRAIN_MAX_BYTES	(1 << 20)
-#define DRAIN_MAX_MS	2000
 
 long long
 conn_now_ms(void)

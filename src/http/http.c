@@ -16,16 +16,13 @@
 #include <strings.h>
 #include <time.h>
 
+#include "util/bounds.h"
 #include "util/buf.h"
 #include "http/conn.h"
 #include "http/http.h"
 #include "http/json.h"
 #include "util/hex.h"
 #include "util/utc.h"
-
-/* No method we serve is longer than this: a longer first token is not a
- * request line at all (400). */
-#define HTTP_MAX_METHOD	32
 
 /* RFC 9110 tchar: the bytes of a token. */
 static int

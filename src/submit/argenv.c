@@ -13,12 +13,11 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/bounds.h"
 #include "classad/classad.h"
 #include "submit/submit_int.h"
 
 extern char **environ;
-
-#define MAX_ARGS	100000
 
 /* A list of strings. */
 struct slist {
@@ -31,7 +30,7 @@ sl_add(struct slist *l, const char *p, size_t n)
 {
 	char	**nv;
 
-	if (l->n >= MAX_ARGS)
+	if (l->n >= SUBMIT_MAX_ARGS)
 		return -1;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;

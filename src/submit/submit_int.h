@@ -8,23 +8,12 @@
 
 #include <stddef.h>
 
+#include "util/bounds.h"
 #include "util/buf.h"
 #include "util/macro.h"
 #include "submit/submit.h"
 
 struct classad;
-
-/* Limits of the reader (the text comes from the network). */
-#define SUBMIT_MAX_LINE		(1u << 20)	/* one logical line */
-#define SUBMIT_MAX_MACROS	10000		/* distinct macro names */
-#define SUBMIT_MAX_EXPANSIONS	10000		/* substitutions per value */
-#define SUBMIT_MAX_VALUE	(1u << 20)	/* one expanded value */
-#define SUBMIT_MAX_WORK		(16u << 20)	/* bytes scanned per value */
-#define SUBMIT_MAX_DEPTH	20		/* nested functions, includes */
-#define SUBMIT_MAX_IF_DEPTH	63		/* if/elif nesting */
-#define SUBMIT_MAX_ITEMS	100000		/* rows of one queue statement */
-#define SUBMIT_MAX_FILE		(16u << 20)	/* an included or items file */
-#define SUBMIT_MAX_VARS		100		/* loop variables */
 
 
 /* One source of lines: the submit text or an included file. */

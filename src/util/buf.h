@@ -11,7 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#define BUF_DEFAULT_CAP	(64u << 20)
+#include "util/bounds.h"
 
 struct buf {
 	char	*data;		/* NUL-terminated, or NULL while empty */
