@@ -11,17 +11,10 @@
 #include "util/bounds.h"
 #include "util/buf.h"
 #include "util/macro.h"
-
-/* One name = value pair; KEY keeps the spelling of its first definition. */
-struct cfent {
-	char	*key;
-	char	*val;
-};
+#include "util/names.h"
 
 struct config {
-	struct cfent	*ents;		/* open-addressing hash table */
-	size_t		 cap;		/* slots, a power of two (or 0) */
-	size_t		 n;		/* slots in use */
+	struct names	 names;		/* NAME = raw value, CONFIG_MAX_ENTRIES */
 	char		*subsys;	/* e.g. "HTTP_API", never NULL */
 	char		*localname;	/* NULL when none */
 	struct buf	 warnings;	/* one warning per line */

@@ -404,7 +404,7 @@ sub_environment(struct submit *s, struct classad *ad)
 	if (v2 != NULL) {
 		v = v2;
 		v2 = NULL;
-	} else if (v != NULL && mt_get(&s->mt, "environment") == NULL) {
+	} else if (v != NULL && names_get(&s->mt, "environment") == NULL) {
 		/* the keyword `env` with a V1 value keeps the V1 form */
 		for (p = v; is_blank((unsigned char)*p); p++)
 			;

@@ -749,7 +749,7 @@ select_row(struct submit *s, size_t ix)
 		return sub_fail(s, q->line, "out of memory");
 	/* an empty row leaves the variables as they were */
 	for (i = 0; n > 0 && i < q->nvars; i++)
-		if (mt_set(&s->mt, q->vars[i], i < n ? vals[i] : "") == -1)
+		if (names_set(&s->mt, q->vars[i], i < n ? vals[i] : "") == -1)
 			rc = sub_fail(s, q->line, "too many macros");
 	for (i = 0; i < n; i++)
 		free(vals[i]);
@@ -765,7 +765,7 @@ q_done(struct submit *s)
 
 	q->done = 1;
 	for (i = 0; q->mode != QF_NOT && i < q->nvars; i++)
-		if (mt_set(&s->mt, q->vars[i], "") == -1)
+		if (names_set(&s->mt, q->vars[i], "") == -1)
 			return sub_fail(s, q->line, "too many macros");
 	return 0;
 }

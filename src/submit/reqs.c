@@ -220,7 +220,7 @@ sub_requirements(struct submit *s, struct classad *ad)
 	user = sub_param(s, "requirements", NULL, &err);
 	if (err)
 		return -1;
-	if (mt_get(&s->mt, "MY.Requirements") != NULL) {
+	if (names_get(&s->mt, "MY.Requirements") != NULL) {
 		if (user != NULL)
 			sub_warn(s, "Use of MY.Requirements or +Requirements  "
 			    "overrides requirements. You should remove one of "

@@ -338,7 +338,7 @@ assign(struct submit *s, const char *name, const char *rhs, int plus, int sep,
 			    name);
 	if (*name == '\0')
 		return sub_fail(s, cur_line(s), "Illegal Identifier: <>");
-	if (plus && (cur = mt_get(&s->mt, name)) != NULL && *cur) {
+	if (plus && (cur = names_get(&s->mt, name)) != NULL && *cur) {
 		buf_adds(&b, cur);
 		if (sep && dbl)
 			buf_addf(&b, " %c%c ", sep, sep);
@@ -358,7 +358,7 @@ assign(struct submit *s, const char *name, const char *rhs, int plus, int sep,
 	buf_free(&b);
 	if (v == NULL)
 		return -1;
-	rc = mt_set(&s->mt, name, v);
+	rc = names_set(&s->mt, name, v);
 	free(v);
 	return rc == -1 ? sub_fail(s, cur_line(s), "too many macros") : 0;
 }
@@ -522,7 +522,7 @@ statement(struct submit *s, char *line)
 			free(x);
 			return sub_fail(s, cur_line(s), "out of memory");
 		}
-		rc = mt_set(&s->mt, name, *x == '+' ? rhs : "");
+		rc = names_set(&s->mt, name, *x == '+' ? rhs : "");
 		free(name);
 		free(x);
 		return rc == -1 ? sub_fail(s, cur_line(s), "too many macros") : 0;
@@ -761,7 +761,7 @@ restart(struct submit *s)
 
 	while (s->nsrc > 0)
 		pop_src(s);
-	mt_free(&s->mt);
+	names_free(&s->mt);
 	q_clear(&s->q);
 	s->nifs = s->nqueue = s->nprocs = 0;
 	s->in_queue = s->at_end = 0;
@@ -853,6 +853,7 @@ submit_parse(const char *text, size_t len, const struct submit_opts *opts,
 		return -1;
 	}
 	s->o = *opts;
+	s->mt.max = SUBMIT_MAX_MACROS;
 	s->workdir = dup_opt(opts->workdir, &bad);
 	s->fsdomain = dup_opt(opts->filesystem_domain, &bad);
 	s->arch = dup_opt(opts->arch != NULL ? opts->arch : "X86_64", &bad);
@@ -977,7 +978,7 @@ submit_free(struct submit *s)
 		return;
 	while (s->nsrc > 0)
 		pop_src(s);
-	mt_free(&s->mt);
+	names_free(&s->mt);
 	q_clear(&s->q);
 	classad_free(s->cluster_ad);
 	classad_free(s->delta);

@@ -11,6 +11,7 @@
 #include "util/bounds.h"
 #include "util/buf.h"
 #include "util/macro.h"
+#include "util/names.h"
 #include "submit/submit.h"
 
 struct classad;
@@ -22,16 +23,6 @@ struct ssrc {
 	char		*text;		/* owned */
 	size_t		 len, pos;
 	int		 line;		/* physical lines read so far */
-};
-
-/* The macro table: case-insensitive names, open addressing. */
-struct ment {
-	char	*key;
-	char	*val;
-};
-struct mtab {
-	struct ment	*e;
-	size_t		 cap, n;
 };
 
 /* Queue iteration modes. */
@@ -79,7 +70,7 @@ struct submit {
 	int		 nsrc;
 	struct iflevel	 ifs[SUBMIT_MAX_IF_DEPTH + 1];
 	int		 nifs;
-	struct mtab	 mt;
+	struct names	 mt;		/* the macros, SUBMIT_MAX_MACROS */
 	/* live values of the predefined macros */
 	int		 cluster, procid, step, row;
 	char		 numbuf[8][24];
@@ -114,10 +105,7 @@ int	 sub_read_file(struct submit *, int line, const char *path,
  * 1 for a line, 0 at the end, -1 when it is too long. */
 int	 sub_getline(struct ssrc *, struct buf *line);
 
-/* macro.c: the table and $(...) expansion. */
-int	 mt_set(struct mtab *, const char *name, const char *val);
-const char *mt_get(const struct mtab *, const char *name);
-void	 mt_free(struct mtab *);
+/* macro.c: $(...) expansion over the macro table (util/names.h). */
 const char *sub_lookup(struct submit *, const char *name);
 char	*sub_expand(struct submit *, const char *text);
 char	*sub_expand_self(struct submit *, const char *text, const char *self);

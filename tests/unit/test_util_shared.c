@@ -1,17 +1,19 @@
 /*
  * test_util_shared.c — the helpers src/util/ keeps one copy of for every
  * layer: hex digits and %XX escapes, random numbers, capped file reads,
- * the append-and-flush loop.
+ * the append-and-flush loop, case-insensitive names and their table.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/hex.h"
+#include "util/names.h"
 #include "util/rand.h"
 #include "tap.h"
 
@@ -166,9 +168,64 @@ test_block_put(void)
 	buf_free(&k.sent);
 }
 
+static void
+test_names(void)
+{
+	struct names		 t = { NULL, 0, 0, 0 };
+	struct names_entry	*e;
+	char			 name[32];
+	int			 i, ok = 1;
+
+	tap_ok(names_hash(NAMES_HASH_INIT, "MyAddress", 9) ==
+	    names_hash(NAMES_HASH_INIT, "myaddress", 9) &&
+	    names_hash(NAMES_HASH_INIT, "a", 1) !=
+	    names_hash(NAMES_HASH_INIT, "b", 1),
+	    "names_hash: ignores case, tells names apart");
+	tap_ok(names_hash(names_hash(names_hash(NAMES_HASH_INIT, "S", 1),
+	    ".", 1), "n", 1) == names_hash(NAMES_HASH_INIT, "s.N", 3),
+	    "names_hash: continues across pieces");
+	tap_ok(names_equal("Job_Prio", "jOB_pRIO", 8) &&
+	    !names_equal("JobPrio", "JobPrix", 7) &&
+	    !names_equal("a[", "A{", 2), "names_equal: ASCII case only");
+
+	tap_ok(names_get(&t, "x") == NULL && names_find(&t, NULL, "x") == NULL,
+	    "names: an empty table has nothing");
+	tap_ok(names_set(&t, "Foo", "1") == 0 && names_set(&t, "FOO", "2") == 0
+	    && t.n == 1 && strcmp(names_get(&t, "foo"), "2") == 0,
+	    "names_set: a name set again is replaced, not added");
+	e = names_find(&t, NULL, "fOO");
+	tap_ok(e != NULL && strcmp(e->key, "Foo") == 0,
+	    "names: the first spelling is kept");
+	tap_ok(names_set(&t, "Sub.Local.Name", "3") == 0 &&
+	    (e = names_find(&t, "SUB.local", "NAME")) != NULL &&
+	    strcmp(e->val, "3") == 0 &&
+	    names_find(&t, "SUB", "local") == NULL &&
+	    names_find(&t, "Sub.Local.Nam", "e") == NULL,
+	    "names_find: PREFIX.NAME without building the string");
+	for (i = 0; i < 1000 && ok; i++) {
+		snprintf(name, sizeof(name), "N%d", i);
+		ok = names_set(&t, name, name) == 0;
+	}
+	for (i = 0; i < 1000 && ok; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		ok = names_get(&t, name) != NULL &&
+		    strcasecmp(names_get(&t, name), name) == 0;
+	}
+	tap_ok(ok && t.n == 1002 && t.cap >= 2 * t.n,
+	    "names: 1000 more names survive growing");
+	names_free(&t);
+	t.max = 2;
+	tap_ok(names_set(&t, "a", "1") == 0 && names_set(&t, "b", "2") == 0 &&
+	    names_set(&t, "c", "3") == -1 && names_set(&t, "A", "4") == 0 &&
+	    t.n == 2, "names_set: MAX bounds new names, not redefinitions");
+	names_free(&t);
+	tap_ok(t.e == NULL && t.n == 0 && t.cap == 0, "names_free: empties");
+}
+
 int
 main(void)
 {
+	test_names();
 	test_block_put();
 	test_hex();
 	test_rand();
