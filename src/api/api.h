@@ -10,10 +10,10 @@
 
 #include <stddef.h>
 
+#include "util/bounds.h"
+
 struct http_exchange;
 struct settings;
-
-#define API_MAX_PARAMS	4
 
 struct job_id {
 	int	cluster;

@@ -15,13 +15,11 @@
 #include "api/api.h"
 #include "api/handler.h"
 #include "util/buf.h"
+#include "util/bounds.h"
 #include "classad/classad.h"
 #include "http/http.h"
 #include "http/json.h"
 #include "schedd/schedd.h"
-
-#define EDIT_MAX_ATTRS		256	/* attributes in one request */
-#define EDIT_MAX_FAILED		100	/* failures listed in a bulk answer */
 
 /* One attribute to set: its name and old-syntax value. */
 struct edit {

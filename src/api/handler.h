@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "util/bounds.h"
 #include "http/auth.h"
 #include "schedd/schedd.h"
 
@@ -16,9 +17,6 @@ struct buf;
 struct job_id;
 struct schedd;
 
-#define API_MAX_PARAM		8192	/* a query parameter, decoded */
-#define API_DEFAULT_LIMIT	50	/* jobs per page */
-#define API_MAX_LIMIT		10000	/* bounds the page's id heap */
 #define API_RETRY_AFTER		"Retry-After: 5\r\n"
 
 /* The caller's bearer token into T: 0, or 401 with the challenge set. */

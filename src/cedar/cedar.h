@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "util/bounds.h"
+
 struct buf;
 struct classad;
 
@@ -25,7 +27,6 @@ struct classad;
 #define CEDAR_HDR_LEN		5	/* end flag + 32-bit length (§1.2) */
 #define CEDAR_MAX_PACKET	(1u << 20) /* receiver's packet bound (§1.2) */
 #define CEDAR_SEND_PACKET	4091	/* payload per sent packet, as C++ */
-#define CEDAR_MAX_MESSAGE	(64u << 20) /* default cap on one message */
 #define CEDAR_MAX_STRING	10000000 /* crypto-mode string bound (§2) */
 #define CEDAR_MAX_AD_LINES	1000000	/* getClassAd bound (§3.6) */
 #define CEDAR_MAX_POD_LINES	100	/* getPODClassAd bound (§3.7) */
@@ -38,8 +39,6 @@ struct classad;
 #define CEDAR_TOKEN_RAND_LEN	256	/* ra, rb (§6.2) */
 #define CEDAR_HMAC_SHA1_LEN	20	/* hkt, hk */
 #define CEDAR_NONCE_LEN		33	/* resume nonce (§5.9) */
-#define CEDAR_NAME_MAX		1024	/* TOKEN names, shared-port ids */
-#define CEDAR_DEFAULT_TIMEOUT	20000	/* ms per blocking step */
 
 /* ---- command numbers (§9) ---- */
 

@@ -11,9 +11,10 @@
 #include <unistd.h>
 
 #include "cedar/cedar_int.h"
+#include "util/bounds.h"
+#include "util/file.h"
+#include "util/hex.h"
 
-#define SINFUL_MAX_LEN		4096	/* longer sinful strings are refused */
-#define ADDRESS_FILE_MAX	65536	/* bytes of an address file read */
 #define CLIENT_NAME		"TOOL htcondor-api"
 
 void
@@ -33,48 +34,6 @@ sinful_err(struct cedar_sinful *sn, char *err, size_t errlen, const char *msg)
 	cedar_sinful_clear(sn);
 	snprintf(err, errlen, "bad sinful string: %s", msg);
 	return -1;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* %XX-decode P[0..N) into a new string; NULL on a bad escape or NUL. */
-static char *
-url_decode(const char *p, size_t n)
-{
-	struct buf	 b = BUF_INIT;
-	size_t		 i;
-	int		 hi, lo;
-	char		 c;
-
-	for (i = 0; i < n; i++) {
-		c = p[i];
-		if (c == '%') {
-			if (i + 2 >= n)
-				goto bad;
-			hi = hexval(p[i + 1]);
-			lo = hexval(p[i + 2]);
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				goto bad;
-			c = (char)(hi << 4 | lo);
-			i += 2;
-		}
-		if (buf_addc(&b, c) == -1)
-			goto bad;
-	}
-	return buf_take(&b);
-bad:
-	buf_free(&b);
-	return NULL;
 }
 
 /* A shared-port id: [A-Za-z0-9._-], non-empty, shorter than 1024. */
@@ -112,7 +71,7 @@ sinful_param(struct cedar_sinful *sn, const char *p, size_t n)
 		return 0;
 	if (eq == NULL || *slot != NULL)
 		return -1;
-	if ((v = url_decode(eq + 1, n - klen - 1)) == NULL)
+	if ((v = percent_decode(eq + 1, n - klen - 1)) == NULL)
 		return -1;
 	*slot = v;
 	return 0;
@@ -202,29 +161,29 @@ int
 cedar_address_file_read(const char *path, struct buf *out, char *err,
     size_t errlen)
 {
-	char	 data[ADDRESS_FILE_MAX];
-	size_t	 n, l;
-	FILE	*f;
+	struct buf	 text = BUF_INIT;
+	const char	*data;
+	size_t		 l;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (file_read_capped(path, ADDRESS_FILE_MAX, &text, err,
+	    errlen) == -1)
 		return -1;
-	}
-	n = fread(data, 1, sizeof(data) - 1, f);
-	fclose(f);
-	data[n] = '\0';
+	data = buf_str(&text);
 	l = strcspn(data, "\r\n");
 	if (l == 0 || data[0] != '<' || data[l - 1] != '>' ||
 	    memchr(data, '\0', l) != NULL) {
 		snprintf(err, errlen, "%s: line 1 is not a sinful string",
 		    path);
+		buf_free(&text);
 		return -1;
 	}
 	buf_reset(out);
 	if (buf_add(out, data, l) == -1) {
 		snprintf(err, errlen, "out of memory");
+		buf_free(&text);
 		return -1;
 	}
+	buf_free(&text);
 	return 0;
 }
 

@@ -12,8 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "cedar/cedar_int.h"
-
-#define TOKEN_MAX_LEN	16384	/* a JWT longer than this is refused */
+#include "util/bounds.h"
 
 /* The fixed 256-byte seed of Condor_Auth_Passwd::setup_seed (§6.3). */
 static const unsigned char seed_ka[256] = {

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "classad/classad_impl.h"
+#include "util/names.h"
 
 struct attr {
 	char			*name;
@@ -24,38 +25,11 @@ struct classad {
 	size_t		 tabsize;	/* a power of two, > 2 * n */
 };
 
-static int
-lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
-/* FNV-1a over the lower-cased name. */
-static uint32_t
-name_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (uint32_t)lower((unsigned char)s[i]);
-		h *= 16777619u;
-	}
-	return h;
-}
-
+/* Is A named S[0..N), ignoring case? */
 static int
 name_eq(const struct attr *a, const char *s, size_t n)
 {
-	size_t i;
-
-	if (a->len != n)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (lower((unsigned char)a->name[i]) !=
-		    lower((unsigned char)s[i]))
-			return 0;
-	return 1;
+	return a->len == n && names_equal(a->name, s, n);
 }
 
 struct classad *
@@ -123,7 +97,7 @@ find(const struct classad *ad, const char *name, size_t n)
 
 	if (ad == NULL || ad->n == 0 || name == NULL)
 		return -1;
-	s = slot_of(ad, name, n, name_hash(name, n));
+	s = slot_of(ad, name, n, names_hash(NAMES_HASH_INIT, name, n));
 	return ad->tab[s] ? (long)ad->tab[s] - 1 : -1;
 }
 
@@ -160,7 +134,7 @@ insert(struct classad *ad, const char *name, size_t n,
 
 	if (e == NULL || !valid_name(name, n))
 		goto fail;
-	h = name_hash(name, n);
+	h = names_hash(NAMES_HASH_INIT, name, n);
 	if (ad->tabsize < 2 * (ad->n + 1) + 2 && reindex(ad, ad->n + 1) == -1)
 		goto fail;
 	s = slot_of(ad, name, n, h);

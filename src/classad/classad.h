@@ -16,19 +16,11 @@
 #define CLASSAD_H
 
 #include <stddef.h>
+
+#include "util/bounds.h"
 #include <stdint.h>
 
 struct buf;
-
-/* Hostile-input limits: nesting of parentheses, unary operators, lists
- * and records while parsing; depth of the finished tree (long chains of
- * binary operators, walked recursively by the unparsers); the length of
- * one expression text; attributes in one ad. */
-#define CLASSAD_MAX_DEPTH	200
-#define CLASSAD_MAX_TREE_DEPTH	2000
-#define CLASSAD_MAX_EXPR_LEN	(1u << 20)
-#define CLASSAD_MAX_ATTRS	100000
-#define CLASSAD_MAX_NAME_LEN	1024
 
 /* Parse flags. */
 #define CLASSAD_NEW_SYNTAX	0	/* C escapes in strings; "a" "b" */

@@ -18,10 +18,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "util/bounds.h"
 #include "classad/classad_impl.h"
 #include "classad/eval.h"
-
-#define EVAL_MAX_DEPTH	64	/* attribute references followed */
 
 enum vtype { V_UNDEF, V_ERROR, V_BOOL, V_INT, V_REAL, V_STRING, V_LIST,
 	V_RECORD };

@@ -33,28 +33,22 @@ jw_flush(struct jw *j)
 	j->n = 0;
 }
 
+/* jw_flush for block_put: -1 once the caller's write function failed. */
+static int
+jw_flush_block(void *ctx)
+{
+	struct jw *j = ctx;
+
+	jw_flush(j);
+	return j->failed ? -1 : 0;
+}
+
 static void
 jw_put(struct jw *j, const char *p, size_t n)
 {
-	size_t k;
-
-	if (n <= sizeof(j->out) - j->n) {
-		memcpy(j->out + j->n, p, n);
-		j->n += n;
-		return;
-	}
-
-	while (n > 0 && !j->failed) {
-		if (j->n == sizeof(j->out))
-			jw_flush(j);
-		k = sizeof(j->out) - j->n;
-		if (k > n)
-			k = n;
-		memcpy(j->out + j->n, p, k);
-		j->n += k;
-		p += k;
-		n -= k;
-	}
+	if (!j->failed)
+		(void)block_put(j->out, sizeof(j->out), &j->n, p, n,
+		    jw_flush_block, j);
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "config/config.h"
 #include "config/config_int.h"
 #include "util/bounds.h"
@@ -99,111 +100,11 @@ cf_default(const char *name)
 	return d != NULL ? d->value : NULL;
 }
 
-/* FNV-1a over the lower-cased "PREFIX.NAME" (PREFIX may be NULL). */
-static size_t
-hash_name(const char *prefix, const char *name)
-{
-	size_t	 h = 2166136261u;
-	const char *p;
-
-	if (prefix != NULL) {
-		for (p = prefix; *p; p++)
-			h = (h ^ (unsigned char)tolower((unsigned char)*p)) *
-			    16777619u;
-		h = (h ^ '.') * 16777619u;
-	}
-	for (p = name; *p; p++)
-		h = (h ^ (unsigned char)tolower((unsigned char)*p)) * 16777619u;
-	return h;
-}
-
-/* Does KEY equal "PREFIX.NAME", ignoring case? */
-static int
-key_is(const char *key, const char *prefix, const char *name)
-{
-	size_t	 n;
-
-	if (prefix != NULL) {
-		n = strlen(prefix);
-		if (strncasecmp(key, prefix, n) != 0 || key[n] != '.')
-			return 0;
-		key += n + 1;
-	}
-	return strcasecmp(key, name) == 0;
-}
-
-/* The slot of "PREFIX.NAME": its entry, or the empty slot to fill. */
-static struct cfent *
-find_slot(struct config *cf, const char *prefix, const char *name)
-{
-	size_t	 i;
-
-	if (cf->cap == 0)
-		return NULL;
-	i = hash_name(prefix, name) & (cf->cap - 1);
-	while (cf->ents[i].key != NULL) {
-		if (key_is(cf->ents[i].key, prefix, name))
-			return &cf->ents[i];
-		i = (i + 1) & (cf->cap - 1);
-	}
-	return &cf->ents[i];
-}
-
-/* Double the table (or create it) and rehash. */
-static int
-grow(struct config *cf)
-{
-	struct cfent	*old = cf->ents, *e;
-	size_t		 oldcap = cf->cap, i, ncap;
-
-	ncap = oldcap ? oldcap * 2 : 256;
-	if ((cf->ents = calloc(ncap, sizeof(*cf->ents))) == NULL) {
-		cf->ents = old;
-		return -1;
-	}
-	cf->cap = ncap;
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].key == NULL)
-			continue;
-		e = find_slot(cf, NULL, old[i].key);
-		*e = old[i];
-	}
-	free(old);
-	return 0;
-}
-
 /* Define NAME = VALUE; a name defined again keeps its first spelling. */
 int
 cf_set(struct config *cf, const char *name, const char *value)
 {
-	struct cfent	*e;
-	char		*v;
-
-	if ((v = strdup(value)) == NULL)
-		return -1;
-	if ((e = find_slot(cf, NULL, name)) != NULL && e->key != NULL) {
-		free(e->val);
-		e->val = v;
-		return 0;
-	}
-	if (cf->n >= CONFIG_MAX_ENTRIES) {
-		free(v);
-		return -1;
-	}
-	if ((cf->n + 1) * 2 > cf->cap) {
-		if (grow(cf) == -1) {
-			free(v);
-			return -1;
-		}
-	}
-	e = find_slot(cf, NULL, name);
-	if ((e->key = strdup(name)) == NULL) {
-		free(v);
-		return -1;
-	}
-	e->val = v;
-	cf->n++;
-	return 0;
+	return names_set(&cf->names, name, value);
 }
 
 /* The raw value of exactly "PREFIX.NAME" in the table, or NULL; *KEY gets
@@ -212,9 +113,9 @@ static const char *
 get_prefixed(struct config *cf, const char *prefix, const char *name,
     const char **key)
 {
-	struct cfent	*e = find_slot(cf, prefix, name);
+	struct names_entry *e = names_find(&cf->names, prefix, name);
 
-	if (e == NULL || e->key == NULL)
+	if (e == NULL)
 		return NULL;
 	if (key != NULL)
 		*key = e->key;
@@ -321,8 +222,9 @@ cf_new(const char *subsys, const char *localname)
 
 	if ((cf = calloc(1, sizeof(*cf))) == NULL)
 		return NULL;
-	cf->warnings.cap = 1u << 20;
-	cf->log.cap = 1u << 20;
+	cf->names.max = CONFIG_MAX_ENTRIES;
+	cf->warnings.cap = CONFIG_MAX_LOG_BYTES;
+	cf->log.cap = CONFIG_MAX_LOG_BYTES;
 	cf->subsys = strdup(subsys != NULL && *subsys ? subsys : "HTTP_API");
 	if (localname != NULL && *localname != '\0')
 		cf->localname = strdup(localname);
@@ -339,15 +241,9 @@ cf_new(const char *subsys, const char *localname)
 void
 config_free(struct config *cf)
 {
-	size_t	 i;
-
 	if (cf == NULL)
 		return;
-	for (i = 0; i < cf->cap; i++) {
-		free(cf->ents[i].key);
-		free(cf->ents[i].val);
-	}
-	free(cf->ents);
+	names_free(&cf->names);
 	free(cf->subsys);
 	free(cf->localname);
 	free(cf->last);
@@ -364,51 +260,18 @@ int
 cf_read_file(const char *path, char **text, size_t *len, struct buf *err)
 {
 	struct buf	 b = BUF_INIT;
-	struct stat	 st;
-	char		 chunk[8192];
-	ssize_t		 n;
-	int		 fd;
+	char		 msg[1024];
 
 	*text = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		buf_addf(err, "can't open file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
-		buf_addf(err, "can't open file %s: %s", path,
-		    strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
-		close(fd);
-		return -1;
-	}
-	b.cap = CONFIG_MAX_FILE_BYTES;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			buf_addf(err, "can't read file %s: %s", path,
-			    strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		if (buf_add(&b, chunk, (size_t)n) == -1) {
-			buf_addf(err, "file %s is too large", path);
-			n = -1;
-			break;
-		}
-	}
-	close(fd);
-	if (n == -1) {
-		buf_free(&b);
+	if (file_read_capped(path, CONFIG_MAX_FILE_BYTES, &b, msg,
+	    sizeof(msg)) == -1) {
+		buf_adds(err, msg);
 		return -1;
 	}
 	*len = b.len;
 	*text = buf_take(&b);
-	if (*text == NULL && (*text = strdup("")) == NULL)
-		return -1;
-	return 0;
+	return *text != NULL ? 0 : -1;
 }
 
 /* The expanded value of NAME, or NULL when undefined or empty (or on an

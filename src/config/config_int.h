@@ -8,31 +8,13 @@
 
 #include <stddef.h>
 
+#include "util/bounds.h"
 #include "util/buf.h"
 #include "util/macro.h"
-
-/* Limits of the reader.  Include and metaknob nesting follow HTCondor's
- * CONFIG_MAX_NESTING_DEPTH; if/elif nesting is HTCondor's 63. */
-#define CONFIG_MAX_DEPTH	20
-#define CONFIG_MAX_IF_DEPTH	63
-#define CONFIG_MAX_FILE_BYTES	(16u << 20)	/* one config file */
-#define CONFIG_MAX_LINE_BYTES	(1u << 20)	/* one logical line */
-#define CONFIG_MAX_EXPANSIONS	10000		/* macro substitutions */
-#define CONFIG_MAX_VALUE_BYTES	(1u << 20)	/* one expanded value */
-#define CONFIG_MAX_SCAN_BYTES	(16u << 20)	/* scanning for one value */
-#define CONFIG_MAX_LOAD_SCAN_BYTES (64u << 20)	/* scanning for a whole load */
-#define CONFIG_MAX_ENTRIES	100000		/* distinct names */
-
-/* One name = value pair; KEY keeps the spelling of its first definition. */
-struct cfent {
-	char	*key;
-	char	*val;
-};
+#include "util/names.h"
 
 struct config {
-	struct cfent	*ents;		/* open-addressing hash table */
-	size_t		 cap;		/* slots, a power of two (or 0) */
-	size_t		 n;		/* slots in use */
+	struct names	 names;		/* NAME = raw value, CONFIG_MAX_ENTRIES */
 	char		*subsys;	/* e.g. "HTTP_API", never NULL */
 	char		*localname;	/* NULL when none */
 	struct buf	 warnings;	/* one warning per line */

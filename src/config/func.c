@@ -16,6 +16,7 @@
 
 #include "util/arith.h"
 #include "util/buf.h"
+#include "util/rand.h"
 #include "config/config_int.h"
 
 
@@ -214,20 +215,6 @@ filename_func(int id, const char *flags, const char *mval, const char *kill)
 	buf[ixend] = '\0';
 	memmove(buf, tv, strlen(tv) + 1);
 	return buf;
-}
-
-/* A random number for $RANDOM_CHOICE and $RANDOM_INTEGER (not for
- * security). */
-static unsigned long
-random_ul(void)
-{
-	static int	 seeded;
-
-	if (!seeded) {
-		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-		seeded = 1;
-	}
-	return (unsigned long)random();
 }
 
 /* The value of the macro named by ARG (or ARG itself when no such macro),

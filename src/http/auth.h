@@ -9,10 +9,9 @@
 
 #include <stddef.h>
 
-struct http_request;
+#include "util/bounds.h"
 
-/* Longest token accepted (IDTOKENs are a few hundred bytes). */
-#define AUTH_MAX_TOKEN	8192
+struct http_request;
 
 struct auth_token {
 	char	text[AUTH_MAX_TOKEN + 1];

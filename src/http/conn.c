@@ -11,11 +11,9 @@
 #include <tls.h>
 #include <unistd.h>
 
+#include "util/bounds.h"
+#include "util/buf.h"
 #include "http/conn.h"
-
-/* How much a closing connection drains, and for how long, at most. */
-#define DRAIN_MAX_BYTES	(1 << 20)
-#define DRAIN_MAX_MS	2000
 
 long long
 conn_now_ms(void)
@@ -199,29 +197,20 @@ conn_flush(struct conn *c)
 	return rc;
 }
 
+/* conn_flush for block_put. */
+static int
+conn_flush_block(void *c)
+{
+	return conn_flush(c);
+}
+
 int
 conn_write(struct conn *c, const void *p, size_t n)
 {
-	const unsigned char *s = p;
-	size_t room;
-
 	if (c->broken)
 		return -1;
-	while (n > 0) {
-		room = sizeof(c->out) - c->outlen;
-		if (room == 0) {
-			if (conn_flush(c) == -1)
-				return -1;
-			continue;
-		}
-		if (room > n)
-			room = n;
-		memcpy(c->out + c->outlen, s, room);
-		c->outlen += room;
-		s += room;
-		n -= room;
-	}
-	return 0;
+	return block_put(c->out, sizeof(c->out), &c->outlen, p, n,
+	    conn_flush_block, c);
 }
 
 int

@@ -16,15 +16,13 @@
 #include <strings.h>
 #include <time.h>
 
+#include "util/bounds.h"
 #include "util/buf.h"
 #include "http/conn.h"
 #include "http/http.h"
 #include "http/json.h"
+#include "util/hex.h"
 #include "util/utc.h"
-
-/* No method we serve is longer than this: a longer first token is not a
- * request line at all (400). */
-#define HTTP_MAX_METHOD	32
 
 /* RFC 9110 tchar: the bytes of a token. */
 static int
@@ -140,18 +138,6 @@ parse_content_length(const char *v, long long *out)
 	return 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 http_decode_path(const char *t, size_t len, char *out, char *err,
     size_t errlen)
@@ -182,7 +168,7 @@ http_decode_path(const char *t, size_t len, char *out, char *err,
 			snprintf(err, errlen, "bad percent-encoding in path");
 			return 400;
 		}
-		if ((hi = hexval(t[i + 1])) < 0 || (lo = hexval(t[i + 2])) < 0) {
+		if ((hi = hex_digit(t[i + 1])) < 0 || (lo = hex_digit(t[i + 2])) < 0) {
 			snprintf(err, errlen, "bad percent-encoding in path");
 			return 400;
 		}
@@ -223,8 +209,8 @@ http_query_param(const char *query, const char *name, char *out,
 				else if (*p != '%')
 					out[o++] = *p;
 				else {
-					if ((hi = hexval(p[1])) < 0 ||
-					    (lo = hexval(p[2])) < 0 ||
+					if ((hi = hex_digit(p[1])) < 0 ||
+					    (lo = hex_digit(p[2])) < 0 ||
 					    (hi == 0 && lo == 0))
 						return -1;
 					out[o++] = (char)(hi * 16 + lo);
@@ -592,7 +578,7 @@ chunk_start(struct http_exchange *x, char *err, size_t errlen)
 
 	if ((rc = body_line(x, line, sizeof(line))) != 0)
 		goto bad;
-	for (i = 0; (h = hexval(line[i])) >= 0; i++) {
+	for (i = 0; (h = hex_digit(line[i])) >= 0; i++) {
 		if (i >= 15)
 			goto bad;
 		size = size * 16 + h;
@@ -851,29 +837,21 @@ stream_flush(struct http_exchange *x)
 	return 0;
 }
 
+/* stream_flush for block_put. */
+static int
+stream_flush_block(void *x)
+{
+	return stream_flush(x);
+}
+
 int
 http_stream_write(struct http_exchange *x, const void *p, size_t n)
 {
-	const char	*s = p;
-	size_t		 room;
-
 	if (x->no_body)
 		return 0;
 	x->body_sent += (long long)n;
-	while (n > 0) {
-		if ((room = sizeof(x->sbuf) - x->slen) == 0) {
-			if (stream_flush(x) == -1)
-				return -1;
-			continue;
-		}
-		if (room > n)
-			room = n;
-		memcpy(x->sbuf + x->slen, s, room);
-		x->slen += room;
-		s += room;
-		n -= room;
-	}
-	return 0;
+	return block_put(x->sbuf, sizeof(x->sbuf), &x->slen, p, n,
+	    stream_flush_block, x);
 }
 
 int

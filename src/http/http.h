@@ -15,8 +15,6 @@
 
 struct buf;
 
-#define HTTP_HEAD_MAX	(HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES + 4)
-
 struct http_field {
 	const char	*name;		/* as received; compare case-blind */
 	char		*value;		/* OWS trimmed; in the exchange's buffer */

@@ -2,12 +2,15 @@
  * schedd.c — locating the schedd, opening an authenticated connection,
  * and the job query.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "util/buf.h"
+#include "util/bounds.h"
+#include "util/file.h"
 #include "cedar/cedar.h"
 #include "classad/classad.h"
 #include "config/config.h"
@@ -24,25 +27,30 @@ add_sinful(struct buf *out, const char *addr)
 		buf_addf(out, "<%s>", addr);
 }
 
-/* MyAddress from a daemon ad file (condor_q -long form).  0 or -1. */
+/* MyAddress from a daemon ad file (condor_q -long form): 0, or -1 when
+ * the file is missing or holds no address (the caller looks elsewhere),
+ * or 503 with ERR set for a file over its cap: a cut-short ad could name
+ * a stale address, so it is not read at all. */
 static int
-daemon_ad_address(const char *path, struct buf *out)
+daemon_ad_address(const char *path, struct buf *out, char *err,
+    size_t errlen)
 {
 	struct buf	 text = BUF_INIT;
 	struct classad	*ad = NULL;
 	const char	*addr;
-	char		 tmp[4096], err[128];
-	size_t		 n, used;
-	FILE		*f;
+	char		 e[128];
+	size_t		 used;
 	int		 rc = -1;
 
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0 && text.len < 1 << 20)
-		buf_add(&text, tmp, n);
-	fclose(f);
-	if (classad_read_long(buf_str(&text), text.len, &used, &ad, err,
-	    sizeof(err)) == 1 &&
+	if (file_read_capped(path, SCHEDD_MAX_DAEMON_AD_FILE, &text, e,
+	    sizeof(e)) == -1) {
+		if (errno != EFBIG)
+			return -1;
+		snprintf(err, errlen, "schedd daemon ad file: %s", e);
+		return 503;
+	}
+	if (classad_read_long(buf_str(&text), text.len, &used, &ad, e,
+	    sizeof(e)) == 1 &&
 	    classad_lookup_string(ad, "MyAddress", &addr) == 0 &&
 	    addr[0] == '<') {
 		buf_adds(out, addr);
@@ -178,11 +186,12 @@ schedd_locate(const struct settings *set, const char *token,
 	if (name == NULL)
 		name = config_copy(set, "SCHEDD_NAME");
 	if ((v = config_copy(set, "SCHEDD_DAEMON_AD_FILE")) != NULL &&
-	    daemon_ad_address(v, out) == 0) {
+	    (rc = daemon_ad_address(v, out, err, errlen)) >= 0) {
 		free(v);
 		free(name);
-		return 0;
+		return rc;
 	}
+	rc = 503;
 	free(v);
 	if ((v = config_copy(set, "SCHEDD_ADDRESS_FILE")) != NULL &&
 	    cedar_address_file_read(v, &line, e, sizeof(e)) == 0) {

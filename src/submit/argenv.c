@@ -13,12 +13,11 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/bounds.h"
 #include "classad/classad.h"
 #include "submit/submit_int.h"
 
 extern char **environ;
-
-#define MAX_ARGS	100000
 
 /* A list of strings. */
 struct slist {
@@ -31,7 +30,7 @@ sl_add(struct slist *l, const char *p, size_t n)
 {
 	char	**nv;
 
-	if (l->n >= MAX_ARGS)
+	if (l->n >= SUBMIT_MAX_ARGS)
 		return -1;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
@@ -405,7 +404,7 @@ sub_environment(struct submit *s, struct classad *ad)
 	if (v2 != NULL) {
 		v = v2;
 		v2 = NULL;
-	} else if (v != NULL && mt_get(&s->mt, "environment") == NULL) {
+	} else if (v != NULL && names_get(&s->mt, "environment") == NULL) {
 		/* the keyword `env` with a V1 value keeps the V1 form */
 		for (p = v; is_blank((unsigned char)*p); p++)
 			;

@@ -755,7 +755,7 @@ set_request(struct jb *j, const char *key, const char *attr, long long base,
 static int
 set_custom_requests(struct jb *j)
 {
-	struct mtab	*mt = &j->s->mt;
+	struct names	*mt = &j->s->mt;
 	struct buf	 attr = BUF_INIT;
 	const char	*k;
 	char		*v;
@@ -1258,7 +1258,7 @@ set_log(struct jb *j)
 static int
 set_forced(struct jb *j)
 {
-	struct mtab	*mt = &j->s->mt;
+	struct names	*mt = &j->s->mt;
 	const char	*k;
 	char		*v;
 	size_t		 i;
@@ -1306,8 +1306,8 @@ check_unsupported(struct jb *j)
 		return sub_fail(j->s, j->s->errline, "%s is not supported by "
 		    "this API", keys[i]);
 	}
-	if (mt_get(&j->s->mt, "MY.Owner") != NULL ||
-	    mt_get(&j->s->mt, "MY.User") != NULL)
+	if (names_get(&j->s->mt, "MY.Owner") != NULL ||
+	    names_get(&j->s->mt, "MY.User") != NULL)
 		return sub_fail(j->s, j->s->errline, "Owner and User may not be "
 		    "set: the schedd sets them from the authenticated identity");
 	return 0;

@@ -1,6 +1,6 @@
 /*
- * macro.c — the submit macro table and $(...) expansion (languages.md A.2
- * to A.4): case-insensitive names, values stored unexpanded, lazy
+ * macro.c — the submit macros (a util/names.h table) and $(...) expansion
+ * (languages.md A.2 to A.4): case-insensitive names, values stored unexpanded, lazy
  * expansion of $(NAME) and $(NAME:default) with rescanning from the left
  * (HTCondor's expand_macro()), $(DOLLAR) replaced last, $$(...) left for
  * the starter, the $FUNC() calls handed to mfunc.c, and the predefined
@@ -19,105 +19,6 @@
 
 #include "util/buf.h"
 #include "submit/submit_int.h"
-
-/* ---- the table ---- */
-
-static size_t
-hash_name(const char *name)
-{
-	size_t	 h = 2166136261u;
-
-	for (; *name; name++)
-		h = (h ^ (unsigned char)tolower((unsigned char)*name)) *
-		    16777619u;
-	return h;
-}
-
-static struct ment *
-slot(const struct mtab *mt, const char *name)
-{
-	size_t	 i;
-
-	if (mt->cap == 0)
-		return NULL;
-	i = hash_name(name) & (mt->cap - 1);
-	while (mt->e[i].key != NULL) {
-		if (strcasecmp(mt->e[i].key, name) == 0)
-			return &mt->e[i];
-		i = (i + 1) & (mt->cap - 1);
-	}
-	return &mt->e[i];
-}
-
-static int
-grow(struct mtab *mt)
-{
-	struct mtab	 n;
-	size_t		 i;
-
-	n.cap = mt->cap ? mt->cap * 2 : 64;
-	n.n = mt->n;
-	if ((n.e = calloc(n.cap, sizeof(*n.e))) == NULL)
-		return -1;
-	for (i = 0; i < mt->cap; i++)
-		if (mt->e[i].key != NULL)
-			*slot(&n, mt->e[i].key) = mt->e[i];
-	free(mt->e);
-	*mt = n;
-	return 0;
-}
-
-/* Define NAME = VAL (a copy); a name keeps its first spelling. */
-int
-mt_set(struct mtab *mt, const char *name, const char *val)
-{
-	struct ment	*e;
-	char		*v;
-
-	if ((v = strdup(val)) == NULL)
-		return -1;
-	if ((e = slot(mt, name)) != NULL && e->key != NULL) {
-		free(e->val);
-		e->val = v;
-		return 0;
-	}
-	if (mt->n >= SUBMIT_MAX_MACROS ||
-	    ((mt->n + 1) * 2 > mt->cap && grow(mt) == -1)) {
-		free(v);
-		return -1;
-	}
-	e = slot(mt, name);
-	if ((e->key = strdup(name)) == NULL) {
-		free(v);
-		return -1;
-	}
-	e->val = v;
-	mt->n++;
-	return 0;
-}
-
-/* The raw value of NAME, or NULL when it was never defined. */
-const char *
-mt_get(const struct mtab *mt, const char *name)
-{
-	const struct ment *e = slot(mt, name);
-
-	return e != NULL && e->key != NULL ? e->val : NULL;
-}
-
-void
-mt_free(struct mtab *mt)
-{
-	size_t	 i;
-
-	for (i = 0; i < mt->cap; i++) {
-		free(mt->e[i].key);
-		free(mt->e[i].val);
-	}
-	free(mt->e);
-	mt->e = NULL;
-	mt->cap = mt->n = 0;
-}
 
 /* ---- lookups ---- */
 
@@ -181,7 +82,7 @@ sub_lookup(struct submit *s, const char *name)
 {
 	const char	*v;
 
-	if ((v = mt_get(&s->mt, name)) != NULL)
+	if ((v = names_get(&s->mt, name)) != NULL)
 		return v;
 	return predefined(s, name);
 }
@@ -466,9 +367,9 @@ sub_param(struct submit *s, const char *name, const char *alt, int *errp)
 	char		*v;
 
 	*errp = 0;
-	raw = mt_get(&s->mt, name);
+	raw = names_get(&s->mt, name);
 	if (raw == NULL && alt != NULL)
-		raw = mt_get(&s->mt, alt);
+		raw = names_get(&s->mt, alt);
 	if (raw == NULL)
 		return NULL;
 	if ((v = sub_expand(s, raw)) == NULL) {

@@ -20,6 +20,7 @@
 
 #include "util/arith.h"
 #include "util/buf.h"
+#include "util/rand.h"
 #include "classad/classad.h"
 #include "classad/eval.h"
 #include "submit/submit_int.h"
@@ -96,18 +97,6 @@ nth_item(const char *list, int index)
 	while (e > p && isspace((unsigned char)e[-1]))
 		e--;
 	return strndup(p, (size_t)(e - p));
-}
-
-static unsigned long
-random_ul(void)
-{
-	static int	 seeded;
-
-	if (!seeded) {
-		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-		seeded = 1;
-	}
-	return (unsigned long)random();
 }
 
 /* ---- the functions ---- */

@@ -284,29 +284,15 @@ items_file(struct submit *s, const char *name)
 {
 	struct ssrc	 src = { 0 };
 	struct buf	 line = BUF_INIT, text = BUF_INIT;
-	char		*path, chunk[8192];
-	ssize_t		 n;
-	int		 fd, rc = -1, r;
+	char		*path;
+	int		 rc = -1, r;
 
 	if ((path = local_path(s, name, "queue ... from a file")) == NULL)
 		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		sub_fail(s, s->q.line, "can't open file %s: %s", name,
-		    strerror(errno));
-		free(path);
-		return -1;
-	}
+	r = sub_read_file(s, s->q.line, path, name, 0, &text);
 	free(path);
-	text.cap = SUBMIT_MAX_FILE;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (buf_add(&text, chunk, (size_t)n) == -1)
-			break;
-	close(fd);
-	if (n < 0 || text.failed) {
-		sub_fail(s, s->q.line, "can't read file %s: %s", name,
-		    n < 0 ? strerror(errno) : "too large");
-		goto done;
-	}
+	if (r == -1)
+		return -1;
 	src.text = text.data;
 	src.len = text.len;
 	/* every line is a row, even a blank one (it repeats the last row) */
@@ -763,7 +749,7 @@ select_row(struct submit *s, size_t ix)
 		return sub_fail(s, q->line, "out of memory");
 	/* an empty row leaves the variables as they were */
 	for (i = 0; n > 0 && i < q->nvars; i++)
-		if (mt_set(&s->mt, q->vars[i], i < n ? vals[i] : "") == -1)
+		if (names_set(&s->mt, q->vars[i], i < n ? vals[i] : "") == -1)
 			rc = sub_fail(s, q->line, "too many macros");
 	for (i = 0; i < n; i++)
 		free(vals[i]);
@@ -779,7 +765,7 @@ q_done(struct submit *s)
 
 	q->done = 1;
 	for (i = 0; q->mode != QF_NOT && i < q->nvars; i++)
-		if (mt_set(&s->mt, q->vars[i], "") == -1)
+		if (names_set(&s->mt, q->vars[i], "") == -1)
 			return sub_fail(s, q->line, "too many macros");
 	return 0;
 }

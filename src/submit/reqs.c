@@ -14,14 +14,13 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/bounds.h"
 #include "classad/classad.h"
 #include "submit/submit_int.h"
 
-#define MAX_REFS	512
-
 /* Attribute names the user's requirements refer to on the machine. */
 struct refs {
-	char	*name[MAX_REFS];
+	char	*name[SUBMIT_MAX_REQ_REFS];
 	size_t	 n;
 	int	 circular;
 };
@@ -40,7 +39,7 @@ has_ref(const struct refs *r, const char *name)
 static void
 add_ref(struct refs *r, const char *p, size_t n)
 {
-	if (r->n < MAX_REFS && (r->name[r->n] = strndup(p, n)) != NULL)
+	if (r->n < SUBMIT_MAX_REQ_REFS && (r->name[r->n] = strndup(p, n)) != NULL)
 		r->n++;
 }
 
@@ -221,7 +220,7 @@ sub_requirements(struct submit *s, struct classad *ad)
 	user = sub_param(s, "requirements", NULL, &err);
 	if (err)
 		return -1;
-	if (mt_get(&s->mt, "MY.Requirements") != NULL) {
+	if (names_get(&s->mt, "MY.Requirements") != NULL) {
 		if (user != NULL)
 			sub_warn(s, "Use of MY.Requirements or +Requirements  "
 			    "overrides requirements. You should remove one of "

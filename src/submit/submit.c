@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "classad/classad.h"
 #include "util/bounds.h"
 #include "version.h"
@@ -52,6 +53,25 @@ sub_fail(struct submit *s, int line, const char *fmt, ...)
 	if (s->err->reason[0] == '\0')
 		snprintf(s->err->reason, sizeof(s->err->reason), "error");
 	return -1;
+}
+
+/* Messages name the file as the submit text wrote it, as condor_submit's
+ * do, not the server path it resolved to. */
+int
+sub_read_file(struct submit *s, int line, const char *path, const char *name,
+    int ifexist, struct buf *text)
+{
+	char	 err[64];
+
+	if (file_read_capped(path, SUBMIT_MAX_FILE, text, err,
+	    sizeof(err)) == 0)
+		return 0;
+	if (ifexist && errno == ENOENT)
+		return 1;
+	if (errno == EFBIG)
+		return sub_fail(s, line, "can't read file %s: too large", name);
+	return sub_fail(s, line, "can't open file %s: %s", name,
+	    strerror(errno));
 }
 
 /* Keep a warning while the submission is checked (not again while the
@@ -124,9 +144,9 @@ static int
 do_include(struct submit *s, const char *opts, const char *file)
 {
 	struct buf	 text = BUF_INIT;
-	char		*path, chunk[8192];
-	ssize_t		 n;
-	int		 fd, ifexist = 0;
+	char		*path;
+	size_t		 n;
+	int		 rc, ifexist = 0;
 
 	if (strcasestr(opts, "command") != NULL)
 		return sub_fail(s, cur_line(s), "include command is not "
@@ -146,25 +166,12 @@ do_include(struct submit *s, const char *opts, const char *file)
 		path = NULL;
 	if (path == NULL)
 		return sub_fail(s, cur_line(s), "out of memory");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	rc = sub_read_file(s, cur_line(s), path, file, ifexist, &text);
 	free(path);
-	if (fd == -1) {
-		if (ifexist && errno == ENOENT)
-			return 0;
-		return sub_fail(s, cur_line(s), "can't open file %s: %s", file,
-		    strerror(errno));
-	}
-	text.cap = SUBMIT_MAX_FILE;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (buf_add(&text, chunk, (size_t)n) == -1)
-			break;
-	close(fd);
-	if (n < 0 || text.failed) {
-		buf_free(&text);
-		return sub_fail(s, cur_line(s), "can't read file %s", file);
-	}
-	n = (ssize_t)text.len;
-	return push_src(s, file, buf_take(&text), (size_t)n);
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
+	n = text.len;
+	return push_src(s, file, buf_take(&text), n);
 }
 
 /* ---- if / elif / else / endif ---- */
@@ -331,7 +338,7 @@ assign(struct submit *s, const char *name, const char *rhs, int plus, int sep,
 			    name);
 	if (*name == '\0')
 		return sub_fail(s, cur_line(s), "Illegal Identifier: <>");
-	if (plus && (cur = mt_get(&s->mt, name)) != NULL && *cur) {
+	if (plus && (cur = names_get(&s->mt, name)) != NULL && *cur) {
 		buf_adds(&b, cur);
 		if (sep && dbl)
 			buf_addf(&b, " %c%c ", sep, sep);
@@ -351,7 +358,7 @@ assign(struct submit *s, const char *name, const char *rhs, int plus, int sep,
 	buf_free(&b);
 	if (v == NULL)
 		return -1;
-	rc = mt_set(&s->mt, name, v);
+	rc = names_set(&s->mt, name, v);
 	free(v);
 	return rc == -1 ? sub_fail(s, cur_line(s), "too many macros") : 0;
 }
@@ -515,7 +522,7 @@ statement(struct submit *s, char *line)
 			free(x);
 			return sub_fail(s, cur_line(s), "out of memory");
 		}
-		rc = mt_set(&s->mt, name, *x == '+' ? rhs : "");
+		rc = names_set(&s->mt, name, *x == '+' ? rhs : "");
 		free(name);
 		free(x);
 		return rc == -1 ? sub_fail(s, cur_line(s), "too many macros") : 0;
@@ -754,7 +761,7 @@ restart(struct submit *s)
 
 	while (s->nsrc > 0)
 		pop_src(s);
-	mt_free(&s->mt);
+	names_free(&s->mt);
 	q_clear(&s->q);
 	s->nifs = s->nqueue = s->nprocs = 0;
 	s->in_queue = s->at_end = 0;
@@ -846,6 +853,7 @@ submit_parse(const char *text, size_t len, const struct submit_opts *opts,
 		return -1;
 	}
 	s->o = *opts;
+	s->mt.max = SUBMIT_MAX_MACROS;
 	s->workdir = dup_opt(opts->workdir, &bad);
 	s->fsdomain = dup_opt(opts->filesystem_domain, &bad);
 	s->arch = dup_opt(opts->arch != NULL ? opts->arch : "X86_64", &bad);
@@ -970,7 +978,7 @@ submit_free(struct submit *s)
 		return;
 	while (s->nsrc > 0)
 		pop_src(s);
-	mt_free(&s->mt);
+	names_free(&s->mt);
 	q_clear(&s->q);
 	classad_free(s->cluster_ad);
 	classad_free(s->delta);

@@ -15,12 +15,9 @@
 
 #include <stddef.h>
 
-struct classad;
+#include "util/bounds.h"
 
-/* Hard limits on untrusted submit text. */
-#define SUBMIT_MAX_PROCS	100000		/* jobs in one submission */
-#define SUBMIT_MAX_TEXT		(4u << 20)	/* bytes of submit text */
-#define SUBMIT_MAX_WARNINGS	100		/* kept; later ones dropped */
+struct classad;
 
 /* What the caller knows that condor_submit takes from its host. */
 struct submit_opts {

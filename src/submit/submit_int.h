@@ -8,23 +8,13 @@
 
 #include <stddef.h>
 
+#include "util/bounds.h"
 #include "util/buf.h"
 #include "util/macro.h"
+#include "util/names.h"
 #include "submit/submit.h"
 
 struct classad;
-
-/* Limits of the reader (the text comes from the network). */
-#define SUBMIT_MAX_LINE		(1u << 20)	/* one logical line */
-#define SUBMIT_MAX_MACROS	10000		/* distinct macro names */
-#define SUBMIT_MAX_EXPANSIONS	10000		/* substitutions per value */
-#define SUBMIT_MAX_VALUE	(1u << 20)	/* one expanded value */
-#define SUBMIT_MAX_WORK		(16u << 20)	/* bytes scanned per value */
-#define SUBMIT_MAX_DEPTH	20		/* nested functions, includes */
-#define SUBMIT_MAX_IF_DEPTH	63		/* if/elif nesting */
-#define SUBMIT_MAX_ITEMS	100000		/* rows of one queue statement */
-#define SUBMIT_MAX_FILE		(16u << 20)	/* an included or items file */
-#define SUBMIT_MAX_VARS		100		/* loop variables */
 
 
 /* One source of lines: the submit text or an included file. */
@@ -33,16 +23,6 @@ struct ssrc {
 	char		*text;		/* owned */
 	size_t		 len, pos;
 	int		 line;		/* physical lines read so far */
-};
-
-/* The macro table: case-insensitive names, open addressing. */
-struct ment {
-	char	*key;
-	char	*val;
-};
-struct mtab {
-	struct ment	*e;
-	size_t		 cap, n;
 };
 
 /* Queue iteration modes. */
@@ -90,7 +70,7 @@ struct submit {
 	int		 nsrc;
 	struct iflevel	 ifs[SUBMIT_MAX_IF_DEPTH + 1];
 	int		 nifs;
-	struct mtab	 mt;
+	struct names	 mt;		/* the macros, SUBMIT_MAX_MACROS */
 	/* live values of the predefined macros */
 	int		 cluster, procid, step, row;
 	char		 numbuf[8][24];
@@ -115,15 +95,17 @@ int	 sub_fail(struct submit *, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 sub_warn(struct submit *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* submit.c: read the server's file PATH (NAME in the submit text) into
+ * TEXT, a failure reported against LINE.  0, or 1 for a missing file when
+ * IFEXIST, or -1. */
+int	 sub_read_file(struct submit *, int line, const char *path,
+	    const char *name, int ifexist, struct buf *text);
 
 /* lex.c: one logical line (trimmed, continuations joined) into LINE;
  * 1 for a line, 0 at the end, -1 when it is too long. */
 int	 sub_getline(struct ssrc *, struct buf *line);
 
-/* macro.c: the table and $(...) expansion. */
-int	 mt_set(struct mtab *, const char *name, const char *val);
-const char *mt_get(const struct mtab *, const char *name);
-void	 mt_free(struct mtab *);
+/* macro.c: $(...) expansion over the macro table (util/names.h). */
 const char *sub_lookup(struct submit *, const char *name);
 char	*sub_expand(struct submit *, const char *text);
 char	*sub_expand_self(struct submit *, const char *text, const char *self);

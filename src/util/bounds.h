@@ -1,6 +1,9 @@
 /*
- * bounds.h — every hard limit of the program, with its reason, in one place.
- * Configurable ones are defaults; the configuration parameter is named.
+ * bounds.h — every hard limit of the program, with its reason, in one place,
+ * grouped by layer from the top of the stack down.  Configurable ones are
+ * defaults; the configuration parameter is named.  Facts of the CEDAR wire
+ * format (packet header, key and digest lengths, command numbers, and the
+ * bounds HTCondor's own receiver applies) stay in cedar/cedar.h.
  */
 #ifndef BOUNDS_H
 #define BOUNDS_H
@@ -14,6 +17,17 @@
 #define HTTP_MAX_CHUNK_LINE	1024
 /* Trailer section of a chunked body, counted against the header limit. */
 #define HTTP_MAX_TRAILER_BYTES	8192
+/* The buffer a request head is read into: the line, the fields, CRLFs. */
+#define HTTP_HEAD_MAX	(HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES + 4)
+/* No method we serve is longer than this: a longer first token is not a
+ * request line at all (400). */
+#define HTTP_MAX_METHOD	32
+/* Longest bearer token accepted (IDTOKENs are a few hundred bytes). */
+#define AUTH_MAX_TOKEN	8192
+/* How much a closing connection drains (so the peer reads our answer
+ * rather than a reset), and for how long, at most. */
+#define DRAIN_MAX_BYTES	(1 << 20)
+#define DRAIN_MAX_MS	2000
 
 /* Defaults of the HTTP_API_* parameters. */
 #define DEFAULT_READ_TIMEOUT	30		/* HTTP_API_READ_TIMEOUT, s */
@@ -36,7 +50,96 @@
 /* Job ids are CLUSTER or CLUSTER.PROC, each 0..INT_MAX. */
 #define JOB_ID_MAX		2147483647
 
+/* A schedd's daemon ad file (SCHEDD_DAEMON_AD_FILE) is a few KiB; a file
+ * over this is refused rather than read cut short. */
+#define SCHEDD_MAX_DAEMON_AD_FILE	(1u << 20)
+
 /* JSON nesting accepted in request bodies. */
 #define JSON_MAX_DEPTH		32
+
+/* ---- api/: the handlers ---- */
+
+/* Path parameters of one route ({id} and the like); the table has two. */
+#define API_MAX_PARAMS		4
+/* A query parameter's value, decoded: constraints are the longest. */
+#define API_MAX_PARAM		8192
+/* Jobs per page, by default and at most: the page keeps a heap of ids. */
+#define API_DEFAULT_LIMIT	50
+#define API_MAX_LIMIT		10000
+/* Attributes one edit request may set (each is a schedd round trip). */
+#define EDIT_MAX_ATTRS		256
+/* Failures listed in a bulk answer; the rest are only counted. */
+#define EDIT_MAX_FAILED		100
+
+/* ---- cedar/: our side of the wire ---- */
+
+/* Largest message we accept (a whole job listing arrives as many
+ * messages, so this bounds one ad, not a listing). */
+#define CEDAR_MAX_MESSAGE	(64u << 20)
+/* TOKEN identities and shared-port ids: HTCondor's are short names. */
+#define CEDAR_NAME_MAX		1024
+/* Milliseconds allowed per blocking step of an exchange. */
+#define CEDAR_DEFAULT_TIMEOUT	20000
+/* A JWT longer than this is refused before it is decoded. */
+#define TOKEN_MAX_LEN		16384
+/* Longer sinful strings are refused (a real one is under 200 bytes). */
+#define SINFUL_MAX_LEN		4096
+/* The schedd's address file is three short lines. */
+#define ADDRESS_FILE_MAX	65536
+
+/* ---- submit/: submit text comes from the network ---- */
+
+#define SUBMIT_MAX_PROCS	100000		/* jobs in one submission */
+#define SUBMIT_MAX_TEXT		(4u << 20)	/* bytes of submit text */
+#define SUBMIT_MAX_WARNINGS	100		/* kept; later ones dropped */
+#define SUBMIT_MAX_LINE		(1u << 20)	/* one logical line */
+#define SUBMIT_MAX_MACROS	10000		/* distinct macro names */
+#define SUBMIT_MAX_EXPANSIONS	10000		/* substitutions per value */
+#define SUBMIT_MAX_VALUE	(1u << 20)	/* one expanded value */
+#define SUBMIT_MAX_WORK		(16u << 20)	/* bytes scanned per value */
+#define SUBMIT_MAX_DEPTH	20		/* nested functions, includes */
+#define SUBMIT_MAX_IF_DEPTH	63		/* if/elif nesting, as HTCondor */
+#define SUBMIT_MAX_ITEMS	100000		/* rows of one queue statement */
+#define SUBMIT_MAX_FILE		(16u << 20)	/* an included or items file */
+#define SUBMIT_MAX_VARS		100		/* loop variables */
+#define SUBMIT_MAX_ARGS		100000		/* words of arguments/env */
+/* Machine attributes the requirements may name, for the default
+ * request_* clauses condor_submit adds. */
+#define SUBMIT_MAX_REQ_REFS	512
+
+/* ---- config/: the configuration reader ---- */
+
+/* Include and metaknob nesting follow HTCondor's CONFIG_MAX_NESTING_DEPTH;
+ * if/elif nesting is HTCondor's 63. */
+#define CONFIG_MAX_DEPTH	20
+#define CONFIG_MAX_IF_DEPTH	63
+#define CONFIG_MAX_FILE_BYTES	(16u << 20)	/* one config file */
+#define CONFIG_MAX_LINE_BYTES	(1u << 20)	/* one logical line */
+#define CONFIG_MAX_EXPANSIONS	10000		/* macro substitutions */
+#define CONFIG_MAX_VALUE_BYTES	(1u << 20)	/* one expanded value */
+#define CONFIG_MAX_SCAN_BYTES	(16u << 20)	/* scanning for one value */
+#define CONFIG_MAX_LOAD_SCAN_BYTES (64u << 20)	/* scanning for a whole load */
+#define CONFIG_MAX_ENTRIES	100000		/* distinct names */
+/* Warnings and the stderr transcript kept for one load. */
+#define CONFIG_MAX_LOG_BYTES	(1u << 20)
+
+/* ---- classad/: hostile-input limits ---- */
+
+/* Nesting of parentheses, unary operators, lists and records while
+ * parsing; depth of the finished tree (long chains of binary operators,
+ * walked recursively by the unparsers); the length of one expression
+ * text; attributes in one ad; the length of one attribute name. */
+#define CLASSAD_MAX_DEPTH	200
+#define CLASSAD_MAX_TREE_DEPTH	2000
+#define CLASSAD_MAX_EXPR_LEN	(1u << 20)
+#define CLASSAD_MAX_ATTRS	100000
+#define CLASSAD_MAX_NAME_LEN	1024
+/* Attribute references followed while evaluating one expression. */
+#define EVAL_MAX_DEPTH		64
+
+/* ---- util/ ---- */
+
+/* A buffer whose cap is 0 grows to this: larger than any one answer. */
+#define BUF_DEFAULT_CAP		(64u << 20)
 
 #endif

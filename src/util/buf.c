@@ -132,3 +132,28 @@ buf_free(struct buf *b)
 	b->len = b->size = 0;
 	b->failed = 0;
 }
+
+/* The JSON writer, the connection and the chunked body writer each keep a
+ * block of a few KiB and send it when full; this is their one loop. */
+int
+block_put(void *out, size_t size, size_t *len, const void *p, size_t n,
+    int (*flush)(void *ctx), void *ctx)
+{
+	const char	*s = p;
+	size_t		 room;
+
+	while (n > 0) {
+		if ((room = size - *len) == 0) {
+			if (flush(ctx) == -1)
+				return -1;
+			continue;
+		}
+		if (room > n)
+			room = n;
+		memcpy((char *)out + *len, s, room);
+		*len += room;
+		s += room;
+		n -= room;
+	}
+	return 0;
+}

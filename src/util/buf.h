@@ -1,5 +1,6 @@
 /*
- * buf.h — a growable byte buffer, the one string builder every module uses.
+ * buf.h — a growable byte buffer, the one string builder every module uses,
+ * and the append-and-flush loop of the fixed output blocks.
  * The bytes are always NUL-terminated so a buffer can be read as a string.
  * Growth is checked against a cap so untrusted input cannot grow it without
  * bound: a buffer whose cap is 0 may grow to BUF_DEFAULT_CAP.
@@ -10,7 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#define BUF_DEFAULT_CAP	(64u << 20)
+#include "util/bounds.h"
 
 struct buf {
 	char	*data;		/* NUL-terminated, or NULL while empty */
@@ -44,5 +45,11 @@ char	*buf_take(struct buf *b);
 void	 buf_wipe(struct buf *b);
 
 void	 buf_free(struct buf *b);
+
+/* Output through a fixed block: copy P[0..N) into OUT (SIZE bytes, *LEN
+ * of them in use), calling FLUSH(CTX) to empty it each time it is full;
+ * FLUSH sets *LEN to 0.  0, or -1 as soon as FLUSH returns -1. */
+int	 block_put(void *out, size_t size, size_t *len, const void *p,
+	    size_t n, int (*flush)(void *ctx), void *ctx);
 
 #endif

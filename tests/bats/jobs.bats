@@ -342,3 +342,34 @@ ids() {
 	assert_output --partial '503 Service Unavailable'
 	assert_output --partial 'no schedd named other@x'
 }
+
+# whoami_with_ad AD: GET /api/v1/whoami through the binary with AD as the
+# schedd's daemon ad file and no other way to find the schedd.
+whoami_with_ad() {
+	run env CONDOR_CONFIG=ONLY_ENV _CONDOR_SCHEDD_ADDRESS_FILE=/nonexistent \
+	    _CONDOR_SCHEDD_DAEMON_AD_FILE="$1" "$BIN" --allow-root \
+	    < <(printf 'GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$TOKEN")
+}
+
+@test "a daemon ad file over its cap (1 MiB) is an error, not read cut short" {
+	start_schedd
+	local ad="$T/schedd.ad" size
+	printf 'MyAddress = "%s"\n' "$(head -1 "$T/addr")" > "$ad"
+	whoami_with_ad "$ad"
+	assert_output --partial '"user": "alice@test.local"'
+	# Pad to exactly 1 MiB of whole lines, so an ad cut at 1 MiB still
+	# parses and names the schedd; then one line more.
+	size=$(stat -c %s "$ad")
+	awk -v n=$(((1048576 - size) / 1024)) 'BEGIN {
+	    for (i = 0; i < n; i++) printf "P%06d = \"%01011d\"\n", i, 0 }' >> "$ad"
+	size=$(stat -c %s "$ad")
+	awk -v n=$((1048576 - size - 7)) \
+	    'BEGIN { printf "Z = \"%0" n "d\"\n", 0 }' >> "$ad"
+	[ "$(stat -c %s "$ad")" -eq 1048576 ]
+	whoami_with_ad "$ad"
+	assert_output --partial '"user": "alice@test.local"'
+	echo 'More = 1' >> "$ad"
+	whoami_with_ad "$ad"
+	assert_output --partial '503 Service Unavailable'
+	assert_output --partial 'is too large'
+}

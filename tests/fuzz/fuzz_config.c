@@ -26,9 +26,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	cf->no_files = 1;
 	if (cf_parse_mem(cf, (const char *)data, size, "fuzz", &emsg) == 0) {
-		for (i = 0; i < cf->cap; i++)
-			if (cf->ents[i].key != NULL)
-				(void)config_value(cf, cf->ents[i].key);
+		for (i = 0; i < cf->names.cap; i++)
+			if (cf->names.e[i].key != NULL)
+				(void)config_value(cf, cf->names.e[i].key);
 		(void)config_warnings(cf);
 	}
 	buf_free(&emsg);

@@ -17,59 +17,28 @@
 #include "cedar/cedar.h"
 #include "cedar_server.h"
 #include "util/base64.h"
+#include "util/file.h"
+#include "util/hex.h"
 
 /* Read a whole file, NUL-terminated; NULL when it cannot be read. */
 static inline char *
 tl_read_file(const char *path, size_t *lenp)
 {
 	struct buf	 b = BUF_INIT;
-	char		 chunk[65536];
-	size_t		 n;
-	FILE		*f;
+	char		 err[256];
 
-	if ((f = fopen(path, "rb")) == NULL)
+	if (file_read_capped(path, 0, &b, err, sizeof(err)) == -1)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
 	if (lenp != NULL)
 		*lenp = b.len;
 	return buf_take(&b);
 }
 
-static inline int
-tl_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Append the bytes of HEX to B; -1 on a bad digit. */
+/* Append the bytes of HEX to B; -1 on a bad digit (or no HEX). */
 static inline int
 tl_unhex(const char *hex, struct buf *b)
 {
-	size_t	 i, n;
-	int	 hi, lo;
-	char	 c;
-
-	if (hex == NULL)
-		return -1;
-	n = strlen(hex);
-	if (n % 2)
-		return -1;
-	for (i = 0; i < n; i += 2) {
-		if ((hi = tl_hexval(hex[i])) < 0 ||
-		    (lo = tl_hexval(hex[i + 1])) < 0)
-			return -1;
-		c = (char)(hi << 4 | lo);
-		buf_add(b, &c, 1);
-	}
-	return 0;
+	return hex != NULL ? hex_decode(hex, strlen(hex), b) : -1;
 }
 
 /* Fixed-size hex into OUT; -1 unless HEX is exactly N bytes. */

@@ -14,6 +14,7 @@
 
 #include "util/buf.h"
 #include "classad/classad.h"
+#include "util/file.h"
 #include "tap.h"
 
 #define MAX_FILE	(16u << 20)
@@ -22,20 +23,9 @@
 static int
 slurp(const char *path, struct buf *b)
 {
-	FILE *f;
-	char tmp[8192];
-	size_t n;
+	char	 err[256];
 
-	buf_reset(b);
-	if ((f = fopen(path, "rb")) == NULL)
-		return -1;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		if (b->len + n > MAX_FILE || buf_add(b, tmp, n) == -1) {
-			fclose(f);
-			return -1;
-		}
-	fclose(f);
-	return 0;
+	return file_read_capped(path, MAX_FILE, b, err, sizeof(err));
 }
 
 /* Show where two texts first differ. */

@@ -20,6 +20,7 @@
 
 #include "util/buf.h"
 #include "config/config.h"
+#include "util/file.h"
 #include "tap.h"
 
 #define MAX_ARGS	32
@@ -29,17 +30,10 @@ static char *
 slurp(const char *path)
 {
 	struct buf	 b = BUF_INIT;
-	char		 chunk[4096];
-	size_t		 n;
-	FILE		*f;
+	char		 err[256];
 
-	if ((f = fopen(path, "r")) == NULL)
+	if (file_read_capped(path, 0, &b, err, sizeof(err)) == -1)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	if (b.data == NULL)
-		buf_add(&b, "", 0);
 	return buf_take(&b);
 }
 

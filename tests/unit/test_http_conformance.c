@@ -16,23 +16,16 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "tap.h"
 
 /* Read all of PATH into B.  0 or -1. */
 static int
 slurp(const char *path, struct buf *b)
 {
-	char	tmp[8192];
-	ssize_t	n;
-	int	fd;
+	char	 err[256];
 
-	buf_reset(b);
-	if ((fd = open(path, O_RDONLY)) == -1)
-		return -1;
-	while ((n = read(fd, tmp, sizeof(tmp))) > 0)
-		buf_add(b, tmp, (size_t)n);
-	close(fd);
-	return n < 0 ? -1 : 0;
+	return file_read_capped(path, 0, b, err, sizeof(err));
 }
 
 /* Send REQ to a fresh server process and return the status code of its

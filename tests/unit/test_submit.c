@@ -18,6 +18,7 @@
 #include "tap.h"
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "classad/classad.h"
 #include "submit/submit.h"
 
@@ -30,27 +31,15 @@ static int	verbose;
 static char *
 slurp(const char *dir, const char *name, size_t *lenp)
 {
-	char	 path[4096];
-	FILE	*f;
-	char	*p = NULL;
-	long	 n;
+	struct buf	 b = BUF_INIT;
+	char		 path[4096], err[256];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL)
+	if (file_read_capped(path, 0, &b, err, sizeof(err)) == -1)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (p = malloc((size_t)n + 1)) != NULL) {
-		if (fread(p, 1, (size_t)n, f) != (size_t)n) {
-			free(p);
-			p = NULL;
-		} else {
-			p[n] = '\0';
-			if (lenp != NULL)
-				*lenp = (size_t)n;
-		}
-	}
-	fclose(f);
-	return p;
+	if (lenp != NULL)
+		*lenp = b.len;
+	return buf_take(&b);
 }
 
 /* Collapse every run of whitespace to one blank and trim. */

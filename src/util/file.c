@@ -1,0 +1,79 @@
+/*
+ * file.c — whole-file reads with a cap.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/file.h"
+
+/* Read FD to its end into OUT, which refuses to grow past its cap.  0, or
+ * -1 with errno set (EFBIG when the cap was reached). */
+static int
+read_all(int fd, struct buf *out)
+{
+	char	 chunk[8192];
+	ssize_t	 n;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (buf_add(out, chunk, (size_t)n) == -1) {
+			errno = out->len + (size_t)n > out->cap ? EFBIG : ENOMEM;
+			return -1;
+		}
+	}
+}
+
+/* A directory is refused before reading: read(2) on one fails with
+ * EISDIR on Linux but not everywhere.  The buffer's own cap enforces
+ * CAP, so a file that grows while it is read is still bounded. */
+int
+file_read_capped(const char *path, size_t cap, struct buf *out, char *err,
+    size_t errlen)
+{
+	struct stat	 st;
+	int		 fd, rc, saved;
+
+	if (cap == 0)
+		cap = BUF_DEFAULT_CAP;
+	buf_free(out);
+	out->cap = cap;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "can't open file %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+		saved = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		close(fd);
+		snprintf(err, errlen, "can't open file %s: %s", path,
+		    strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	rc = read_all(fd, out);
+	saved = errno;
+	close(fd);
+	if (rc == 0)
+		return 0;
+	if (saved == EFBIG)
+		snprintf(err, errlen, "file %s is too large (over %zu bytes)",
+		    path, cap);
+	else
+		snprintf(err, errlen, "can't read file %s: %s", path,
+		    strerror(saved));
+	buf_free(out);
+	errno = saved;
+	return -1;
+}

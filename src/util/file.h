@@ -1,0 +1,21 @@
+/*
+ * file.h — reading a whole file with a cap, the one way every module
+ * reads a configuration file, a submit include or items file, the
+ * schedd's address and daemon ad files, and the tests' recorded data.
+ * A file over its cap is an error, never silently cut short.
+ */
+#ifndef FILE_H
+#define FILE_H
+
+#include <stddef.h>
+
+struct buf;
+
+/* Replace OUT's contents with the whole of the file PATH, at most CAP
+ * bytes (0: BUF_DEFAULT_CAP); OUT's cap is CAP afterwards.  0, or -1 with errno set (EISDIR for a directory, EFBIG for a
+ * file over CAP) and ERR saying "can't open file PATH: ...", "can't read
+ * file PATH: ..." or "file PATH is too large (over CAP bytes)". */
+int	 file_read_capped(const char *path, size_t cap, struct buf *out,
+	    char *err, size_t errlen);
+
+#endif
