@@ -4,7 +4,7 @@
 # Run from the repository root by `make check`.
 BUILD=${BUILD:-build}
 : "${HTCONDOR_API_BIN:=$PWD/$BUILD/htcondor-api}"
-: "${HTCONDOR_API_CONFORMANCE:=$PWD/../shared/conformance}"
+: "${HTCONDOR_API_CONFORMANCE:=$PWD/tests/conformance}"
 export HTCONDOR_API_BIN HTCONDOR_API_CONFORMANCE BUILD
 export HTCONDOR_API_TESTBIN="$PWD/$BUILD/tests"
 log=$(mktemp)
