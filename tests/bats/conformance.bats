@@ -9,7 +9,7 @@
 load helpers
 
 COPY="$REPO/tests/conformance"
-SHARED="${HTCONDOR_API_SHARED_CONFORMANCE:-$REPO/../shared/conformance}"
+SHARED=$(realpath -m "${HTCONDOR_API_SHARED_CONFORMANCE:-$REPO/../shared/conformance}")
 
 # data_files DIR: the data files under DIR, relative to it, sorted.
 data_files() {
