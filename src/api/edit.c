@@ -92,9 +92,10 @@ bad:
 	return 400;
 }
 
-/* Attributes only the schedd may set (SYSTEM_SECURE_JOB_ATTRS): it
- * answers success to an edit of one and ignores it (spec §13 row 14), so
- * we refuse them rather than report an edit that did not happen. */
+/* Attributes only the schedd may set (SYSTEM_SECURE_JOB_ATTRS): it answers
+ * success to an edit of one and ignores it
+ * (tests/conformance/cedar/client-error-setattr-immutable), so we refuse
+ * them rather than report an edit that did not happen. */
 static int
 secure_attr(const char *name)
 {

@@ -1,9 +1,11 @@
 /*
  * cedar.h — the CEDAR wire protocol as a client of an HTCondor schedd needs
- * it (docs/cedar-protocol.md §1-§8): packet framing and end-of-message,
- * the primitive encodings, ClassAds on the wire, the DC_AUTHENTICATE
- * security handshake with TOKEN authentication, ECDH P-256 and AES-256-GCM
- * packet protection, sinful strings and the shared-port prologue.
+ * it (HTCondor's src/condor_io: reli_sock.cpp, stream.cpp,
+ * condor_secman.cpp, condor_auth_passwd.cpp, condor_crypt_aesgcm.cpp):
+ * packet framing and end-of-message, the primitive encodings, ClassAds on
+ * the wire, the DC_AUTHENTICATE security handshake with TOKEN
+ * authentication, ECDH P-256 and AES-256-GCM packet protection, sinful
+ * strings and the shared-port prologue.
  *
  * A stream carries one command.  Every function that can fail returns 0 or
  * -1 (or a status) and leaves a sticky error in the stream (cedar_status,
@@ -22,25 +24,25 @@
 struct buf;
 struct classad;
 
-/* ---- limits (with their reasons, docs/cedar-protocol.md) ---- */
+/* ---- limits (HTCondor's own, in src/condor_io) ---- */
 
-#define CEDAR_HDR_LEN		5	/* end flag + 32-bit length (§1.2) */
-#define CEDAR_MAX_PACKET	(1u << 20) /* receiver's packet bound (§1.2) */
+#define CEDAR_HDR_LEN		5	/* end flag + 32-bit length */
+#define CEDAR_MAX_PACKET	(1u << 20) /* receiver's packet bound */
 #define CEDAR_SEND_PACKET	4091	/* payload per sent packet, as C++ */
-#define CEDAR_MAX_STRING	10000000 /* crypto-mode string bound (§2) */
-#define CEDAR_MAX_AD_LINES	1000000	/* getClassAd bound (§3.6) */
-#define CEDAR_MAX_POD_LINES	100	/* getPODClassAd bound (§3.7) */
-#define CEDAR_DIGEST_LIMIT	(1u << 20) /* handshake digests stop (§1.6) */
+#define CEDAR_MAX_STRING	10000000 /* crypto-mode string bound */
+#define CEDAR_MAX_AD_LINES	1000000	/* getClassAd bound */
+#define CEDAR_MAX_POD_LINES	100	/* getPODClassAd bound */
+#define CEDAR_DIGEST_LIMIT	(1u << 20) /* handshake digests stop */
 #define CEDAR_KEY_LEN		32	/* AES-256 session key */
-#define CEDAR_IV_LEN		16	/* AES-GCM IV as CEDAR uses it (§7.1) */
+#define CEDAR_IV_LEN		16	/* AES-GCM IV as CEDAR uses it */
 #define CEDAR_TAG_LEN		16
 #define CEDAR_DIGEST_LEN	32	/* SHA-256 */
 #define CEDAR_ECDH_PUB_LEN	65	/* 04 || X || Y */
-#define CEDAR_TOKEN_RAND_LEN	256	/* ra, rb (§6.2) */
+#define CEDAR_TOKEN_RAND_LEN	256	/* ra, rb */
 #define CEDAR_HMAC_SHA1_LEN	20	/* hkt, hk */
-#define CEDAR_NONCE_LEN		33	/* resume nonce (§5.9) */
+#define CEDAR_NONCE_LEN		33	/* resume nonce */
 
-/* ---- command numbers (§9) ---- */
+/* ---- command numbers (condor_commands.h, qmgmt_constants.h) ---- */
 
 #define CEDAR_SHARED_PORT_CONNECT	75
 #define CEDAR_ACT_ON_JOBS		478
@@ -54,7 +56,7 @@ struct classad;
 #define CEDAR_DC_AUTHENTICATE		60010
 #define CEDAR_DC_NOP			60011
 #define CEDAR_DC_SEC_QUERY		60040
-#define CEDAR_CAUTH_TOKEN		2048	/* method bit (§5.5) */
+#define CEDAR_CAUTH_TOKEN		2048	/* method bit */
 
 /* ---- errors: what went wrong (the schedd client maps them) ---- */
 
@@ -142,14 +144,14 @@ int		 cedar_fail(struct cedar_stream *s, enum cedar_err e,
 /* Is AES-GCM on (strings length-prefixed)? */
 int		 cedar_encrypted(const struct cedar_stream *s);
 
-/* Encoding (§2): appended to the message being built. */
+/* Encoding (stream.cpp): appended to the message being built. */
 int		 cedar_put_int(struct cedar_stream *s, int64_t v);
 int		 cedar_put_double(struct cedar_stream *s, double v);
 int		 cedar_put_string(struct cedar_stream *s, const char *str);
 int		 cedar_put_bytes(struct cedar_stream *s, const void *p,
 		    size_t n);
 /* Send what was put as one message (end flag on its last packet).  An
- * empty message sends nothing (§1.4). */
+ * empty message sends nothing. */
 int		 cedar_send_eom(struct cedar_stream *s);
 
 /* Decoding: reads the next message when none is loaded; never crosses the
@@ -181,7 +183,7 @@ void		 cedar_get_digests(struct cedar_stream *s,
 int		 cedar_install_key(struct cedar_stream *s,
 		    const unsigned char key[CEDAR_KEY_LEN]);
 
-/* ---- ClassAds on the wire (wire_ad.c, §3) ---- */
+/* ---- ClassAds on the wire (wire_ad.c) ---- */
 
 /* Put AD as N, "Name = value" lines, MyType "", TargetType "". */
 int		 cedar_put_classad(struct cedar_stream *s,
@@ -218,8 +220,9 @@ int		 cedar_gcm_open(const unsigned char key[CEDAR_KEY_LEN],
 		    size_t aadlen, const void *in, size_t len,
 		    unsigned char *out, const unsigned char tag[CEDAR_TAG_LEN]);
 
-/* ECDH P-256 (§5.6).  A key pair from a 32-byte scalar (-1 when it is not
- * in 1..n-1), or from RNG (which is asked again for an invalid scalar). */
+/* ECDH P-256 (condor_secman.cpp, Condor_Crypt_Base::hkdf).  A key pair from
+ * a 32-byte scalar (-1 when it is not in 1..n-1), or from RNG (which is
+ * asked again for an invalid scalar). */
 struct cedar_ecdh;
 int		 cedar_ecdh_from_scalar(const unsigned char scalar[32],
 		    struct cedar_ecdh **out);
@@ -236,7 +239,7 @@ int		 cedar_session_key(const unsigned char secret[32],
 		    unsigned char key[CEDAR_KEY_LEN]);
 
 
-/* ---- the IDTOKEN and the TOKEN method's keys (token.c, §6, §8) ---- */
+/* ---- the IDTOKEN and the TOKEN method's keys (token.c) ---- */
 
 /* A parsed JWT.  TEXT points into the caller's token (header.payload);
  * the signature is copied and wiped by cedar_jwt_clear.  No signature
@@ -265,13 +268,13 @@ int		 cedar_token_hkt(const unsigned char k[32], const char *a,
 int		 cedar_token_hk(const unsigned char k[32], const char *a,
 		    const unsigned char rb[CEDAR_TOKEN_RAND_LEN],
 		    unsigned char out[CEDAR_HMAC_SHA1_LEN]);
-/* Signing keys (§8.2): unscramble a key file's bytes in place (XOR
+/* Signing keys (store_cred.cpp): unscramble a key file's bytes in place (XOR
  * de ad be ef), and jwt_key = HKDF(ikm, "htcondor", "master jwt", 32). */
 void		 cedar_key_unscramble(unsigned char *p, size_t n);
 int		 cedar_jwt_key(const void *ikm, size_t ikmlen,
 		    unsigned char out[32]);
 
-/* ---- the DC_AUTHENTICATE handshake (secman.c, §5) ---- */
+/* ---- the DC_AUTHENTICATE handshake (secman.c) ---- */
 
 struct cedar_auth {
 	int		 command;	/* e.g. CEDAR_QUERY_JOB_ADS */
@@ -295,15 +298,15 @@ struct cedar_session {
 	unsigned char	 key[CEDAR_KEY_LEN];	/* for resumption */
 };
 
-/* Run the client side of §5.1 on S (after any shared-port prologue).  On
- * success the stream is encrypted and ready for the command's payload and
- * SESS (may be NULL) is filled.  Returns CEDAR_OK or the error, also left
- * in the stream. */
+/* Run the client side of SecManStartCommand on S (after any shared-port
+ * prologue).  On success the stream is encrypted and ready for the
+ * command's payload and SESS (may be NULL) is filled.  Returns CEDAR_OK or
+ * the error, also left in the stream. */
 enum cedar_err	 cedar_client_handshake(struct cedar_stream *s,
 		    const struct cedar_auth *auth, struct cedar_session *sess);
 void		 cedar_session_clear(struct cedar_session *sess);
 
-/* Resume a session of an earlier handshake on a new connection (§5.9):
+/* Resume a session of an earlier handshake on a new connection:
  * SID and KEY from its cedar_session, COMMAND to run, VERSION as in
  * cedar_auth.  CEDAR_ERR_NO_SESSION when the schedd no longer knows the
  * session (SID_NOT_FOUND, or it closed): drop it and do a full handshake
@@ -315,10 +318,10 @@ enum cedar_err	 cedar_client_resume(struct cedar_stream *s, const char *sid,
 
 /* "$CondorVersion: <HTCONDOR_VERSION> <date> BuildID: HTCAPI $". */
 const char	*cedar_version_string(void);
-/* Is V a RemoteVersion a 25.14 schedd parses safely (§5.12)? */
+/* Is V a RemoteVersion a 25.14 schedd parses safely (condor_ver_info.cpp)? */
 int		 cedar_version_valid(const char *v);
 
-/* ---- reaching the schedd (sinful.c, §4) ---- */
+/* ---- reaching the schedd (sinful.c) ---- */
 
 struct cedar_sinful {
 	char	*host;		/* without brackets */
@@ -331,10 +334,11 @@ struct cedar_sinful {
 int		 cedar_sinful_parse(const char *text, struct cedar_sinful *out,
 		    char *err, size_t errlen);
 void		 cedar_sinful_clear(struct cedar_sinful *sn);
-/* Line 1 of an address file (§4.1), into OUT. */
+/* Line 1 of an address file, into OUT. */
 int		 cedar_address_file_read(const char *path, struct buf *out,
 		    char *err, size_t errlen);
-/* Send the SHARED_PORT_CONNECT prologue (§4.3) and reset the digests. */
+/* Send the SHARED_PORT_CONNECT prologue (shared_port_client.cpp) and reset
+ * the digests. */
 int		 cedar_shared_port_prologue(struct cedar_stream *s,
 		    const char *id, const char *client_name, int deadline_s);
 /* Connect to SINFUL within TIMEOUT_MS, with the prologue when it names a

@@ -13,14 +13,14 @@
 #include "util/buf.h"
 #include "cedar/cedar.h"
 
-/* Per-direction AES-GCM state (§7.1). */
+/* Per-direction AES-GCM state (condor_crypt_aesgcm.cpp). */
 struct cedar_dir {
 	int		 started;	/* first packet (with the IV) done */
 	unsigned char	 base_iv[CEDAR_IV_LEN];
 	uint32_t	 counter;	/* packets sealed / opened so far */
 };
 
-/* One running handshake digest (§1.6). */
+/* One running handshake digest (ReliSock). */
 struct cedar_digest {
 	EVP_MD_CTX	*ctx;		/* NULL before the first packet */
 	uint64_t	 bytes;		/* payload bytes hashed */
@@ -56,7 +56,7 @@ struct cedar_stream {
 	struct cedar_dir tx, rx;
 };
 
-/* codec.c: primitive encodings over byte buffers (§2). */
+/* codec.c: primitive encodings over byte buffers (stream.cpp). */
 int	 codec_put_int(struct buf *b, int64_t v);
 int	 codec_put_double(struct buf *b, double v);
 int	 codec_put_string(struct buf *b, const char *s, int crypto);
@@ -77,7 +77,7 @@ int	 stream_rand(struct cedar_stream *s, enum cedar_rand_use use,
 /* sock.c: the fd transport. */
 extern const struct cedar_io cedar_fd_io;
 
-/* token.c: one run of the TOKEN method as a client (§6.2). */
+/* token.c: one run of the TOKEN method as a client (Condor_Auth_Passwd). */
 enum token_result {
 	TOKEN_OK,
 	TOKEN_REJECTED,		/* message 2 status -1 */

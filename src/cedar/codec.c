@@ -1,8 +1,9 @@
 /*
- * codec.c — CEDAR's primitive encodings (docs/cedar-protocol.md §2) over
- * plain byte buffers: 8-byte big-endian integers, doubles as two integers,
- * strings NUL-terminated before the session key and length-prefixed after.
- * Decoders take a cursor and never read past LEN.
+ * codec.c — CEDAR's primitive encodings (HTCondor's
+ * src/condor_io/stream.cpp) over plain byte buffers: 8-byte big-endian
+ * integers, doubles as two integers, strings NUL-terminated before the
+ * session key and length-prefixed after.  Decoders take a cursor and never
+ * read past LEN.
  */
 #include <math.h>
 #include <string.h>

@@ -1,8 +1,9 @@
 /*
  * crypto.c — the cryptography CEDAR needs, all through OpenSSL libcrypto:
  * SHA-256, HKDF-SHA256, HMAC-SHA1/SHA256, AES-256-GCM with CEDAR's 16-byte
- * IVs (§7.1), ECDH on P-256 (§5.6), and the default randomness source.
- * Nothing here is home-made; this file only fixes parameters.
+ * IVs (condor_crypt_aesgcm.cpp), ECDH on P-256 (condor_secman.cpp), and the
+ * default randomness source.  Nothing here is home-made; this file only
+ * fixes parameters.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /*
  * resume.c — resuming a cached security session on a new connection
- * (§5.9): one plaintext request naming the session id with a fresh
- * nonce, one plaintext answer, then AES-GCM with the cached key.  No
- * authentication, no ECDH, no post-authentication ad: a request costs
- * one round trip instead of four.
+ * (HTCondor's condor_secman.cpp): one plaintext request naming the session
+ * id with a fresh nonce, one plaintext answer, then AES-GCM with the cached
+ * key.  No authentication, no ECDH, no post-authentication ad: a request
+ * costs one round trip instead of four.
  */
 #include <stdlib.h>
 #include <string.h>

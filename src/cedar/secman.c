@@ -1,9 +1,10 @@
 /*
- * secman.c — the client side of the DC_AUTHENTICATE handshake (§5): the
- * policy ad with our ECDH public key, the schedd's response, the TOKEN
- * method (token.c), the ECDH session key and AES-GCM, and the
- * post-authentication ad naming the identity the schedd mapped.  Each
- * failure is reported with the error class the HTTP layer maps (§13).
+ * secman.c — the client side of the DC_AUTHENTICATE handshake (HTCondor's
+ * condor_secman.cpp, SecManStartCommand): the policy ad with our ECDH
+ * public key, the schedd's response, the TOKEN method (token.c), the ECDH
+ * session key and AES-GCM, and the post-authentication ad naming the
+ * identity the schedd mapped.  Each failure is reported with the error
+ * class the HTTP layer maps.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -20,7 +21,8 @@
 #include "version.h"
 
 /* The date and build id in our version string.  The format is fixed
- * (§5.12: a string without the trailing " $" kills a 25.14 schedd). */
+ * (a string without the trailing " $" kills a 25.14 schedd:
+ * condor_ver_info.cpp, DaemonCommandProtocol::ReadCommand). */
 #define CEDAR_VERSION_DATE	"2026-11-27"
 #define CEDAR_BUILD_ID		"HTCAPI"
 
@@ -95,7 +97,7 @@ set_error(struct cedar_stream *s, enum cedar_err e, const char *msg)
 	return cedar_fail(s, e, "%s", msg);
 }
 
-/* The policy ad of step 1, in the attribute order of §10.1. */
+/* The policy ad of step 1, in the attribute order condor_secman.cpp uses. */
 static struct classad *
 policy_ad(const struct cedar_auth *a, const char *version, const char *pub64)
 {
@@ -270,7 +272,8 @@ authenticate(struct cedar_stream *s, const struct cedar_auth *a,
 	cedar_jwt_clear(&jwt);
 	if (rc == -1)
 		return -1;
-	/* Step 8.  The schedd fails a wrong identity silently (§6.6): a
+	/* Step 8.  The schedd fails a wrong identity silently
+	 * (tests/conformance/cedar/client-error-auth-sub-mismatch): a
 	 * timeout or close here means the token was refused. */
 	if (cedar_get_int(s, &haskey) == -1) {
 		if (s->status == CEDAR_ERR_TIMEOUT ||
@@ -373,7 +376,7 @@ seconds(const char *v)
 	return n;
 }
 
-/* What we keep from the response ad (§5.4). */
+/* What we keep from the response ad (SecManStartCommand). */
 static int
 read_response(struct cedar_stream *s, struct classad **ad)
 {

@@ -1,5 +1,5 @@
 /*
- * sinful.c — reaching a schedd (§4): sinful strings
+ * sinful.c — reaching a schedd (HTCondor's condor_sinful.cpp): sinful strings
  * "<host:port?key=value&...>", the first line of an address file, the
  * SHARED_PORT_CONNECT prologue, and a connect that does all of it.
  */

@@ -1,10 +1,11 @@
 /*
- * stream.c — a CEDAR stream (ReliSock, §1 and §7): fields are encoded into
- * an output message and sent as packets at end-of-message; received
- * packets are gathered into one message that the decoders read with a
- * cursor.  Before the session key every plaintext packet feeds the
- * handshake digests; after it every packet is sealed with AES-256-GCM,
- * the first one in each direction bound to the digests.
+ * stream.c — a CEDAR stream (HTCondor's ReliSock, reli_sock.cpp and
+ * buffers.cpp): fields are encoded into an output message and sent as
+ * packets at end-of-message; received packets are gathered into one message
+ * that the decoders read with a cursor.  Before the session key every
+ * plaintext packet feeds the handshake digests; after it every packet is
+ * sealed with AES-256-GCM, the first one in each direction bound to the
+ * digests.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -184,7 +185,7 @@ step_deadline(const struct cedar_stream *s)
 	return d;
 }
 
-/* ---- handshake digests (§1.6, §7.2) ---- */
+/* ---- handshake digests (ReliSock, feeding the AES-GCM AAD) ---- */
 
 void
 cedar_reset_digests(struct cedar_stream *s)

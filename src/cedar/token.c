@@ -1,9 +1,10 @@
 /*
- * token.c — the IDTOKEN (§8.1) and the client side of the TOKEN method,
- * Condor_Auth_Passwd version 2 (§6): reading the claims a client needs
- * from the JWT (no signature check: the schedd does that), the key
- * derivations K, hkt and hk, and the three messages.  The JWT's signature
- * is the shared secret: it never goes on the wire and is wiped after use.
+ * token.c — the IDTOKEN (a JWT) and the client side of the TOKEN method,
+ * HTCondor's Condor_Auth_Passwd version 2 (condor_auth_passwd.cpp): reading
+ * the claims a client needs from the JWT (no signature check: the schedd
+ * does that), the key derivations K, hkt and hk, and the three messages.
+ * The JWT's signature is the shared secret: it never goes on the wire and
+ * is wiped after use.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 #include "cedar/cedar_int.h"
 #include "util/bounds.h"
 
-/* The fixed 256-byte seed of Condor_Auth_Passwd::setup_seed (§6.3). */
+/* The fixed 256-byte seed of Condor_Auth_Passwd::setup_seed. */
 static const unsigned char seed_ka[256] = {
 	0x3e,0x4a,0x50,0x20,0x47,0xd5,0xf4,0xe5,0xdc,0x7c,0x69,0xbb,0x52,0x10,
 	0xcb,0xb6,0x16,0x7a,0xdd,0x80,0x84,0xf7,0xdd,0x9e,0xf3,0xad,0x2c,0xca,
@@ -333,7 +334,8 @@ send_msg3(struct cedar_stream *s, const char *a, int ok,
 	    cedar_send_eom(s) == -1 ? -1 : 0;
 }
 
-/* The client's checks of message 2 (§6.4); fills HK when they pass. */
+/* The client's checks of message 2 (Condor_Auth_Passwd); fills HK when they
+ * pass. */
 static enum token_result
 check_msg2(const struct cedar_jwt *jwt, const unsigned char *ra,
     const struct msg2 *m, unsigned char hk[CEDAR_HMAC_SHA1_LEN])

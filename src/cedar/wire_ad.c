@@ -1,5 +1,6 @@
 /*
- * wire_ad.c — ClassAds on a CEDAR stream (§3.1, §3.6, §3.7): a count, one
+ * wire_ad.c — ClassAds on a CEDAR stream (HTCondor's classad_oldnew.cpp,
+ * putClassAd, getClassAd): a count, one
  * "Name = <old syntax>" string per attribute, then the MyType and
  * TargetType strings.  Parsing and unparsing belong to the classad
  * module; this file only frames.

@@ -1,7 +1,7 @@
 /*
  * eval.c — ClassAd expression evaluation against one ad.
  *
- * The semantics are the language's (languages.md B.3): arithmetic on
+ * The semantics are HTCondor's (src/classad/operators.cpp): arithmetic on
  * integers stays integral, mixed with reals becomes real; comparisons of
  * strings with == and friends ignore case, `is` and `isnt` compare
  * exactly and never yield undefined; && and || are three-valued

@@ -1,6 +1,6 @@
 /*
  * json.c — ads as JSON, byte for byte as `condor_q -json` writes them
- * (HTCondor's ClassAdJsonUnParser, languages.md B.7): two-space
+ * (HTCondor's ClassAdJsonUnParser, src/classad/jsonSink.cpp): two-space
  * indentation, one member or element per line, reals in the old syntax's
  * form, undefined as null, and anything that is not a literal, list or
  * record as the string "\/Expr(<new-syntax text>)\/".  Output goes

@@ -1,7 +1,7 @@
 /*
- * lexer.c — ClassAd tokens (languages.md B.1), with HTCondor's "old
- * semantics": no octal or hex integers, and in old syntax the wire's
- * string rule where only \" is an escape.
+ * lexer.c — ClassAd tokens (HTCondor's src/classad/lexer.cpp), with
+ * HTCondor's "old semantics": no octal or hex integers, and in old syntax
+ * the wire's string rule where only \" is an escape.
  */
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /*
  * parser.c — recursive-descent parser for ClassAd expressions
- * (languages.md B.2), one function per precedence level.  Nesting is
+ * (src/classad/source.cpp), one function per precedence level.  Nesting is
  * counted so hostile input cannot exhaust the stack, and the first error
  * is reported with the byte offset of the token where it happened.
  */

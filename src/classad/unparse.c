@@ -1,6 +1,6 @@
 /*
  * unparse.c — expressions back to text, byte for byte as HTCondor's
- * ClassAdUnParser writes them (languages.md B.5): the old syntax of the
+ * ClassAdUnParser writes them (src/classad/sink.cpp): the old syntax of the
  * wire and `condor_q -long`, and the new syntax that `condor_q -json`
  * puts inside "\/Expr(...)\/".
  */

@@ -1,8 +1,8 @@
 /*
  * config.c — the HTCondor configuration reader: the parameter table, the
- * built-in defaults, the order in which sources are read (languages.md
- * C.1), typed getters, and the --config-val front end that prints values
- * the way condor_config_val does.
+ * built-in defaults, the order in which sources are read (HTCondor's
+ * condor_config.cpp), typed getters, and the --config-val front end that
+ * prints values the way condor_config_val does.
  */
 #include <sys/stat.h>
 #include <sys/types.h>

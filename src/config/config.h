@@ -1,6 +1,6 @@
 /*
  * config.h — the HTCondor configuration language, read the way HTCondor's
- * tools read it (languages.md Part C): CONDOR_CONFIG or
+ * tools read it (HTCondor's condor_config.cpp): CONDOR_CONFIG or
  * /etc/condor/condor_config, LOCAL_CONFIG_DIR, LOCAL_CONFIG_FILE, includes,
  * if/elif/else, @= heredocs, metaknobs, macro functions and _CONDOR_*
  * environment overrides.  No network, no HTTP.

@@ -1,11 +1,11 @@
 /*
- * expand.c — macro expansion of the configuration language
- * (languages.md A.3 and C.3): finding $(NAME), $(NAME:default), $ENV()
- * and the $FUNC() calls (evaluated in func.c), $(DOLLAR), self
- * references at assignment time, and the $(N) arguments of metaknobs.
- * The scanner follows HTCondor's next_config_macro(); as in its param()
- * expander the left-most macro is replaced and the scan starts again from
- * the beginning, so replacement text is itself expanded.
+ * expand.c — macro expansion of the configuration language (HTCondor's
+ * src/condor_utils/config.cpp, expand_macro): finding $(NAME),
+ * $(NAME:default), $ENV() and the $FUNC() calls (evaluated in func.c),
+ * $(DOLLAR), self references at assignment time, and the $(N) arguments of
+ * metaknobs.  The scanner follows HTCondor's next_config_macro(); as in its
+ * param() expander the left-most macro is replaced and the scan starts
+ * again from the beginning, so replacement text is itself expanded.
  */
 #include <ctype.h>
 #include <errno.h>

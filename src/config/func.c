@@ -1,9 +1,9 @@
 /*
- * func.c — the macro functions of the configuration language
- * (languages.md A.3): $CHOICE(), $SUBSTR(), $INT(), $REAL(), $STRING(),
+ * func.c — the macro functions of the configuration language (config.cpp,
+ * evaluate_macro_func): $CHOICE(), $SUBSTR(), $INT(), $REAL(), $STRING(),
  * $EVAL(), $F...(), $BASENAME(), $DIRNAME(), $RANDOM_CHOICE() and
- * $RANDOM_INTEGER(), with the semantics of HTCondor's param() expander,
- * and a small arithmetic evaluator standing in for ClassAd evaluation.
+ * $RANDOM_INTEGER(), with the semantics of HTCondor's param() expander, and
+ * a small arithmetic evaluator standing in for ClassAd evaluation.
  */
 #include <ctype.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /*
- * parse.c — the statements of the configuration language
- * (languages.md A.1, C.2): logical lines with continuation, comments,
+ * parse.c — the statements of the configuration language (HTCondor's
+ * config.cpp, Parse_macros): logical lines with continuation, comments,
  * NAME = value, NAME += value, NAME : value (with a warning), @= heredocs,
  * if/elif/else/endif, include, use (metaknobs), error and warning.  The
  * rules follow HTCondor's Parse_macros() and getline_implementation() so

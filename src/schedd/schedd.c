@@ -252,8 +252,8 @@ stream_status(struct cedar_stream *s, const char *what, char *err,
 
 /* The same inside a QMGMT transaction: a connection lost before the
  * commit aborted the transaction, so the request can simply be retried
- * (503), as the schedd's 20-second idle limit also does (spec §13 rows 19
- * and 24). */
+ * (503), as the schedd's 20-second idle limit also does
+ * (tests/conformance/cedar/client-error-qmgmt-drop-mid-transaction). */
 static int
 qmgmt_stream_status(struct cedar_stream *s, const char *what, char *err,
     size_t errlen)
@@ -467,7 +467,8 @@ schedd_query_jobs(struct schedd *sd, const struct job_query *q,
 		return rc;
 	for (;;) {
 		/* EOF right after the request: the schedd could not use the
-		 * constraint (spec §13 row 9). */
+		 * constraint, as recorded in
+		 * tests/conformance/cedar/client-error-query-bad-constraint */
 		if ((rc = recv_ad(sd, &ad, "reading job ads", err,
 		    errlen)) != 0)
 			return rc;
@@ -518,7 +519,8 @@ schedd_act(struct schedd *sd, enum job_action action, const char *ids,
 	if ((rc = send_request(sd, req, "sending the action", err,
 	    errlen)) != 0)
 		return rc;
-	/* A malformed request is answered with a lone int 0 (§9.4). */
+	/* A malformed request is answered with a lone int 0 (schedd.cpp,
+	 * Scheduler::actOnJobs). */
 	if (cedar_recv_message(sd->stream) == -1)
 		return stream_status(sd->stream, "reading the action result",
 		    err, errlen);

@@ -82,7 +82,8 @@ int	schedd_query_jobs(struct schedd *sd, const struct job_query *q,
 
 enum job_action { JOB_HOLD = 1, JOB_RELEASE = 2, JOB_REMOVE = 3 };
 
-/* The schedd's per-code counts (spec §9.4), and whether it committed. */
+/* The schedd's per-code counts (HTCondor's Scheduler::actOnJobs), and
+ * whether it committed. */
 struct act_result {
 	int64_t	total;			/* jobs acted on: sum of code[] */
 	int64_t	code[7];		/* 0 error, 1 success, 2 not found,

@@ -1,6 +1,6 @@
 /*
  * argenv.c — `arguments` and `environment` in both syntaxes
- * (languages.md A.10, HTCondor's condor_arglist.cpp and env.cpp): the old
+ * (HTCondor's condor_arglist.cpp and env.cpp): the old
  * "wacked" V1 form and the double-quoted V2 form, written to the job as
  * Args (V1 input) or the canonical V2 Arguments, and as the canonical V2
  * Environment sorted by variable name.

@@ -1,6 +1,6 @@
 /*
  * attrs.c — submit commands to job attributes for the vanilla universe
- * (languages.md A.6, A.8, A.9, A.12, A.14): the base attributes, Iwd and
+ * (HTCondor's SubmitHash in submit_utils.cpp): the base attributes, Iwd and
  * Cmd, standard streams, notification, rank, policy expressions and
  * retries, resource requests with units, accounting, the table of simple
  * commands, file transfer settings and sizes, hold and spool, and the

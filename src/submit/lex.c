@@ -1,6 +1,6 @@
 /*
  * lex.c — physical and logical lines of a submit description
- * (languages.md A.1), read the way HTCondor's getline_implementation()
+ * (HTCondor's config.cpp), read the way HTCondor's getline_implementation()
  * reads them with the "new comment" options: each physical line is
  * trimmed on both sides; a trailing backslash joins the next line with
  * no separator; a line starting with '#' never continues; a '#' line met

@@ -1,10 +1,11 @@
 /*
- * macro.c — the submit macros (a util/names.h table) and $(...) expansion
- * (languages.md A.2 to A.4): case-insensitive names, values stored unexpanded, lazy
- * expansion of $(NAME) and $(NAME:default) with rescanning from the left
- * (HTCondor's expand_macro()), $(DOLLAR) replaced last, $$(...) left for
- * the starter, the $FUNC() calls handed to mfunc.c, and the predefined
- * live values ($(Cluster), $(Process), $(Step), $(Row), $(Item) ...).
+ * macro.c — the submit macros (a util/names.h table) and $(...) expansion (HTCondor's
+ * submit_utils.cpp, with the predefined submit variables): case-insensitive
+ * names, values stored unexpanded, lazy expansion of $(NAME) and
+ * $(NAME:default) with rescanning from the left (HTCondor's
+ * expand_macro()), $(DOLLAR) replaced last, $$(...) left for the starter,
+ * the $FUNC() calls handed to mfunc.c, and the predefined live values
+ * ($(Cluster), $(Process), $(Step), $(Row), $(Item) ...).
  *
  * The scanner mirrors config/expand.c's; it is separate because the
  * configuration expander looks names up in the configuration (with its

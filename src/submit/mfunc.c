@@ -1,12 +1,12 @@
 /*
- * mfunc.c — the $FUNC() macro functions of the submit language
- * (languages.md A.3): $ENV (only when local files are allowed),
- * $RANDOM_CHOICE, $RANDOM_INTEGER, $CHOICE, $SUBSTR, $INT, $REAL,
- * $STRING, $EVAL, the $F<flags>() filename surgery, $BASENAME and
- * $DIRNAME.  As in condor_submit, a value a function cannot compute is an
- * error message printed while the job is built, the macro expands to
- * nothing and the submit goes on: sub_func() returns 1 and the caller
- * turns the message into a warning.
+ * mfunc.c — the $FUNC() macro functions of the submit language (HTCondor's
+ * config.cpp, evaluate_macro_func): $ENV (only when local files are
+ * allowed), $RANDOM_CHOICE, $RANDOM_INTEGER, $CHOICE, $SUBSTR, $INT, $REAL,
+ * $STRING, $EVAL, the $F<flags>() filename surgery, $BASENAME and $DIRNAME.
+ * As in condor_submit, a value a function cannot compute is an error
+ * message printed while the job is built, the macro expands to nothing and
+ * the submit goes on: sub_func() returns 1 and the caller turns the message
+ * into a warning.
  */
 #include <limits.h>
 #include <ctype.h>

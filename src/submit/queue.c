@@ -1,12 +1,12 @@
 /*
- * queue.c — the QUEUE statement (languages.md A.7): the count (a number
- * or an integer expression), loop variables, `in`, `from` (inline rows,
- * a file, `table(...)` options and header rows), `matching` globs
- * (files/dirs/any), python-like slices, and the iteration that sets
- * $(Process), $(Step), $(Row) and the loop variables for each proc, the
- * way HTCondor's SubmitForeachArgs and SubmitStepFromQArgs do.  Files
- * and globs are read only when local files are allowed, relative to the
- * working directory.
+ * queue.c — the QUEUE statement (HTCondor's submit_utils.cpp,
+ * SubmitForeachArgs): the count (a number or an integer expression), loop
+ * variables, `in`, `from` (inline rows, a file, `table(...)` options and
+ * header rows), `matching` globs (files/dirs/any), python-like slices, and
+ * the iteration that sets $(Process), $(Step), $(Row) and the loop
+ * variables for each proc, the way HTCondor's SubmitForeachArgs and
+ * SubmitStepFromQArgs do.  Files and globs are read only when local files
+ * are allowed, relative to the working directory.
  */
 #include <limits.h>
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
 /*
  * reqs.c — the default Requirements expression of a vanilla job
- * (languages.md A.11, HTCondor's SetRequirements()): the user's
+ * (HTCondor's SubmitHash::SetRequirements, submit_utils.cpp): the user's
  * requirements in parentheses, then Arch, OpSys, Disk, Memory, Cpus,
  * custom Request<Tag> and file-transfer clauses, each left out when the
  * user's text already refers to the machine attribute.  Built as text and

@@ -4,8 +4,8 @@
  * if/elif/else/endif, include, error/warning, queue) the way HTCondor's
  * Parse_macros() does for submit files, stops at each queue statement to
  * produce its procs, and folds proc 0 into the cluster ad and every other
- * proc into its delta, as condor_submit sends them (languages.md A.1,
- * A.8, A.12, A.13).
+ * proc into its delta, as condor_submit sends them (HTCondor's submit.cpp
+ * and submit_utils.cpp).
  */
 #include <ctype.h>
 #include <errno.h>

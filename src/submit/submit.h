@@ -1,8 +1,8 @@
 /*
- * submit.h — the submit description language (languages.md Part A): turns
- * submit text into the cluster ad and the per-proc delta ads exactly as
- * condor_submit would send them to the schedd for the vanilla universe.
- * No network, no HTTP.
+ * submit.h — the submit description language (HTCondor's submit_utils.cpp,
+ * condor_submit(1)): turns submit text into the cluster ad and the per-proc
+ * delta ads exactly as condor_submit would send them to the schedd for the
+ * vanilla universe.  No network, no HTTP.
  *
  * Use: submit_parse() reads and checks the whole text (it builds every
  * proc once and throws the ads away, so errors and warnings are known

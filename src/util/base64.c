@@ -1,9 +1,9 @@
 /*
- * base64.c — base64 as CEDAR uses it: the standard alphabet with padding for
- * ECDH public keys and nonces in the handshake ads (§5.2), base64url
- * without padding for the parts of an IDTOKEN (§8.1).  Decoders reject
- * anything but canonical input, since the input comes from a peer or a
- * caller.
+ * base64.c — base64 as CEDAR uses it: the standard alphabet with padding
+ * for ECDH public keys and nonces in the handshake ads (condor_secman.cpp),
+ * base64url without padding for the parts of an IDTOKEN (JWT, RFC 7515).
+ * Decoders reject anything but canonical input, since the input comes from
+ * a peer or a caller.
  */
 #include <stdint.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * base64.h — base64 with the standard alphabet and padding (RFC 4648 §4),
- * and base64url without padding (§5), as CEDAR's handshake ads and JWTs
- * use them.  Decoders refuse anything but canonical input, since the
+ * and base64url without padding (RFC 4648 §5), as CEDAR's handshake ads
+ * and JWTs use them.  Decoders refuse anything but canonical input, since the
  * input comes from a peer or a caller.
  */
 #ifndef BASE64_H

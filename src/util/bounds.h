@@ -36,7 +36,8 @@
 #define DEFAULT_MAX_CHILDREN	64		/* HTTP_API_MAX_CHILDREN */
 /* Every successful step of a schedd exchange is answered within
  * milliseconds; a schedd that fails a token silently only closes after
- * 120 s (cedar-protocol.md §13), so we give up much sooner. */
+ * 120 s (tests/conformance/cedar/client-error-auth-sub-mismatch), so we
+ * give up much sooner. */
 #define DEFAULT_SCHEDD_TIMEOUT	20		/* HTTP_API_SCHEDD_TIMEOUT, s */
 /* A TLS handshake gets the read deadline too; this caps it. */
 #define TLS_HANDSHAKE_TIMEOUT_MAX 60

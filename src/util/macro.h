@@ -1,8 +1,9 @@
 /*
- * macro.h — the macro syntax the configuration and submit languages
- * share (languages.md A.3, C.3): identifier characters, the $FUNC()
- * names, and splicing an expansion into a value within a size bound.
- * Each language keeps its own look-ups and scan rules.
+ * macro.h — the macro syntax the configuration and submit languages share
+ * (HTCondor's src/condor_utils/config.cpp, expand_macro): identifier
+ * characters, the $FUNC() names, and splicing an expansion into a value
+ * within a size bound.  Each language keeps its own look-ups and scan
+ * rules.
  */
 #ifndef MACRO_H
 #define MACRO_H

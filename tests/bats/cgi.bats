@@ -40,7 +40,14 @@ cgi() {
 
 @test "CGI: the answer has no HTTP status line and no hop-by-hop headers" {
 	cgi PATH_INFO=/healthz
+	assert_equal "$RC" 0
 	run cat "$OUT"
+	# The answer is there, as CGI wants it: a Status: header first, then
+	# the other headers and the body ...
+	assert_line --index 0 $'Status: 200 OK\r'
+	assert_line $'Content-Type: application/json\r'
+	assert_output --partial '{"status":"ok"}'
+	# ... and none of what only the web server may say.
 	refute_output --partial 'HTTP/1.1'
 	refute_line --partial 'Connection:'
 	refute_line --partial 'Transfer-Encoding:'

@@ -5,7 +5,7 @@
 
 load helpers
 
-CONF="${HTCONDOR_API_CONFORMANCE:-$REPO/../shared/conformance}/config"
+CONF="${HTCONDOR_API_CONFORMANCE:-$REPO/tests/conformance}/config"
 
 @test "every conformance query through the binary matches condor_config_val" {
 	[ -d "$CONF" ] || fail "conformance folder $CONF is missing"

@@ -165,6 +165,11 @@ start_tls_server() {
 	run hcurl -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz"
 	assert_failure
 	refute_output --partial 200
+	# Not silence from a binary that never ran: the server read the
+	# request as a TLS ClientHello and said why it refused it.
+	assert_output --partial 000
+	wait_grep 'TLS handshake: .*http request' "$LOG" ||
+	    fail "no TLS handshake refusal logged: $(cat "$LOG")"
 }
 
 @test "CGI mode ignores the TLS settings: the web server does TLS" {

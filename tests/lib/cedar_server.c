@@ -1,9 +1,10 @@
 /*
- * cedar_server.c — the schedd's side of the DC_AUTHENTICATE handshake and of
- * the TOKEN method, as HTCondor 25.14 behaves on the wire (§5, §6, §13),
- * so a test schedd can answer our client with real cryptography: it
- * re-signs the token with its own key, derives K, checks hk and sub,
- * fails silently where the real one does.  No session cache.
+ * cedar_server.c — the schedd's side of the DC_AUTHENTICATE handshake and
+ * of the TOKEN method, as HTCondor 25.14 behaves on the wire
+ * (condor_secman.cpp, condor_auth_passwd.cpp, tests/conformance/cedar), so
+ * a test schedd can answer our client with real cryptography: it re-signs
+ * the token with its own key, derives K, checks hk and sub, fails silently
+ * where the real one does.  No session cache.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -46,7 +47,7 @@ known_command(const struct cedar_server_conf *c, int64_t cmd)
 }
 
 /* Does the client's comma list name TOKEN in exactly that spelling (any
- * case)?  The schedd does not normalize the client's IDTOKENS (§5.2). */
+ * case)?  The schedd does not normalize the client's IDTOKENS. */
 static int
 offers_token(const char *list)
 {
@@ -63,7 +64,7 @@ offers_token(const char *list)
 	return 0;
 }
 
-/* Message 2 with status -1: every field empty (50 bytes, §6.6). */
+/* Message 2 with status -1: every field empty (50 bytes). */
 static int
 send_msg2_fail(struct cedar_stream *s)
 {
@@ -74,8 +75,8 @@ send_msg2_fail(struct cedar_stream *s)
 	    cedar_send_eom(s) == -1 ? -1 : 0;
 }
 
-/* The server's checks of message 1 (§6.4): the kid it knows, HS256,
- * exp, iss, jti, sub.  Fills the recomputed signature. */
+/* The server's checks of message 1 (Condor_Auth_Passwd): the kid it knows,
+ * HS256, exp, iss, jti, sub.  Fills the recomputed signature. */
 static int
 check_token(const struct cedar_server_conf *c, const struct cedar_jwt *jwt,
     unsigned char sig[32])
@@ -190,7 +191,7 @@ token_server(struct cedar_stream *s, const struct cedar_server_conf *c,
 	    cedar_put_bytes(s, hkt, CEDAR_HMAC_SHA1_LEN) == -1 ||
 	    cedar_send_eom(s) == -1 || read_msg3(s, m.a, rb, hk, &ok) == -1)
 		goto done;
-	/* A must be the token's subject exactly (§6.4). */
+	/* A must be the token's subject exactly. */
 	if (ok && strcmp(m.a, jwt.sub) == 0 &&
 	    (*user = strdup(jwt.sub)) == NULL) {
 		cedar_fail(s, CEDAR_ERR_INTERNAL, "out of memory");

@@ -33,10 +33,11 @@ struct cedar_server_result {
 	char		*peer_version;
 };
 
-/* Play the schedd's side of §5.1 on a CEDAR_SERVER stream: read the
- * policy ad, answer, run TOKEN (as the server), switch on AES-GCM and
- * send the post-authentication ad.  On failure the caller closes the
- * connection, which is what the schedd does (§13 rows 1-7). */
+/* Play the schedd's side of the DC_AUTHENTICATE handshake on a CEDAR_SERVER
+ * stream: read the policy ad, answer, run TOKEN (as the server), switch on
+ * AES-GCM and send the post-authentication ad.  On failure the caller
+ * closes the connection, which is what the schedd does
+ * (tests/conformance/cedar/client-error-auth-*). */
 enum cedar_err	 cedar_server_handshake(struct cedar_stream *s,
 		    const struct cedar_server_conf *conf,
 		    struct cedar_server_result *res);

@@ -1,6 +1,6 @@
 /*
  * mint-token.c — mint an IDTOKEN from a POOL signing key file the way
- * condor_token_create does (cedar-protocol.md §8.3), for tests.
+ * condor_token_create does (HTCondor's condor_auth_passwd.cpp), for tests.
  *
  *	mint-token -k KEY-FILE -s SUB [-i ISS] [-K KID] [-e EXP-OFFSET]
  *

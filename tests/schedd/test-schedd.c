@@ -8,7 +8,8 @@
  * It refuses what a real schedd refuses (bad token, wrong method name,
  * malformed version string: the handshake code closes the connection;
  * another owner's job, immutable attributes, a failed submit requirement:
- * the answers of docs/cedar-protocol.md §9 and §13), and can be told to
+ * the answers of HTCondor's schedd.cpp and qmgmt.cpp, and of
+ * tests/conformance/cedar), and can be told to
  * fail in the ways the API must report.
  *
  *	test-schedd -k POOL-KEY-FILE -a ADDRESS-FILE [-j JOBS-FILE]
@@ -68,7 +69,7 @@
 #include "classad/classad.h"
 #include "classad/eval.h"
 
-/* QMGMT operations (§9.3.2) and flag bits. */
+/* QMGMT operations (HTCondor's qmgmt_constants.h) and flag bits. */
 #define Q_NEW_CLUSTER		10002
 #define Q_NEW_PROC		10003
 #define Q_SET_ATTRIBUTE		10006
@@ -85,7 +86,7 @@
 #define Q_FLAG_NOACK		0x02
 #define Q_FLAG_ONLY_MY_JOBS	0x10
 
-/* ACT_ON_JOBS actions and result codes (§9.4). */
+/* ACT_ON_JOBS actions and result codes (schedd.cpp, Scheduler::actOnJobs). */
 #define JA_HOLD			1
 #define JA_RELEASE		2
 #define JA_REMOVE		3
@@ -514,8 +515,8 @@ parse_id(const char *s, size_t len, int64_t *c, int64_t *p)
 	return *end == '\0' ? 0 : -1;
 }
 
-/* QUERY_JOB_ADS (spec §9.1): matching job ads, one per message, then
- * the summary ad with Owner = 0. */
+/* QUERY_JOB_ADS (schedd.cpp, QueryJobAdsContinuation): matching job ads,
+ * one per message, then the summary ad with Owner = 0. */
 static void
 query_job_ads(struct cedar_stream *s)
 {
@@ -561,8 +562,8 @@ out:
 	classad_free(req);
 }
 
-/* QUERY_SCHEDD_HISTORY (§9.2): the matching history ads newest first,
- * each in its own message when StreamResults is set (after the
+/* QUERY_SCHEDD_HISTORY (history_queue.cpp): the matching history ads newest
+ * first, each in its own message when StreamResults is set (after the
  * acknowledgement { Owner = 1; StreamResults = true }), else all in one
  * message with the final ad; the scan stops at NumJobMatches matches or
  * before the first ad the Since expression matches. */
@@ -732,9 +733,9 @@ struct act_target {
 	int	 code;
 };
 
-/* ACT_ON_JOBS (§9.4): the request ad, the result ad, and when at least
- * one job can be acted on, the client's confirm int 1 before anything
- * changes; the answer int 1 then says it is committed. */
+/* ACT_ON_JOBS (Scheduler::actOnJobs): the request ad, the result ad, and
+ * when at least one job can be acted on, the client's confirm int 1 before
+ * anything changes; the answer int 1 then says it is committed. */
 static void
 act_on_jobs(struct conn *cn)
 {
@@ -1009,7 +1010,8 @@ attr_name_ok(const char *s)
 }
 
 /* Store NAME = VALUE in AD.  A value that does not parse is answered 0
- * and not stored, as the real schedd does (§13 row 14). */
+ * and not stored, as the real schedd does
+ * (tests/conformance/cedar/client-error-setattr-immutable). */
 static void
 store(struct classad *ad, const char *name, const char *value)
 {
@@ -1233,7 +1235,7 @@ reply(struct cedar_stream *s, int64_t rval, int e)
 }
 
 /* GetJobAd: rval 0 and the ad without private attributes, or -1 with
- * errno 0 (§13 row 15). */
+ * errno 0 (tests/conformance/cedar/client-error-setattr-nonexistent-job). */
 static int
 get_job_ad(struct cedar_stream *s, struct tx *tx, int64_t c, int64_t p)
 {
@@ -1268,10 +1270,10 @@ get_job_ad(struct cedar_stream *s, struct tx *tx, int64_t c, int64_t p)
 	return rc;
 }
 
-/* The QMGMT request loop (§9.3.1): one message per request, one reply
- * per request (none for CloseSocket and NoAck sets).  The transaction
- * begins implicitly; whatever is not committed when the loop ends (close,
- * EOF, idle timeout) is discarded. */
+/* The QMGMT request loop (qmgmt_receivers.cpp): one message per request,
+ * one reply per request (none for CloseSocket and NoAck sets).  The
+ * transaction begins implicitly; whatever is not committed when the loop
+ * ends (close, EOF, idle timeout) is discarded. */
 static void
 qmgmt(struct conn *cn)
 {

@@ -43,15 +43,24 @@ tap_diag(const char *fmt, ...)
 	putchar('\n');
 }
 
-/* The conformance folder: HTCONDOR_API_CONFORMANCE, else ../shared/conformance
- * from the repository root (tests run from there).  A missing folder is a
- * failed check, never a silent skip. */
+/* The conformance folder: HTCONDOR_API_CONFORMANCE, else the repository's
+ * own copy, tests/conformance, made absolute from the repository root
+ * (tests run from there; some chdir into a case folder) and exported so
+ * child processes see the same.  A missing folder is a failed check,
+ * never a silent skip. */
 static inline const char *
 tap_conformance_dir(void)
 {
-	const char *d = getenv("HTCONDOR_API_CONFORMANCE");
+	const char	*d = getenv("HTCONDOR_API_CONFORMANCE");
+	char		*abs;
 
-	return d != NULL && *d != '\0' ? d : "../shared/conformance";
+	if (d != NULL && *d != '\0')
+		return d;
+	if ((abs = realpath("tests/conformance", NULL)) == NULL)
+		return "tests/conformance";
+	setenv("HTCONDOR_API_CONFORMANCE", abs, 1);
+	free(abs);
+	return getenv("HTCONDOR_API_CONFORMANCE");
 }
 
 /* Finish: print the plan and return the exit status for main(). */

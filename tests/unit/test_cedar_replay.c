@@ -5,7 +5,7 @@
  * are played back, and every packet our client writes must equal the
  * recorded client packet — policy ad, bitmask, TOKEN messages, then the
  * command's sealed messages.  Failure sessions must end with the error
- * class the HTTP layer maps (§13).
+ * class the HTTP layer maps.
  */
 #include <openssl/crypto.h>
 
@@ -253,7 +253,7 @@ done:
 	buf_wipe(&tok);
 }
 
-/* §6.6: the schedd goes silent after message 3 when A is not the token's
+/* The schedd goes silent after message 3 when A is not the token's
  * sub: client-query's schedd bytes up to message 2, then silence. */
 static void
 test_silence(const char *cdir)
@@ -322,7 +322,7 @@ test_silence(const char *cdir)
 	cJSON_Delete(doc);
 }
 
-/* §5.9: resume the recorded session with the recorded nonce and IV; the
+/* Resume the recorded session with the recorded nonce and IV; the
  * resume request and every sealed packet must match; then the refusals. */
 static void
 test_resume(const char *cdir)
@@ -386,7 +386,8 @@ test_resume(const char *cdir)
 	buf_free(&mem.rd);
 	buf_free(&mem.wr);
 
-	/* SID_NOT_FOUND then EOF (§13 row 22). */
+	/* SID_NOT_FOUND then EOF, as a 25.14 schedd answers an unknown
+	 * session. */
 	memset(&mem, 0, sizeof(mem));
 	tl_unhex("0100000027" "0000000000000001"
 	    "52657475726e436f6465203d20225349445f4e4f545f464f554e442200"

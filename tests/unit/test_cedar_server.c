@@ -2,7 +2,8 @@
  * test_cedar_server.c — our client against our schedd side of the
  * handshake (server.c) over a socketpair, the server in a child process:
  * real ECDH, TOKEN, AES-GCM both ways, multi-packet messages, and the
- * failure paths of §13 as the client sees them.
+ * failure paths of tests/conformance/cedar/client-error-* as the client
+ * sees them.
  */
 #include <sys/socket.h>
 #include <sys/wait.h>

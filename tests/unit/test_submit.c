@@ -1,6 +1,6 @@
 /*
  * test_submit.c — the submit module against the conformance corpus
- * (../shared/conformance/submit, compared as its README says: per block,
+ * (tests/conformance/submit, compared as its README says: per block,
  * as sets of Name=value lines after substituting @CASE_DIR@, ignoring the
  * run-dependent attributes; warnings against expected.stderr; errors'
  * line and reason against expected.err), plus spool mode, refusals of
