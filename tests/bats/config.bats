@@ -67,3 +67,17 @@ PY
 	assert_success
 	assert_output plain
 }
+
+@test "--allow-root may come before --config-val" {
+	printf 'FOO = plain\n' > "$BATS_TEST_TMPDIR/cc"
+	run env CONDOR_CONFIG="$BATS_TEST_TMPDIR/cc" "$BIN" --allow-root \
+	    --config-val FOO
+	assert_success
+	assert_output plain
+	run env CONDOR_CONFIG="$BATS_TEST_TMPDIR/cc" "$BIN" --config-val FOO
+	assert_success
+	assert_output plain
+	run env CONDOR_CONFIG="$BATS_TEST_TMPDIR/cc" "$BIN" --listen :1 \
+	    --config-val FOO
+	assert_failure 2
+}
