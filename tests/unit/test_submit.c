@@ -659,6 +659,78 @@ test_allowed(void)
 	rmdir(dir);
 }
 
+/* The Args of every proc of S, joined by spaces into OUT. */
+static void
+proc_args(struct submit *s, char *out, size_t outlen)
+{
+	struct submit_error	 err;
+	const struct classad	*d;
+	const char		*str;
+	int			 pid;
+	size_t			 n = 0;
+
+	out[0] = '\0';
+	if (submit_begin(s, 1, &err) == -1)
+		return;
+	while (submit_next_proc(s, &pid, &d, &err) == 1 && n < outlen) {
+		if (classad_lookup_string(pid == 0 ? submit_cluster_ad(s) : d,
+		    "Args", &str) != 0)
+			str = "(none)";
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s",
+		    n ? " " : "", str);
+	}
+}
+
+/* `queue ... matching` marks directories with a trailing slash, as
+ * condor_submit's glob (GLOB_MARK) does, in the dirs and any forms. */
+static void
+test_matching_dirs(void)
+{
+	struct submit_opts	 o;
+	struct submit_error	 err;
+	struct submit		*s;
+	char			 dir[] = "/tmp/test_submit.XXXXXX", path[64];
+	char			 args[256];
+	FILE			*f;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/set1", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/set2", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/setfile", dir);
+	if ((f = fopen(path, "w")) != NULL)
+		fclose(f);
+	site_opts(&o, dir);
+	s = run("executable = /bin/true\narguments = $(d)\n"
+	    "queue d matching dirs set*\n", &o, &err);
+	if (s == NULL)
+		tap_diag("%s", err.reason);
+	else
+		proc_args(s, args, sizeof(args));
+	tap_ok(s != NULL && strcmp(args, "set1/ set2/") == 0,
+	    "matching dirs: each item keeps its trailing / (%s)",
+	    s != NULL ? args : "refused");
+	submit_free(s);
+	s = run("executable = /bin/true\narguments = $(d)\n"
+	    "queue d matching any set*\n", &o, &err);
+	if (s != NULL)
+		proc_args(s, args, sizeof(args));
+	tap_ok(s != NULL && strcmp(args, "set1/ set2/ setfile") == 0,
+	    "matching any: directories end in /, files do not (%s)",
+	    s != NULL ? args : "refused");
+	submit_free(s);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/set1", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/set2", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 /* The statements the corpus does not exercise. */
 static void
 test_language(void)
@@ -767,6 +839,7 @@ main(int argc, char **argv)
 	test_local_files();
 	test_limits();
 	test_allowed();
+	test_matching_dirs();
 	test_language();
 	test_iteration();
 	return tap_done();
