@@ -731,6 +731,95 @@ test_matching_dirs(void)
 	rmdir(dir);
 }
 
+/* Write a file of N bytes at DIR/NAME. */
+static void
+write_sized(const char *dir, const char *name, size_t n)
+{
+	char	 path[128];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	while (n-- > 0)
+		fputc('x', f);
+	fclose(f);
+}
+
+/* Check the four size attributes of the cluster ad of TEXT. */
+static void
+expect_sizes(const char *text, const struct submit_opts *o, long long exe,
+    long long disk, long long mb, const char *what)
+{
+	struct submit_error	 err;
+	struct submit		*s;
+	const struct classad	*c, *d;
+	int64_t			 e = -1, im = -1, du = -1, ti = -1;
+	int			 pid;
+
+	if ((s = run(text, o, &err)) == NULL) {
+		tap_ok(0, "%s: refused (%s)", what, err.reason);
+		return;
+	}
+	if (submit_begin(s, 1, &err) == 0 &&
+	    submit_next_proc(s, &pid, &d, &err) == 1) {
+		c = submit_cluster_ad(s);
+		classad_lookup_int(c, "ExecutableSize", &e);
+		classad_lookup_int(c, "ImageSize", &im);
+		classad_lookup_int(c, "DiskUsage", &du);
+		classad_lookup_int(c, "TransferInputSizeMB", &ti);
+	}
+	tap_ok(e == exe && im == exe && du == disk && ti == mb,
+	    "%s: ExecutableSize %lld ImageSize %lld DiskUsage %lld "
+	    "TransferInputSizeMB %lld", what, (long long)e, (long long)im,
+	    (long long)du, (long long)ti);
+	submit_free(s);
+}
+
+/* Without spooling and with local files allowed, the sizes come from the
+ * files as condor_submit's calc_image_size_kb() finds them: each file (a
+ * directory: the sum of its files) in KiB rounded up; ExecutableSize and
+ * ImageSize are the executable's; DiskUsage adds transfer_input_files and
+ * input; TransferInputSizeMB is that sum in MiB rounded up. */
+static void
+test_sizes(void)
+{
+	struct submit_opts	 o;
+	char			 dir[] = "/tmp/test_submit.XXXXXX", path[64];
+	static const char *const files[] = { "exe", "a", "in", "d/p", "d/q",
+	    "big" };
+	size_t			 i;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/d", dir);
+	mkdir(path, 0755);
+	write_sized(dir, "exe", 3000);		/* 3 KiB */
+	write_sized(dir, "a", 1500);		/* 2 KiB */
+	write_sized(dir, "in", 10);		/* 1 KiB */
+	write_sized(dir, "d/p", 600);		/* d/: 1200 bytes, 2 KiB */
+	write_sized(dir, "d/q", 600);
+	write_sized(dir, "big", 1536 * 1024);	/* 1536 KiB */
+	site_opts(&o, dir);
+	expect_sizes("executable = exe\ntransfer_input_files = a, d/\n"
+	    "input = in\nqueue\n", &o, 3, 3 + 2 + 2 + 1, 1,
+	    "sizes: executable, input files, a directory, stdin");
+	expect_sizes("executable = exe\ntransfer_input_files = big\nqueue\n",
+	    &o, 3, 3 + 1536, 2, "sizes: TransferInputSizeMB rounds up");
+	expect_sizes("executable = exe\ntransfer_executable = false\n"
+	    "queue\n", &o, 3, 3, 1,
+	    "sizes: an executable not transferred is still sized");
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/d", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 /* The statements the corpus does not exercise. */
 static void
 test_language(void)
@@ -840,6 +929,7 @@ main(int argc, char **argv)
 	test_limits();
 	test_allowed();
 	test_matching_dirs();
+	test_sizes();
 	test_language();
 	test_iteration();
 	return tap_done();
