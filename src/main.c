@@ -42,8 +42,8 @@ usage(FILE *f)
 "                    [--tls-cert file --tls-key file] [--read-timeout sec]\n"
 "                    [--write-timeout sec] [--max-body bytes]\n"
 "                    [--max-children n] [--schedd address]\n"
-"       htcondor-api --config-val [-subsystem name] [-local-name name] "
-"param ...\n"
+"       htcondor-api [--allow-root] --config-val [-subsystem name]\n"
+"                    [-local-name name] param ...\n"
 "       htcondor-api --version | --help\n"
 "\n"
 "Without --listen, one HTTP request is read from standard input and\n"
@@ -141,6 +141,22 @@ parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* --config-val is a mode of its own: it may follow --allow-root, so the
+ * flags root needs to run the server also work for a query, but no flag
+ * of the server modes.  Returns the index of the argument after it, or 0
+ * when the command line is not a --config-val one. */
+static size_t
+config_val_start(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--allow-root") == 0; i++)
+		continue;
+	if (i < argc && strcmp(argv[i], "--config-val") == 0)
+		return (size_t)i + 1;
+	return 0;
+}
+
 /* The process will hold a caller's credentials: no core dumps, no
  * ptrace by other users, and no privilege gain through exec. */
 static void
@@ -221,8 +237,8 @@ main(int argc, char **argv)
 	int		 rc, cgi;
 	size_t		 k;
 
-	if (argc > 1 && strcmp(argv[1], "--config-val") == 0)
-		return config_val_main(argc - 2, argv + 2);
+	if ((k = config_val_start(argc, argv)) > 0)
+		return config_val_main(argc - (int)k, argv + k);
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_args(argc, argv, &o)) != -1)
 		return rc;

@@ -155,14 +155,18 @@ lazy_special(struct config *cf, const char *name, const char **key)
 	return NULL;
 }
 
-/* The raw value of NAME as HTCondor's lookup_macro() finds it:
- * LOCALNAME.NAME, SUBSYS.NAME, NAME, then the built-in default. */
+/* The raw value of NAME, most specific first as HTCondor's manual orders
+ * it: SUBSYS.LOCALNAME.NAME, LOCALNAME.NAME, SUBSYS.NAME, NAME, then the
+ * built-in default. */
 static const char *
 lookup_key(struct config *cf, const char *name, const char **key)
 {
 	const struct cfdef *d;
 	const char	*v;
 
+	if (cf->subsys_local != NULL &&
+	    (v = get_prefixed(cf, cf->subsys_local, name, key)) != NULL)
+		return v;
 	if (cf->localname != NULL &&
 	    (v = get_prefixed(cf, cf->localname, name, key)) != NULL)
 		return v;
@@ -235,6 +239,12 @@ cf_new(const char *subsys, const char *localname)
 	}
 	for (p = cf->subsys; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
+	if (cf->localname != NULL && asprintf(&cf->subsys_local, "%s.%s",
+	    cf->subsys, cf->localname) == -1) {
+		cf->subsys_local = NULL;
+		config_free(cf);
+		return NULL;
+	}
 	return cf;
 }
 
@@ -246,6 +256,7 @@ config_free(struct config *cf)
 	names_free(&cf->names);
 	free(cf->subsys);
 	free(cf->localname);
+	free(cf->subsys_local);
 	free(cf->last);
 	free(cf->tilde);
 	free(cf->username);

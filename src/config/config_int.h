@@ -17,6 +17,7 @@ struct config {
 	struct names	 names;		/* NAME = raw value, CONFIG_MAX_ENTRIES */
 	char		*subsys;	/* e.g. "HTTP_API", never NULL */
 	char		*localname;	/* NULL when none */
+	char		*subsys_local;	/* "SUBSYS.LOCALNAME", NULL when none */
 	struct buf	 warnings;	/* one warning per line */
 	struct buf	 log;		/* stderr transcript: warnings, errors */
 	char		*last;		/* the string config_value returned */
@@ -59,7 +60,7 @@ enum {
 /* config.c: the parameter table, lookups and messages. */
 struct config	*cf_new(const char *, const char *);	/* empty table */
 int		 cf_set(struct config *, const char *, const char *);
-/* raw value: LOCALNAME.X, SUBSYS.X, X, built-in default */
+/* raw value: SUBSYS.LOCALNAME.X, LOCALNAME.X, SUBSYS.X, X, default */
 const char	*cf_lookup(struct config *, const char *);
 void		 cf_logf(struct config *, const char *, ...)	/* to the log */
 		    __attribute__((format(printf, 2, 3)));

@@ -16,25 +16,18 @@
 #include "util/buf.h"
 #include "config/config_int.h"
 
-/* What a macro body may contain. */
-enum { BODY_ANY, BODY_ID_COLON, BODY_META };
-
 /* Which macros one scan looks for. */
 enum { SCAN_NODOLLAR, SCAN_DOLLARONLY, SCAN_SELF, SCAN_META };
 
-/* The offsets of one macro in the text: $ at DOLLAR, the body from BODY,
- * the default after a colon at DEFVAL (0 when none), RIGHT just past ')'. */
-struct mpos {
-	size_t	dollar, body, defval, right;
-};
+#define mpos	macro_pos
 
+/* One scan: the shared scanner's state (its hooks get the scan) and what
+ * this language's scan modes need. */
 struct scan {
+	struct macro_scan ms;
 	int		 mode;
 	const char	*self, *self2;
 	size_t		 selflen, self2len;
-	size_t		*work;		/* bytes examined so far (a budget) */
-	size_t		 limit;
-	int		 over;		/* set when the budget ran out */
 	/* filled by SCAN_META for the matched $(N...) */
 	long		 index;
 	size_t		 colon;
@@ -52,24 +45,27 @@ cf_is_idchar(int c)
  * the '$' and LEN counts up to the '('; $ENV takes a name, the others
  * anything. */
 static int
-special_id(const char *p, size_t len, int *body)
+special_id(const char *p, size_t len, enum macro_body *body)
 {
 	int id = macro_func_id(p, len);
 
-	*body = id == M_ENV ? BODY_ID_COLON : BODY_ANY;
+	*body = id == M_ENV ? MACRO_BODY_NAME : MACRO_BODY_ANY;
 	return id;
 }
 
-/* Decide whether the "$...(" prefix at P starts a macro this scan wants. */
+/* The prefix hook: does the "$...(" prefix at P start a macro this scan
+ * wants? */
 static int
-check_prefix(const struct scan *sc, const char *p, size_t len, int *body)
+check_prefix(void *arg, const char *p, size_t len, enum macro_body *body)
 {
+	const struct scan *sc = arg;
+
 	if (sc->mode == SCAN_META) {
-		*body = BODY_META;
+		*body = MACRO_BODY_ARG;
 		return len == 1 ? M_NORMAL : M_NONE;
 	}
 	if (len == 1) {
-		*body = BODY_ID_COLON;
+		*body = MACRO_BODY_NAME;
 		return M_NORMAL;
 	}
 	if (p[1] == '$')
@@ -88,10 +84,12 @@ names_self(const char *name, size_t len, const char *self, size_t selflen)
 	return strncasecmp(name, self, selflen) == 0;
 }
 
-/* The body filter of each scan mode: 1 when the macro must be left alone. */
+/* The skip hook, the body filter of each scan mode: 1 when the macro
+ * must be left alone. */
 static int
-skip_body(struct scan *sc, int id, const char *body, size_t len)
+skip_body(void *arg, int id, const char *body, size_t len, size_t colon)
 {
+	struct scan	*sc = arg;
 	int	 is_dollar;
 	char	*end;
 
@@ -130,87 +128,14 @@ skip_body(struct scan *sc, int id, const char *body, size_t len)
 	return 1;
 }
 
-/* Find the next macro in S at or after FROM, the way HTCondor's
- * next_config_macro() does.  Returns its kind (M_NONE when there is none)
- * and fills MP. */
+/* The next macro of S at or after FROM that the scan SC wants. */
 static int
 next_macro(const char *s, size_t from, struct scan *sc, struct mpos *mp)
 {
-	const char	*t = s + from, *v, *p, *name, *q, *r;
-	size_t		 colon;
-	int		 id, body = BODY_ANY, bad;
-	char		 c;
-
-	for (;;) {
-		for (;;) {
-			if ((v = strchr(t, '$')) == NULL)
-				return M_NONE;
-			*sc->work += (size_t)(v - t) + 1;
-			if (*sc->work > sc->limit) {
-				sc->over = 1;
-				return M_NONE;
-			}
-			p = v + 1;
-			if (*p == '$')
-				p++;
-			while (*p && (isalnum((unsigned char)*p) || *p == '_'))
-				p++;
-			if (*p == '(' &&
-			    (id = check_prefix(sc, v, (size_t)(p - v), &body)) != 0)
-				break;
-			t = p;
-		}
-		name = q = p + 1;
-		colon = 0;
-		if (body == BODY_ANY) {
-			while (*q && *q != ')')
-				q++;
-		} else {
-			bad = 0;
-			while (*q && *q != ')') {
-				c = *q++;
-				if (c == ':' && colon == 0) {
-					colon = (size_t)(q - name);
-					continue;
-				}
-				if (colon != 0) {
-					if (c == '(') {
-						/* no ')' left: no macro can close */
-						if ((r = strchr(q, ')')) == NULL)
-							return M_NONE;
-						q = r + 1;
-						continue;
-					} else if (body == BODY_META ||
-					    strchr("$ ,\\:", c) != NULL)
-						continue;
-				}
-				if (body == BODY_META ? (!isdigit((unsigned char)c) &&
-				    c != '?' && c != '#' && c != '+') :
-				    !cf_is_idchar(c)) {
-					bad = 1;
-					break;
-				}
-			}
-			if (bad) {
-				*sc->work += (size_t)(q - name);
-				t = name;
-				continue;
-			}
-		}
-		*sc->work += (size_t)(q - name);
-		/* the body ran to the end: no later macro can close either */
-		if (*q != ')')
-			return M_NONE;
-		if (skip_body(sc, id, name, (size_t)(q - name))) {
-			t = q;
-			continue;
-		}
-		mp->dollar = (size_t)(v - s);
-		mp->body = (size_t)(name - s);
-		mp->defval = colon ? mp->body + colon : 0;
-		mp->right = (size_t)(q - s) + 1;
-		return id;
-	}
+	sc->ms.prefix = check_prefix;
+	sc->ms.skip = skip_body;
+	sc->ms.arg = sc;
+	return macro_next(s, from, &sc->ms, mp);
 }
 
 /* Replace bytes [FROM, TO) of *S with REP (N bytes); *S is reallocated. */
@@ -341,8 +266,8 @@ budget(struct config *cf, struct scan *sc)
 {
 	if (cf->depth == 0 && cf->loaded)
 		cf->work = 0;
-	sc->work = &cf->work;
-	sc->limit = cf->loaded ? CONFIG_MAX_SCAN_BYTES :
+	sc->ms.work = &cf->work;
+	sc->ms.limit = cf->loaded ? CONFIG_MAX_SCAN_BYTES :
 	    CONFIG_MAX_LOAD_SCAN_BYTES;
 }
 
@@ -384,7 +309,7 @@ cf_expand_opts(struct config *cf, const char *text, int keep_dollar,
 		}
 		pos = 0;
 	}
-	if (!keep_dollar && !sc.over) {
+	if (!keep_dollar && !sc.ms.over) {
 		sc.mode = SCAN_DOLLARONLY;
 		pos = 0;
 		while (next_macro(s, pos, &sc, &mp) != M_NONE) {
@@ -393,7 +318,7 @@ cf_expand_opts(struct config *cf, const char *text, int keep_dollar,
 			pos = mp.dollar;
 		}
 	}
-	if (sc.over) {
+	if (sc.ms.over) {
 		buf_adds(err, "macro expansion needs too much work");
 		goto fail;
 	}
@@ -439,8 +364,8 @@ cf_expand_self(struct config *cf, const char *text, const char *self,
 	if ((s = strdup(text)) == NULL)
 		return NULL;
 	budget(cf, &sc);
-	while ((id = next_macro(s, 0, &sc, &mp)) != M_NONE || sc.over) {
-		if (sc.over || ++iter > CONFIG_MAX_EXPANSIONS) {
+	while ((id = next_macro(s, 0, &sc, &mp)) != M_NONE || sc.ms.over) {
+		if (sc.ms.over || ++iter > CONFIG_MAX_EXPANSIONS) {
 			buf_adds(err, "too much work while expanding a self "
 			    "reference");
 			free(s);
@@ -470,8 +395,8 @@ cf_expand_meta_args(const char *value, const char *args)
 
 	if ((s = strdup(value)) == NULL)
 		return NULL;
-	sc.work = &work;
-	sc.limit = CONFIG_MAX_SCAN_BYTES;
+	sc.ms.work = &work;
+	sc.ms.limit = CONFIG_MAX_SCAN_BYTES;
 	while (next_macro(s, 0, &sc, &mp) != M_NONE) {
 		if (++iter > CONFIG_MAX_EXPANSIONS)
 			break;

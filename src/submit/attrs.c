@@ -384,15 +384,16 @@ set_executable(struct jb *j)
 		sub_fail(s, s->errline, "out of memory");
 		goto done;
 	}
-	if (transfer && may_stat(j)) {
-		if (stat(cmd, &st) == -1 || S_ISDIR(st.st_mode)) {
-			sub_fail(s, s->errline, "Executable file %s does not exist",
-			    cmd);
-			free(cmd);
-			goto done;
-		}
-		j->exe_kb = ((long long)st.st_size + 1023) / 1024;
+	if (transfer && may_stat(j) &&
+	    (stat(cmd, &st) == -1 || S_ISDIR(st.st_mode))) {
+		sub_fail(s, s->errline, "Executable file %s does not exist", cmd);
+		free(cmd);
+		goto done;
 	}
+	/* condor_submit's calc_image_size_kb() sizes Cmd whether or not it
+	 * is transferred (relative to the initial directory), 0 when it
+	 * cannot be read. */
+	j->exe_kb = size_kb(j, cmd);
 	rc = put_str(j, "Cmd", cmd);
 	free(cmd);
 	if (rc == 0 && !transfer)

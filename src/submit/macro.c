@@ -90,113 +90,72 @@ sub_lookup(struct submit *s, const char *name)
 
 /* ---- the scanner ---- */
 
-enum { BODY_ANY, BODY_ID };
 enum { SCAN_ALL, SCAN_DOLLAR, SCAN_SELF };
 
-struct mpos {
-	size_t	dollar, body, defval, right;
+#define mpos	macro_pos
+
+/* One scan: which macros it wants (MODE, SELF for SCAN_SELF). */
+struct scan {
+	int		 mode;
+	const char	*self;
 };
 
-/* Which function "$WORD(" names; P is the '$', LEN counts to the '('.
- * -1 for a plain $(NAME), 0 for none; $ENV and $(NAME) take a name. */
+/* The prefix hook: which function "$WORD(" names (P is the '$', LEN
+ * counts to the '('); MACRO_PLAIN for $(NAME), MACRO_NONE for none.
+ * $ENV and $(NAME) take a name, the others anything. */
 static int
-func_id(const char *p, size_t len, int *body)
+func_id(void *arg, const char *p, size_t len, enum macro_body *body)
 {
 	int id;
 
-	*body = BODY_ANY;
+	*body = MACRO_BODY_ANY;
 	if (len == 1) {
-		*body = BODY_ID;
-		return -1;
+		*body = MACRO_BODY_NAME;
+		return MACRO_PLAIN;
 	}
 	if (p[1] == '$')
-		return 0;
+		return MACRO_NONE;
 	if ((id = macro_func_id(p, len)) == MF_ENV)
-		*body = BODY_ID;
+		*body = MACRO_BODY_NAME;
 	return id;
 }
 
-/* Find the left-most macro of S at or after FROM: its kind (-1 plain,
- * MF_* function, 0 none) and position.  MODE filters: SCAN_DOLLAR finds
- * only $(DOLLAR), SCAN_SELF only references to SELF, SCAN_ALL the rest. */
+/* The skip hook: SCAN_DOLLAR finds only $(DOLLAR), SCAN_SELF only plain
+ * references to SELF, SCAN_ALL the rest. */
+static int
+skip_macro(void *arg, int id, const char *name, size_t len, size_t colon)
+{
+	const struct scan *sc = arg;
+	size_t		 nlen = colon ? colon - 1 : len;
+	int		 isdollar;
+
+	isdollar = id == MACRO_PLAIN && nlen == 6 &&
+	    strncasecmp(name, "DOLLAR", 6) == 0;
+	switch (sc->mode) {
+	case SCAN_ALL:
+		return isdollar;
+	case SCAN_DOLLAR:
+		return !isdollar;
+	default:
+		return id != MACRO_PLAIN || strlen(sc->self) != nlen ||
+		    strncasecmp(name, sc->self, nlen) != 0;
+	}
+}
+
+/* Find the left-most macro of S at or after FROM that MODE wants (with
+ * SELF for SCAN_SELF): its kind (MACRO_PLAIN, MF_*, 0 for none) and
+ * position.  Only the scan is shared with the configuration language:
+ * what a name means is looked up here, so submit text never reaches
+ * getenv or the passwd database unless local files are allowed. */
 static int
 next_macro(struct submit *s, const char *str, size_t from, int mode,
     const char *self, struct mpos *mp)
 {
-	const char	*t = str + from, *v, *p, *name, *q, *r;
-	size_t		 colon, nlen;
-	int		 id, body, bad, isdollar;
-	char		 c;
+	struct scan	 sc = { mode, self };
+	struct macro_scan ms = { func_id, skip_macro, &sc, &s->work,
+	    SUBMIT_MAX_WORK, 0 };
 
-	for (;;) {
-		for (;;) {
-			if ((v = strchr(t, '$')) == NULL)
-				return 0;
-			s->work += (size_t)(v - t) + 1;
-			if (s->work > SUBMIT_MAX_WORK)
-				return 0;
-			p = v + 1;
-			if (*p == '$')
-				p++;
-			while (*p && (isalnum((unsigned char)*p) || *p == '_'))
-				p++;
-			if (*p == '(' &&
-			    (id = func_id(v, (size_t)(p - v), &body)) != 0)
-				break;
-			t = p;
-		}
-		name = q = p + 1;
-		colon = 0;
-		bad = 0;
-		if (body == BODY_ANY) {
-			while (*q && *q != ')')
-				q++;
-		} else {
-			while (*q && *q != ')') {
-				c = *q++;
-				if (c == ':' && colon == 0) {
-					colon = (size_t)(q - name);
-					continue;
-				}
-				if (colon != 0) {
-					if (c == '(') {
-						if ((r = strchr(q, ')')) == NULL)
-							return 0;
-						q = r + 1;
-						continue;
-					}
-					if (strchr("$ ,\\:", c) != NULL)
-						continue;
-				}
-				if (!sub_is_idchar(c)) {
-					bad = 1;
-					break;
-				}
-			}
-		}
-		s->work += (size_t)(q - name);
-		if (bad) {
-			t = name;
-			continue;
-		}
-		if (*q != ')')
-			return 0;
-		nlen = colon ? colon - 1 : (size_t)(q - name);
-		isdollar = id == -1 && nlen == 6 &&
-		    strncasecmp(name, "DOLLAR", 6) == 0;
-		if ((mode == SCAN_ALL && isdollar) ||
-		    (mode == SCAN_DOLLAR && !isdollar) ||
-		    (mode == SCAN_SELF && (id != -1 ||
-		    strlen(self) != nlen || strncasecmp(name, self, nlen) != 0))) {
-			t = q;
-			continue;
-		}
-		mp->dollar = (size_t)(v - str);
-		mp->body = (size_t)(name - str);
-		mp->defval = colon ? mp->body + colon : 0;
-		mp->right = (size_t)(q - str) + 1;
-		return id;
-	}
+	return macro_next(str, from, &ms, mp);
 }
 
 /* Replace bytes [FROM, TO) of *S with REP (N bytes). */

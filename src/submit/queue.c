@@ -311,7 +311,9 @@ done:
 }
 
 /* Expand the glob patterns collected as items into the names they
- * match (relative, as written), keeping files, directories or both. */
+ * match (relative, as written), keeping files, directories or both.  As
+ * in condor_submit's submit_expand_globs(), GLOB_MARK ends each directory
+ * with a slash, which $(item) and an initialdir built from it keep. */
 static int
 items_glob(struct submit *s)
 {
@@ -329,7 +331,7 @@ items_glob(struct submit *s)
 			goto fail;
 		pre = pats[i][0] == '/' ? 0 : strlen(s->workdir) + 1;
 		memset(&g, 0, sizeof(g));
-		if (glob(pat, 0, NULL, &g) == 0) {
+		if (glob(pat, GLOB_MARK, NULL, &g) == 0) {
 			for (j = 0; j < g.gl_pathc; j++) {
 				if (stat(g.gl_pathv[j], &st) == -1)
 					continue;

@@ -15,6 +15,109 @@ macro_is_idchar(int c)
 	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '/';
 }
 
+/* Is C allowed in a body of kind BODY?  (Outside a ":default".) */
+static int
+body_char_ok(enum macro_body body, int c)
+{
+	if (body == MACRO_BODY_ARG)
+		return isdigit((unsigned char)c) || c == '?' || c == '#' ||
+		    c == '+';
+	return macro_is_idchar(c);
+}
+
+/* Scan a NAME or ARG body from NAME for its ')'.  Returns the stop
+ * position (at ')', at the end, or just past a bad character, *BAD then
+ * set), NULL when a "(" in the default has no ')' left; *COLON gets 1 +
+ * the offset of the first ':' or 0. */
+static const char *
+scan_body(const char *name, enum macro_body body, size_t *colon, int *bad)
+{
+	const char	*q = name, *r;
+	char		 c;
+
+	*colon = 0;
+	*bad = 0;
+	while (*q && *q != ')') {
+		c = *q++;
+		if (c == ':' && *colon == 0) {
+			*colon = (size_t)(q - name);
+			continue;
+		}
+		if (*colon != 0) {
+			if (c == '(') {
+				/* no ')' left: no macro can close */
+				if ((r = strchr(q, ')')) == NULL)
+					return NULL;
+				q = r + 1;
+				continue;
+			}
+			if (body == MACRO_BODY_ARG ||
+			    strchr("$ ,\\:", c) != NULL)
+				continue;
+		}
+		if (!body_char_ok(body, c)) {
+			*bad = 1;
+			break;
+		}
+	}
+	return q;
+}
+
+int
+macro_next(const char *s, size_t from, struct macro_scan *sc,
+    struct macro_pos *mp)
+{
+	const char	*t = s + from, *v, *p, *name, *q;
+	enum macro_body	 body = MACRO_BODY_ANY;
+	size_t		 colon;
+	int		 kind, bad;
+
+	for (;;) {
+		for (;;) {
+			if ((v = strchr(t, '$')) == NULL)
+				return MACRO_NONE;
+			*sc->work += (size_t)(v - t) + 1;
+			if (*sc->work > sc->limit) {
+				sc->over = 1;
+				return MACRO_NONE;
+			}
+			p = v + 1;
+			if (*p == '$')
+				p++;
+			while (*p && (isalnum((unsigned char)*p) || *p == '_'))
+				p++;
+			if (*p == '(' && (kind = sc->prefix(sc->arg, v,
+			    (size_t)(p - v), &body)) != MACRO_NONE)
+				break;
+			t = p;
+		}
+		name = p + 1;
+		colon = 0;
+		bad = 0;
+		if (body == MACRO_BODY_ANY)
+			q = name + strcspn(name, ")");
+		else if ((q = scan_body(name, body, &colon, &bad)) == NULL)
+			return MACRO_NONE;
+		*sc->work += (size_t)(q - name);
+		if (bad) {
+			t = name;
+			continue;
+		}
+		/* the body ran to the end: no later macro can close either */
+		if (*q != ')')
+			return MACRO_NONE;
+		if (sc->skip(sc->arg, kind, name, (size_t)(q - name), colon)) {
+			t = q;
+			continue;
+		}
+		mp->dollar = (size_t)(v - s);
+		mp->body = (size_t)(name - s);
+		mp->defval = colon ? mp->body + colon : 0;
+		mp->right = (size_t)(q - s) + 1;
+		return kind;
+	}
+}
+
 enum macro_fn
 macro_func_id(const char *p, size_t len)
 {

@@ -1,9 +1,9 @@
 /*
  * macro.h — the macro syntax the configuration and submit languages share
  * (HTCondor's src/condor_utils/config.cpp, expand_macro): identifier
- * characters, the $FUNC() names, and splicing an expansion into a value
- * within a size bound.  Each language keeps its own look-ups and scan
- * rules.
+ * characters, the $FUNC() names, the scanner that finds macros (each
+ * language supplies its rules as hooks), and splicing an expansion into a
+ * value within a size bound.  Each language keeps its own look-ups.
  */
 #ifndef MACRO_H
 #define MACRO_H
@@ -28,6 +28,49 @@ enum macro_fn {
 	MACRO_DIRNAME,
 	MACRO_FILENAME		/* $F followed by flag letters */
 };
+
+/* The kind macro_next returns for a plain $(NAME); MACRO_NONE is none. */
+#define MACRO_PLAIN	(-1)
+
+/* What a macro body may hold: anything up to ')', a name with an optional
+ * ":default", or a metaknob argument ($(1) $(1?) $(0#) $(1+) $(1:def)). */
+enum macro_body {
+	MACRO_BODY_ANY,
+	MACRO_BODY_NAME,
+	MACRO_BODY_ARG
+};
+
+/* The offsets of one macro in a text: '$' at DOLLAR, the body from BODY,
+ * the default after a colon at DEFVAL (0 when none), RIGHT past ')'. */
+struct macro_pos {
+	size_t	dollar, body, defval, right;
+};
+
+/* One scan's rules, supplied by each language.  PREFIX says which macro a
+ * "$WORD(" prefix starts (P at the '$', LEN up to the '('): its kind
+ * (MACRO_PLAIN or an enum macro_fn) and *BODY, or MACRO_NONE to pass it
+ * by.  SKIP returns 1 to pass by a well-formed macro of kind KIND whose
+ * body is BODY (LEN bytes; COLON is 1 + the offset of its ':' or 0).
+ * The scanner only finds macros: what a name means (a definition, the
+ * environment, the passwd database) is the language's, in its expander.
+ * WORK counts the bytes examined against LIMIT; OVER is set when the
+ * budget runs out. */
+struct macro_scan {
+	int	(*prefix)(void *arg, const char *p, size_t len,
+		    enum macro_body *body);
+	int	(*skip)(void *arg, int kind, const char *body, size_t len,
+		    size_t colon);
+	void	*arg;
+	size_t	*work;
+	size_t	 limit;
+	int	 over;
+};
+
+/* Find the left-most macro of S at or after FROM the way HTCondor's
+ * next_config_macro() does: its kind (MACRO_NONE when there is none, or
+ * the budget ran out) with *MP filled. */
+int	macro_next(const char *s, size_t from, struct macro_scan *sc,
+	    struct macro_pos *mp);
 
 /* HTCondor's identifier characters: letters, digits, "_", "." and "/". */
 int	macro_is_idchar(int c);

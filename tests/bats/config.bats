@@ -53,3 +53,31 @@ PY
 	assert_failure 1
 	assert_output --partial "Not defined: NOSUCH"
 }
+
+@test "-subsystem S -local-name L: S.L.NAME beats L.NAME, S.NAME and NAME" {
+	printf '%s\n' 'FOO = plain' 'SCHEDD.FOO = sub' 'ALT.FOO = local' \
+	    'schedd.alt.FOO = both' 'MASTER.ALT.BAR = master' 'BAR = plain' \
+	    > "$BATS_TEST_TMPDIR/cc"
+	run env CONDOR_CONFIG="$BATS_TEST_TMPDIR/cc" "$BIN" --config-val \
+	    -subsystem SCHEDD -local-name ALT FOO BAR
+	assert_success
+	assert_output "$(printf 'both\nplain')"
+	run env CONDOR_CONFIG="$BATS_TEST_TMPDIR/cc" "$BIN" --config-val \
+	    -subsystem MASTER -local-name OTHER FOO
+	assert_success
+	assert_output plain
+}
+
+@test "--allow-root may come before --config-val" {
+	printf 'FOO = plain\n' > "$BATS_TEST_TMPDIR/cc"
+	run env CONDOR_CONFIG="$BATS_TEST_TMPDIR/cc" "$BIN" --allow-root \
+	    --config-val FOO
+	assert_success
+	assert_output plain
+	run env CONDOR_CONFIG="$BATS_TEST_TMPDIR/cc" "$BIN" --config-val FOO
+	assert_success
+	assert_output plain
+	run env CONDOR_CONFIG="$BATS_TEST_TMPDIR/cc" "$BIN" --listen :1 \
+	    --config-val FOO
+	assert_failure 2
+}

@@ -456,6 +456,8 @@ lookups(void)
 	cf = load_text(
 	    "X = plain\nHTTP_API.X = sub\nLOC.X = local\n"
 	    "Y = plain\nHTTP_API.Y = sub\n"
+	    "Z = plain\nLOC.Z = local\nhttp_api.loc.Z = both\nHTTP_API.Z = sub\n"
+	    "OTHER.LOC.W = other\nW = plain\n"
 	    "N = 7\nI = $INT(N,%03d)\nR = $REAL(N)\nRF = $REAL(N,%.2f)\n"
 	    "E = $INT(2 * 3 + 1)\nS = $SUBSTR(P, 1, 3)\nS2 = $SUBSTR(P,-4)\n"
 	    "P = /a/b/file.tar.gz\nFN = $Fn(P)\nFX = $Fx(P)\nFP = $Fp(P)\n"
@@ -479,6 +481,8 @@ lookups(void)
 	    "LOCALNAME.X beats SUBSYS.X");
 	tap_ok((v = config_value(cf, "Y")) && strcmp(v, "sub") == 0,
 	    "SUBSYS.X beats X");
+	expect(cf, "Z", "both");	/* SUBSYS.LOCALNAME.X wins */
+	expect(cf, "W", "plain");	/* not another subsystem's */
 	expect(cf, "I", "007");
 	expect(cf, "R", "7");
 	expect(cf, "RF", "7.00");

@@ -648,6 +648,167 @@ test_allowed(void)
 	rmdir(dir);
 }
 
+/* The Args of every proc of S, joined by spaces into OUT. */
+static void
+proc_args(struct submit *s, char *out, size_t outlen)
+{
+	struct submit_error	 err;
+	const struct classad	*d;
+	const char		*str;
+	int			 pid;
+	size_t			 n = 0;
+
+	out[0] = '\0';
+	if (submit_begin(s, 1, &err) == -1)
+		return;
+	while (submit_next_proc(s, &pid, &d, &err) == 1 && n < outlen) {
+		if (classad_lookup_string(pid == 0 ? submit_cluster_ad(s) : d,
+		    "Args", &str) != 0)
+			str = "(none)";
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s",
+		    n ? " " : "", str);
+	}
+}
+
+/* `queue ... matching` marks directories with a trailing slash, as
+ * condor_submit's glob (GLOB_MARK) does, in the dirs and any forms. */
+static void
+test_matching_dirs(void)
+{
+	struct submit_opts	 o;
+	struct submit_error	 err;
+	struct submit		*s;
+	char			 dir[] = "/tmp/test_submit.XXXXXX", path[64];
+	char			 args[256];
+	FILE			*f;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/set1", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/set2", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/setfile", dir);
+	if ((f = fopen(path, "w")) != NULL)
+		fclose(f);
+	site_opts(&o, dir);
+	s = run("executable = /bin/true\narguments = $(d)\n"
+	    "queue d matching dirs set*\n", &o, &err);
+	if (s == NULL)
+		tap_diag("%s", err.reason);
+	else
+		proc_args(s, args, sizeof(args));
+	tap_ok(s != NULL && strcmp(args, "set1/ set2/") == 0,
+	    "matching dirs: each item keeps its trailing / (%s)",
+	    s != NULL ? args : "refused");
+	submit_free(s);
+	s = run("executable = /bin/true\narguments = $(d)\n"
+	    "queue d matching any set*\n", &o, &err);
+	if (s != NULL)
+		proc_args(s, args, sizeof(args));
+	tap_ok(s != NULL && strcmp(args, "set1/ set2/ setfile") == 0,
+	    "matching any: directories end in /, files do not (%s)",
+	    s != NULL ? args : "refused");
+	submit_free(s);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/set1", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/set2", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+/* Write a file of N bytes at DIR/NAME. */
+static void
+write_sized(const char *dir, const char *name, size_t n)
+{
+	char	 path[128];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	while (n-- > 0)
+		fputc('x', f);
+	fclose(f);
+}
+
+/* Check the four size attributes of the cluster ad of TEXT. */
+static void
+expect_sizes(const char *text, const struct submit_opts *o, long long exe,
+    long long disk, long long mb, const char *what)
+{
+	struct submit_error	 err;
+	struct submit		*s;
+	const struct classad	*c, *d;
+	int64_t			 e = -1, im = -1, du = -1, ti = -1;
+	int			 pid;
+
+	if ((s = run(text, o, &err)) == NULL) {
+		tap_ok(0, "%s: refused (%s)", what, err.reason);
+		return;
+	}
+	if (submit_begin(s, 1, &err) == 0 &&
+	    submit_next_proc(s, &pid, &d, &err) == 1) {
+		c = submit_cluster_ad(s);
+		classad_lookup_int(c, "ExecutableSize", &e);
+		classad_lookup_int(c, "ImageSize", &im);
+		classad_lookup_int(c, "DiskUsage", &du);
+		classad_lookup_int(c, "TransferInputSizeMB", &ti);
+	}
+	tap_ok(e == exe && im == exe && du == disk && ti == mb,
+	    "%s: ExecutableSize %lld ImageSize %lld DiskUsage %lld "
+	    "TransferInputSizeMB %lld", what, (long long)e, (long long)im,
+	    (long long)du, (long long)ti);
+	submit_free(s);
+}
+
+/* Without spooling and with local files allowed, the sizes come from the
+ * files as condor_submit's calc_image_size_kb() finds them: each file (a
+ * directory: the sum of its files) in KiB rounded up; ExecutableSize and
+ * ImageSize are the executable's; DiskUsage adds transfer_input_files and
+ * input; TransferInputSizeMB is that sum in MiB rounded up. */
+static void
+test_sizes(void)
+{
+	struct submit_opts	 o;
+	char			 dir[] = "/tmp/test_submit.XXXXXX", path[64];
+	static const char *const files[] = { "exe", "a", "in", "d/p", "d/q",
+	    "big" };
+	size_t			 i;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/d", dir);
+	mkdir(path, 0755);
+	write_sized(dir, "exe", 3000);		/* 3 KiB */
+	write_sized(dir, "a", 1500);		/* 2 KiB */
+	write_sized(dir, "in", 10);		/* 1 KiB */
+	write_sized(dir, "d/p", 600);		/* d/: 1200 bytes, 2 KiB */
+	write_sized(dir, "d/q", 600);
+	write_sized(dir, "big", 1536 * 1024);	/* 1536 KiB */
+	site_opts(&o, dir);
+	expect_sizes("executable = exe\ntransfer_input_files = a, d/\n"
+	    "input = in\nqueue\n", &o, 3, 3 + 2 + 2 + 1, 1,
+	    "sizes: executable, input files, a directory, stdin");
+	expect_sizes("executable = exe\ntransfer_input_files = big\nqueue\n",
+	    &o, 3, 3 + 1536, 2, "sizes: TransferInputSizeMB rounds up");
+	expect_sizes("executable = exe\ntransfer_executable = false\n"
+	    "queue\n", &o, 3, 3, 1,
+	    "sizes: an executable not transferred is still sized");
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/d", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 /* The statements the corpus does not exercise. */
 static void
 test_language(void)
@@ -756,6 +917,8 @@ main(int argc, char **argv)
 	test_local_files();
 	test_limits();
 	test_allowed();
+	test_matching_dirs();
+	test_sizes();
 	test_language();
 	test_iteration();
 	return tap_done();
