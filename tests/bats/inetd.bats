@@ -99,6 +99,17 @@ H='Host: localhost\r\n'
 
 # --- Protocol --------------------------------------------------------------
 
+@test "two Authorization fields are 400, and neither token is used" {
+	inetd "GET /api/v1/jobs HTTP/1.1\r\n${H}Authorization: Bearer a.b.c\r\nAuthorization: Bearer d.e.f\r\n\r\n"
+	assert_equal "$RC" 0
+	run head -n 1 "$OUT"
+	assert_output $'HTTP/1.1 400 Bad Request\r'
+	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
+	assert_error_json 400 "Bad Request"
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial 'more than one Authorization'
+}
+
 @test "an HTTP/1.1 request without Host is 400" {
 	inetd "GET /healthz HTTP/1.1\r\n\r\n"
 	assert_equal "$RC" 0

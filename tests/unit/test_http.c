@@ -150,6 +150,14 @@ static const struct head_case heads[] = {
 	{ "Host list", "GET / HTTP/1.1\r\nHost: x, y\r\n\r\n", 400, NULL },
 	{ "Host bad port", "GET / HTTP/1.1\r\nHost: x:8a\r\n\r\n", 400, NULL },
 
+	/* Credentials: a proxy that reads the last of two disagrees. */
+	{ "two Authorization", "GET / HTTP/1.1\r\n" H
+	    "Authorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n",
+	    400, NULL },
+	{ "two Authorization, other case", "GET / HTTP/1.1\r\n" H
+	    "Authorization: Bearer a\r\nauthorization: Bearer a\r\n\r\n",
+	    400, NULL },
+
 	/* Framing: request smuggling shapes. */
 	{ "CL and TE", "POST / HTTP/1.1\r\n" H "Content-Length: 5\r\n"
 	    "Transfer-Encoding: chunked\r\n\r\n", 400, NULL },
