@@ -69,24 +69,62 @@ H='Host: localhost\r\n'
 	assert_equal "$RC" 0
 	run head -n 1 "$OUT"
 	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
-	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	assert_equal "$(header_value Allow < "$OUT")" "GET, HEAD"
 	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
 	assert_error_json 405 "Method Not Allowed"
 }
 
-@test "POST /openapi.json is 405 with Allow: GET" {
+@test "POST /openapi.json is 405 with Allow: GET, HEAD" {
 	inetd "POST /openapi.json HTTP/1.1\r\n${H}Content-Length: 0\r\n\r\n"
 	run head -n 1 "$OUT"
 	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
-	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	assert_equal "$(header_value Allow < "$OUT")" "GET, HEAD"
 }
 
-@test "HEAD /healthz is answered without a body (RFC 9110 9.3.2)" {
-	inetd "HEAD /healthz HTTP/1.1\r\n${H}\r\n"
+# head_as_get PATH [HEADER]: GET and HEAD of PATH; HEAD must answer the
+# same status line and header fields (Date aside) and no body at all.
+head_as_get() {
+	local path=$1 hdr=${2:+$2\r\n}
+	inetd "GET $path HTTP/1.1\r\n${H}${hdr}\r\n"
+	grep -v '^Date:' "$OUT" | sed '/^\r$/q' > "$BATS_TEST_TMPDIR/get"
+	inetd "HEAD $path HTTP/1.1\r\n${H}${hdr}\r\n"
 	assert_equal "$RC" 0
+	grep -v '^Date:' "$OUT" > "$BATS_TEST_TMPDIR/head"
+	# The answer ends with the empty line: no byte follows the head.
+	assert_equal "$(tail -c 4 "$OUT" | od -An -c | tr -d ' ')" '\r\n\r\n'
+	cmp "$BATS_TEST_TMPDIR/get" "$BATS_TEST_TMPDIR/head"
+}
+
+@test "HEAD /healthz is GET's head with its Content-Length and no body (RFC 9110 9.3.2)" {
+	head_as_get /healthz
 	run head -n 1 "$OUT"
-	assert_output --regexp $'^HTTP/1\\.1 (200 OK|405 Method Not Allowed)\r$'
-	# Whatever the status, a response to HEAD never has content.
+	assert_output $'HTTP/1.1 200 OK\r'
+	assert_equal "$(header_value Content-Length < "$OUT")" "16"
+	assert_equal "$(http_body < "$OUT" | wc -c)" 0
+}
+
+@test "HEAD /openapi.json is GET's head with the document's length, no body" {
+	head_as_get /openapi.json
+	run head -n 1 "$OUT"
+	assert_output $'HTTP/1.1 200 OK\r'
+	assert_equal "$(header_value Content-Length < "$OUT")" "$(wc -c < "$OPENAPI")"
+	assert_equal "$(http_body < "$OUT" | wc -c)" 0
+}
+
+@test "HEAD /api/v1/jobs without a token is 401 as GET is, without a body" {
+	head_as_get /api/v1/jobs
+	run head -n 1 "$OUT"
+	assert_output $'HTTP/1.1 401 Unauthorized\r'
+	run header_value WWW-Authenticate < "$OUT"
+	assert_output --partial Bearer
+	assert_equal "$(http_body < "$OUT" | wc -c)" 0
+}
+
+@test "HEAD on a route without GET is 405 with Allow, without a body" {
+	inetd "HEAD /api/v1/jobs/1/hold HTTP/1.1\r\n${H}\r\n"
+	run head -n 1 "$OUT"
+	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
+	assert_equal "$(header_value Allow < "$OUT")" "POST"
 	assert_equal "$(http_body < "$OUT" | wc -c)" 0
 }
 
@@ -173,7 +211,7 @@ H='Host: localhost\r\n'
 	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
 	run cat "$OUT"
 	refute_output --partial '100 Continue'
-	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	assert_equal "$(header_value Allow < "$OUT")" "GET, HEAD"
 }
 
 @test "a chunked upload to a known path without that method is 405" {
@@ -181,7 +219,7 @@ H='Host: localhost\r\n'
 	assert_equal "$RC" 0
 	run head -n 1 "$OUT"
 	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
-	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	assert_equal "$(header_value Allow < "$OUT")" "GET, HEAD"
 	# One answer only: the body bytes are not taken for a second request.
 	assert_equal "$(grep -c '^HTTP/' "$OUT")" 1
 }

@@ -368,15 +368,37 @@ test_routes(void)
 	memset(&ctx, 0, sizeof(ctx));
 	tap_ok(route_match("GET", "/healthz", &ctx, &h, allow,
 	    sizeof(allow)) == 0 && h == api_healthz, "route: GET /healthz");
-	tap_ok(route_match("POST", "/healthz", &ctx, &h, allow,
-	    sizeof(allow)) == 405 && strcmp(allow, "GET") == 0,
-	    "route: POST /healthz is 405 with Allow: GET");
 	tap_ok(route_match("GET", "/healthz/", &ctx, &h, allow,
 	    sizeof(allow)) == 404, "route: trailing slash is 404");
 	tap_ok(route_match("GET", "/nope", &ctx, &h, allow,
 	    sizeof(allow)) == 404, "route: unknown path is 404");
 	tap_ok(route_match("get", "/healthz", &ctx, &h, allow,
 	    sizeof(allow)) == 405, "route: methods are case-sensitive");
+
+	/* HEAD wherever GET works (RFC 9110 9.3.2), and nowhere else. */
+	tap_ok(route_match("POST", "/healthz", &ctx, &h, allow,
+	    sizeof(allow)) == 405 && strcmp(allow, "GET, HEAD") == 0,
+	    "route: a GET route allows GET, HEAD");
+	tap_ok(route_match("HEAD", "/healthz", &ctx, &h, allow,
+	    sizeof(allow)) == 0 && h == api_healthz, "route: HEAD /healthz");
+	tap_ok(route_match("HEAD", "/openapi.json", &ctx, &h, allow,
+	    sizeof(allow)) == 0 && h == api_openapi,
+	    "route: HEAD /openapi.json");
+	tap_ok(route_match("HEAD", "/api/v1/jobs", &ctx, &h, allow,
+	    sizeof(allow)) == 0 && h == api_jobs_list,
+	    "route: HEAD /api/v1/jobs is the listing, not another method");
+	memset(&ctx, 0, sizeof(ctx));
+	tap_ok(route_match("HEAD", "/api/v1/jobs/3.1", &ctx, &h, allow,
+	    sizeof(allow)) == 0 && h == api_jobs_get && ctx.job.cluster == 3 &&
+	    ctx.job.proc == 1, "route: HEAD /api/v1/jobs/{jobid}");
+	tap_ok(route_match("PUT", "/api/v1/jobs/3.1", &ctx, &h, allow,
+	    sizeof(allow)) == 405 && strcmp(allow, "GET, HEAD, DELETE, PATCH")
+	    == 0, "route: Allow lists HEAD after GET");
+	tap_ok(route_match("HEAD", "/api/v1/jobs/3.1/hold", &ctx, &h, allow,
+	    sizeof(allow)) == 405 && strcmp(allow, "POST") == 0,
+	    "route: HEAD on a route without GET is 405");
+	tap_ok(route_match("HEAD", "/api/v1/jobs/x", &ctx, &h, allow,
+	    sizeof(allow)) == 400, "route: HEAD checks the job id as GET");
 }
 
 /* The body reader over a real socket, as a client would send it. */
