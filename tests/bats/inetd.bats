@@ -240,6 +240,59 @@ head_as_get() {
 	assert_output $'HTTP/1.1 501 Not Implemented\r'
 }
 
+# --- JSON request bodies ---------------------------------------------------
+
+# patch_body BODY: PATCH /api/v1/jobs/1 with BODY (printf %b escapes) and a
+# token-shaped string.  The body is checked before the token, which no
+# schedd could accept: a body that passes is answered 401.
+patch_body() {
+	local len
+	len=$(printf '%b' "$1" | wc -c)
+	inetd "PATCH /api/v1/jobs/1 HTTP/1.1\r\n${H}Authorization: Bearer a.b.c\r\nContent-Type: application/json\r\nContent-Length: $len\r\n\r\n$1"
+	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
+	STATUS=$(head -n 1 "$OUT" | cut -d' ' -f2)
+}
+
+@test "a JSON body with invalid UTF-8 is 400 naming the fault and where" {
+	local bytes why
+	while IFS='|' read -r bytes why; do
+		patch_body "{\"attributes\": {\"A\": \"x${bytes}\"}}"
+		[ "$STATUS" = 400 ] || fail "$bytes: status $STATUS"
+		assert_error_json 400 "Bad Request"
+		run cat "$BATS_TEST_TMPDIR/b"
+		assert_output --partial "not valid UTF-8: $why at byte 23"
+	done <<-'EOF'
+		\xff|a byte that never occurs in UTF-8
+		\xc0\xaf|an overlong encoding
+		\xe0\x80\xaf|an overlong encoding
+		\xf0\x80\x80\xaf|an overlong encoding
+		\xed\xa0\x80|a UTF-16 surrogate
+		\xf4\x90\x80\x80|a code point past U+10FFFF
+		\xf5\x80\x80\x80|a code point past U+10FFFF
+		\xe2\x82|a truncated sequence
+		\xe2\x82y|a truncated sequence
+		\x80|a continuation byte without a lead byte
+	EOF
+}
+
+@test "a JSON body with valid UTF-8 passes the body check" {
+	patch_body '{"attributes": {"A": "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf \\u00e9 \\\\u0000"}}'
+	assert_equal "$STATUS" 401
+}
+
+@test "\\u0000 or a NUL byte in a JSON body is 400, not a string cut short" {
+	patch_body '{"attributes": {"A": "a\\u0000b"}}'
+	assert_equal "$STATUS" 400
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial 'NUL'
+	patch_body '{"attributes": {"A\\u0000B": 1}}'
+	assert_equal "$STATUS" 400
+	patch_body '{"attributes": {"A": "a\x00b"}}'
+	assert_equal "$STATUS" 400
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial 'NUL'
+}
+
 # --- Log -------------------------------------------------------------------
 
 @test "one log line on stderr with method, path and status, without the query" {

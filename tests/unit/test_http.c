@@ -18,6 +18,7 @@
 #include "api/route.h"
 #include "tap.h"
 #include "util/utc.h"
+#include "util/utf8.h"
 
 #define H "Host: x\r\n"
 
@@ -358,6 +359,87 @@ test_helpers(void)
 	buf_free(&b);
 }
 
+/* The UTF-8 validator: each fault named where it becomes certain, and
+ * the maximal ill-formed subpart that one U+FFFD replaces. */
+struct utf8_case {
+	const char	*bytes;
+	size_t		 len;
+	size_t		 want;	/* valid length, or 0 */
+	size_t		 skip;	/* when invalid */
+	const char	*why;
+};
+
+static const struct utf8_case utf8_cases[] = {
+	{ "a", 1, 1, 0, NULL },
+	{ "\x7f", 1, 1, 0, NULL },
+	{ "\xc2\x80", 2, 2, 0, NULL },
+	{ "\xdf\xbf", 2, 2, 0, NULL },
+	{ "\xe0\xa0\x80", 3, 3, 0, NULL },
+	{ "\xed\x9f\xbf", 3, 3, 0, NULL },		/* U+D7FF */
+	{ "\xee\x80\x80", 3, 3, 0, NULL },		/* U+E000 */
+	{ "\xef\xbf\xbd", 3, 3, 0, NULL },		/* U+FFFD */
+	{ "\xf0\x90\x80\x80", 4, 4, 0, NULL },
+	{ "\xf4\x8f\xbf\xbf", 4, 4, 0, NULL },	/* U+10FFFF */
+	{ "\x80", 1, 0, 1, "a continuation byte without a lead byte" },
+	{ "\xbf", 1, 0, 1, "a continuation byte without a lead byte" },
+	{ "\xc0\x80", 2, 0, 1, "an overlong encoding" },
+	{ "\xc1\xbf", 2, 0, 1, "an overlong encoding" },
+	{ "\xe0\x9f\xbf", 3, 0, 1, "an overlong encoding" },
+	{ "\xf0\x8f\xbf\xbf", 4, 0, 1, "an overlong encoding" },
+	{ "\xed\xa0\x80", 3, 0, 1, "a UTF-16 surrogate" },
+	{ "\xed\xbf\xbf", 3, 0, 1, "a UTF-16 surrogate" },
+	{ "\xf4\x90\x80\x80", 4, 0, 1, "a code point past U+10FFFF" },
+	{ "\xf5\x80\x80\x80", 4, 0, 1, "a code point past U+10FFFF" },
+	{ "\xf8\x88\x80\x80\x80", 5, 0, 1,
+	    "a byte that never occurs in UTF-8" },
+	{ "\xff", 1, 0, 1, "a byte that never occurs in UTF-8" },
+	{ "\xc3", 1, 0, 1, "a truncated sequence" },
+	{ "\xe2\x82", 2, 0, 2, "a truncated sequence" },
+	{ "\xf0\x9f\x98", 3, 0, 3, "a truncated sequence" },
+	{ "\xe2\x82" "A", 3, 0, 2, "a truncated sequence" },
+	{ "\xe2" "\xe2\x82\xac", 4, 0, 1, "a truncated sequence" },
+};
+
+static void
+test_utf8(void)
+{
+	const struct utf8_case	*c;
+	const char		*why;
+	size_t			 i, k, got, skip, at;
+
+	for (i = 0; i < sizeof(utf8_cases) / sizeof(utf8_cases[0]); i++) {
+		c = &utf8_cases[i];
+		skip = 99, why = NULL;
+		got = utf8_sequence(c->bytes, c->len, &skip, &why);
+		if (c->want != 0) {
+			tap_ok(got == c->want, "utf8: case %zu valid, %zu bytes",
+			    i, c->want);
+			continue;
+		}
+		tap_ok(got == 0 && skip == c->skip && why != NULL &&
+		    strcmp(why, c->why) == 0, "utf8: case %zu: %s, %zu "
+		    "byte(s) replaced", i, c->why, c->skip);
+		if (got != 0 || why == NULL)
+			tap_diag("got %zu skip %zu why %s", got, skip,
+			    why ? why : "-");
+		/* The bytes of a subpart never start a valid sequence that
+		 * the replacement would swallow. */
+		for (k = 1; k < c->skip; k++)
+			tap_ok(utf8_sequence(c->bytes + k, c->len - k, NULL,
+			    NULL) == 0, "utf8: case %zu: byte %zu of the "
+			    "subpart is no start", i, k);
+	}
+	tap_ok(utf8_invalid("caf\xc3\xa9 \xe2\x82\xac", 9, &at) == NULL,
+	    "utf8: valid text");
+	tap_ok(utf8_invalid("", 0, &at) == NULL, "utf8: empty text");
+	tap_ok((why = utf8_invalid("ab\xc3\xa9\xed\xa0\x80", 7, &at)) !=
+	    NULL && at == 4 && strcmp(why, "a UTF-16 surrogate") == 0,
+	    "utf8: the first fault and its offset");
+	tap_ok((why = utf8_invalid("ab\xc3", 3, &at)) != NULL && at == 2 &&
+	    strcmp(why, "a truncated sequence") == 0,
+	    "utf8: a sequence cut by the end of the text");
+}
+
 static void
 test_routes(void)
 {
@@ -542,6 +624,7 @@ main(void)
 	test_heads();
 	test_head_details();
 	test_helpers();
+	test_utf8();
 	test_routes();
 	test_bodies();
 	test_stall();
