@@ -88,6 +88,23 @@ raw_request() {
 	assert_success
 }
 
+@test "a job with ill-formed UTF-8 in a string leaves the listing valid JSON" {
+	# Another user's job whose Cmd holds a cut sequence, a surrogate and
+	# a stray byte, as a schedd may hold from a client that sent them.
+	sed -i 's|^Cmd = "/bin/sleep"$|Cmd = "/bin/\xe2\x82-\xed\xa0\x80-\xff-\xc3\xa9"|' "$T/jobs.ads"
+	start_schedd
+	start_api
+	api '/api/v1/jobs?limit=2&projection=ClusterId,ProcId,Cmd'
+	[ "$HTTP_CODE" = 200 ]
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); print(ascii(d["jobs"][0]["Cmd"]))' "$T/b"
+	assert_success
+	assert_output "'/bin/\\ufffd-\\ufffd\\ufffd\\ufffd-\\ufffd-\\xe9'"
+	api /api/v1/jobs/1.0
+	[ "$HTTP_CODE" = 200 ]
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); print(ascii(d["Cmd"]))' "$T/b"
+	assert_output "'/bin/\\ufffd-\\ufffd\\ufffd\\ufffd-\\ufffd-\\xe9'"
+}
+
 @test "a listing with limit=* returns every job" {
 	start_schedd
 	start_api

@@ -312,6 +312,46 @@ test_head_details(void)
 	    "scan: a partial request line is incomplete");
 }
 
+/* Ill-formed UTF-8 in, valid JSON out: U+FFFD (as its three bytes) for
+ * each maximal ill-formed subpart; valid text unchanged. */
+#define FFFD	"\xef\xbf\xbd"
+static const struct {
+	const char	*in, *out, *name;
+} json_utf8[] = {
+	{ "\xff", FFFD, "a byte never in UTF-8" },
+	{ "a\x80" "b", "a" FFFD "b", "a stray continuation byte" },
+	{ "a\xe2\x82", "a" FFFD, "a sequence truncated by the end" },
+	{ "\xe2\x82z", FFFD "z", "a sequence truncated by a letter" },
+	{ "\xf0\x9f\x98\xc3\xa9", FFFD "\xc3\xa9",
+	    "a truncated 4-byte sequence, then a valid one" },
+	{ "\xc0\xaf", FFFD FFFD, "an overlong '/'" },
+	{ "\xe0\x80\xaf", FFFD FFFD FFFD, "an overlong 3-byte form" },
+	{ "\xed\xa0\x80", FFFD FFFD FFFD, "a surrogate" },
+	{ "\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD, "past U+10FFFF" },
+	{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbd",
+	    "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbd",
+	    "valid 2-, 3- and 4-byte sequences unchanged" },
+};
+
+static void
+test_json_utf8(void)
+{
+	struct buf	b = BUF_INIT, want = BUF_INIT;
+	size_t		i;
+
+	for (i = 0; i < sizeof(json_utf8) / sizeof(json_utf8[0]); i++) {
+		buf_reset(&b);
+		buf_reset(&want);
+		buf_addf(&want, "\"%s\"", json_utf8[i].out);
+		json_add_string(&b, json_utf8[i].in);
+		tap_ok(strcmp(buf_str(&b), buf_str(&want)) == 0 &&
+		    utf8_invalid(b.data, b.len, &(size_t){ 0 }) == NULL,
+		    "json: %s", json_utf8[i].name);
+	}
+	buf_free(&b);
+	buf_free(&want);
+}
+
 static void
 test_helpers(void)
 {
@@ -354,9 +394,10 @@ test_helpers(void)
 	    "query: too long refused");
 
 	json_add_string(&b, "a\"b\\c\n\x01\xff\xc3\xa9");
-	tap_ok(strcmp(buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001\\ufffd\xc3\xa9\"")
+	tap_ok(strcmp(buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001" FFFD "\xc3\xa9\"")
 	    == 0, "json: escapes and invalid UTF-8");
 	buf_free(&b);
+	test_json_utf8();
 }
 
 /* The UTF-8 validator: each fault named where it becomes certain, and
