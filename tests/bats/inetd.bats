@@ -323,6 +323,16 @@ patch_body() {
 	assert_output --regexp ' GET /a\?forged\? 404 '
 }
 
+@test "a message with CR, LF or ESC in it cannot forge a log line" {
+	# A configuration value is quoted in the error message; this one
+	# carries a whole request line and a terminal escape.
+	CONDOR_CONFIG=/dev/null _CONDOR_HTTP_API_MAX_BODY=$'1\nZ ::1 GET /f 200 0 0ms root\r\e[2K\t\x7fz' \
+	    inetd "GET /healthz HTTP/1.1\r\n${H}\r\n"
+	assert_equal "$(wc -l < "$ERR")" 1
+	run cat "$ERR"
+	assert_output 'htcondor-api: configuration: HTTP_API_MAX_BODY: invalid value "1?Z ::1 GET /f 200 0 0ms root??[2K??z"'
+}
+
 @test "the log line takes the peer from TCPREMOTEIP when stdin is no socket" {
 	TCPREMOTEIP=192.0.2.7 inetd "GET /healthz HTTP/1.1\r\n${H}\r\n"
 	run cat "$ERR"

@@ -17,6 +17,7 @@
 #include "http/json.h"
 #include "api/route.h"
 #include "tap.h"
+#include "util/log.h"
 #include "util/utc.h"
 #include "util/utf8.h"
 
@@ -481,6 +482,47 @@ test_utf8(void)
 	    "utf8: a sequence cut by the end of the text");
 }
 
+/* log_msg on standard error: what it writes for FMT's message, one
+ * line, into OUT. */
+static void
+logged(char *out, size_t outlen, const char *msg)
+{
+	FILE	*f = tmpfile();
+	int	 saved = dup(2);
+	size_t	 n = 0;
+
+	out[0] = '\0';
+	if (f == NULL || saved == -1)
+		return;
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	log_msg("%s", msg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(out, 1, outlen - 1, f);
+	out[n] = '\0';
+	fclose(f);
+}
+
+/* Free-form messages are sanitised as the request line is: a message
+ * quoting a peer's or a file's bytes cannot start a line of its own. */
+static void
+test_log(void)
+{
+	char out[256];
+
+	logged(out, sizeof(out), "a b\nZ 1.2.3.4 GET /x 200 0 0ms root");
+	tap_ok(strcmp(out, "htcondor-api: a b?Z 1.2.3.4 GET /x 200 0 0ms "
+	    "root\n") == 0, "log: a newline in a message is replaced");
+	logged(out, sizeof(out), "\r\x1b[2K\t\x7f\x01\xc3\xa9.");
+	tap_ok(strcmp(out, "htcondor-api: ??[2K?????.\n") == 0,
+	    "log: CR, ESC, tab, DEL, controls and non-ASCII are replaced");
+	if (strchr(out, '\n') != strrchr(out, '\n'))
+		tap_diag("got %s", out);
+}
+
 static void
 test_routes(void)
 {
@@ -666,6 +708,7 @@ main(void)
 	test_head_details();
 	test_helpers();
 	test_utf8();
+	test_log();
 	test_routes();
 	test_bodies();
 	test_stall();
