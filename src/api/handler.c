@@ -15,6 +15,7 @@
 #include "classad/classad.h"
 #include "http/http.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include "api/route.h"
 #include "schedd/schedd.h"
 
@@ -187,15 +188,20 @@ api_stream_result(struct api_ctx *ctx, int rc)
 }
 
 /* Deepest nesting of [ and { in TEXT, strings skipped; stops counting
- * past LIMIT. */
+ * past LIMIT.  Sets *NUL_AT to where the first \u0000 escape in a string
+ * starts, or to N when there is none. */
 static int
-json_depth(const char *p, size_t n, int limit)
+json_depth(const char *p, size_t n, int limit, size_t *nul_at)
 {
 	int	depth = 0, max = 0, in_str = 0;
 	size_t	i;
 
+	*nul_at = n;
 	for (i = 0; i < n && max <= limit; i++) {
 		if (in_str) {
+			if (p[i] == '\\' && *nul_at == n && n - i >= 6 &&
+			    memcmp(p + i + 1, "u0000", 5) == 0)
+				*nul_at = i;
 			if (p[i] == '\\')
 				i++;
 			else if (p[i] == '"')
@@ -209,6 +215,40 @@ json_depth(const char *p, size_t n, int limit)
 			depth--;
 	}
 	return max;
+}
+
+/* Refuse what cJSON would take but we must not store: nesting past
+ * JSON_MAX_DEPTH (its recursion), text that is not UTF-8 (it would be
+ * echoed into every listing that shows it), and NUL, raw or as \u0000,
+ * which cJSON keeps in a string that C then cuts short without a word.
+ * 0, or 400 with the reason in ctx->msg. */
+static int
+json_body_check(struct api_ctx *ctx, const char *p, size_t n)
+{
+	const char	*nul, *why;
+	size_t		 at;
+
+	if (json_depth(p, n, JSON_MAX_DEPTH, &at) > JSON_MAX_DEPTH) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "JSON nested deeper than "
+		    "%d levels", JSON_MAX_DEPTH);
+		return 400;
+	}
+	if (at < n) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "the body has \\u0000 in "
+		    "a string (at byte %zu): NUL cannot be stored", at);
+		return 400;
+	}
+	if ((nul = memchr(p, '\0', n)) != NULL) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "the body has a NUL byte "
+		    "(at byte %zu)", (size_t)(nul - p));
+		return 400;
+	}
+	if ((why = utf8_invalid(p, n, &at)) != NULL) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "the body is not valid "
+		    "UTF-8: %s at byte %zu", why, at);
+		return 400;
+	}
+	return 0;
 }
 
 int
@@ -241,11 +281,9 @@ api_json_body(struct api_ctx *ctx, cJSON **out, int required)
 		    "application/json");
 		return 415;
 	}
-	if (json_depth(body.data, body.len, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
+	if ((rc = json_body_check(ctx, body.data, body.len)) != 0) {
 		buf_free(&body);
-		snprintf(ctx->msg, sizeof(ctx->msg), "JSON nested deeper than "
-		    "%d levels", JSON_MAX_DEPTH);
-		return 400;
+		return rc;
 	}
 	/* The length includes the NUL, which cJSON wants to see at the end. */
 	*out = cJSON_ParseWithLengthOpts(body.data, body.len + 1, &end, 1);

@@ -53,7 +53,7 @@ int	api_stream_result(struct api_ctx *ctx, int rc);
 
 /* The request body as a JSON object: Content-Type must be JSON (415),
  * the body within HTTP_API_MAX_BODY (413), nested at most JSON_MAX_DEPTH
- * deep, and an object (400).  With REQUIRED 0 an empty body gives an
+ * deep, valid UTF-8 without NUL (raw or \u0000), and an object (400).  With REQUIRED 0 an empty body gives an
  * empty object.  0 with *OUT (free with cJSON_Delete), or the status. */
 struct cJSON;
 int	api_json_body(struct api_ctx *ctx, struct cJSON **out, int required);

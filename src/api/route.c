@@ -99,6 +99,20 @@ match_pattern(const char *pattern, const char *path, struct match *m)
 	}
 }
 
+/* Append METHOD to the comma list ALLOW of ALLOWLEN bytes, of which
+ * *USED are filled; a list that does not fit is cut. */
+static void
+allow_add(char *allow, size_t allowlen, size_t *used, const char *method)
+{
+	*used += (size_t)snprintf(allow + *used, allowlen - *used, "%s%s",
+	    *used ? ", " : "", method);
+	if (*used >= allowlen)
+		*used = allowlen - 1;
+}
+
+/* HEAD is served wherever GET is, by GET's handler (RFC 9110 9.3.2: the
+ * same status and header fields, no content); the response writer drops
+ * the body.  So the table lists only GET, and HEAD is matched as GET. */
 int
 route_match(const char *method, const char *path, struct api_ctx *ctx,
     route_handler *handler, char *allow, size_t allowlen)
@@ -123,15 +137,16 @@ route_match(const char *method, const char *path, struct api_ctx *ctx,
 	/* Its methods: the handler for METHOD, and the Allow list. */
 	*handler = NULL;
 	allow[0] = '\0';
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
 	for (i = 0; i < nroutes; i++) {
 		if (strcmp(routes[i].pattern, best) != 0)
 			continue;
 		if (strcmp(routes[i].method, method) == 0)
 			*handler = routes[i].handler;
-		used += (size_t)snprintf(allow + used, allowlen - used, "%s%s",
-		    used ? ", " : "", routes[i].method);
-		if (used >= allowlen)
-			used = allowlen - 1;
+		allow_add(allow, allowlen, &used, routes[i].method);
+		if (strcmp(routes[i].method, "GET") == 0)
+			allow_add(allow, allowlen, &used, "HEAD");
 	}
 	if (*handler == NULL)
 		return 405;

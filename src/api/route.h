@@ -19,9 +19,9 @@ struct route {
 	route_handler	 handler;
 };
 
-/* Match METHOD and PATH against the table.  Returns 0 and sets *HANDLER
- * and the context's path parameters, or 404 / 405 (with ALLOW filled as
- * "GET, POST") / 400 (with ctx->msg). */
+/* Match METHOD and PATH against the table; HEAD matches where GET does.
+ * Returns 0 and sets *HANDLER and the context's path parameters, or 404 /
+ * 405 (with ALLOW filled as "GET, HEAD, POST") / 400 (with ctx->msg). */
 int	 route_match(const char *method, const char *path,
 	    struct api_ctx *ctx, route_handler *handler, char *allow,
 	    size_t allowlen);

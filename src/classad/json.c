@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "classad/classad_impl.h"
+#include "util/utf8.h"
 
 struct jw {
 	classad_write_fn	 w;
@@ -90,13 +91,14 @@ jw_indent(struct jw *j, int spaces)
 }
 
 /* String contents with HTCondor's JSON escapes: \" \\ \b \f \n \r \t,
- * other bytes 1-31 as \u00XX (upper-case hex); DEL and bytes of 0x80 and
- * up pass through. */
+ * other bytes 1-31 as \u00XX (upper-case hex); DEL and valid UTF-8 pass
+ * through.  HTCondor passes invalid UTF-8 through too, which makes the
+ * answer unparseable: each maximal ill-formed subpart becomes U+FFFD. */
 static void
 jw_escaped(struct jw *j, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i, run = 0;
+	size_t i, run = 0, len, skip;
 	const char *esc;
 	char u[7];
 	int c;
@@ -104,6 +106,19 @@ jw_escaped(struct jw *j, const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
 		esc = NULL;
+		if (c >= 0x80) {
+			if ((len = utf8_sequence(s + i, n - i, &skip,
+			    NULL)) != 0) {
+				run += len;
+				i += len - 1;
+				continue;
+			}
+			jw_put(j, s + i - run, run);
+			run = 0;
+			jw_puts(j, UTF8_REPLACEMENT);
+			i += skip - 1;
+			continue;
+		}
 		switch (c) {
 		case '"': esc = "\\\""; break;
 		case '\\': esc = "\\\\"; break;

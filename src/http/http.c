@@ -4,8 +4,8 @@
  *
  * The parser is deliberately unforgiving: bare CR or LF, obs-fold, field
  * names with odd bytes, control characters in values, duplicate or
- * malformed Content-Length, Content-Length with Transfer-Encoding and any
- * coding but "chunked" are all refused.  Each of those is a way to make
+ * malformed Content-Length, Content-Length with Transfer-Encoding, any
+ * coding but "chunked" and a second Authorization are all refused.  Each of those is a way to make
  * two HTTP implementations disagree about where a request ends.
  */
 #include <ctype.h>
@@ -295,12 +295,15 @@ parse_request_line(char *line, struct http_request *req, char *err,
 	return 0;
 }
 
-/* Check one framing header as it is stored.  FLAGS remembers which were
- * seen, so a duplicate is caught. */
+/* Check one framing or credential header as it is stored.  FLAGS
+ * remembers which were seen, so a duplicate is caught: two Authorization
+ * fields would let us and a proxy in front of us (which may read the
+ * last) act on different credentials. */
 #define SEEN_HOST	0x1
 #define SEEN_CL		0x2
 #define SEEN_TE		0x4
 #define SEEN_EXPECT	0x8
+#define SEEN_AUTH	0x10
 
 static int
 check_field(struct http_request *req, const char *name, const char *value,
@@ -353,6 +356,13 @@ check_field(struct http_request *req, const char *name, const char *value,
 			return 417;
 		}
 		req->expect_continue = req->minor >= 1;
+	} else if (strcasecmp(name, "Authorization") == 0) {
+		if (*seen & SEEN_AUTH) {
+			snprintf(err, errlen, "more than one Authorization "
+			    "field");
+			return 400;
+		}
+		*seen |= SEEN_AUTH;
 	}
 	return 0;
 }

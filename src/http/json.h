@@ -10,8 +10,8 @@
 struct buf;
 
 /* Append S as a JSON string literal: quotes, backslash escapes, control
- * characters as \u00XX, invalid UTF-8 replaced by U+FFFD so the output is
- * always valid JSON.  0 or -1. */
+ * characters as \u00XX, and each maximal ill-formed UTF-8 subpart as the
+ * bytes of U+FFFD, so the output is always valid JSON.  0 or -1. */
 int	json_add_string(struct buf *b, const char *s);
 
 #endif

@@ -81,8 +81,8 @@ serve_one(struct conn *c, int cgi, const struct settings *set,
 		return 1;
 	}
 	if (rc == 0) {
-		/* No route serves HEAD (405), and no answer to HEAD has a
-		 * body (RFC 9110 9.3.2). */
+		/* HEAD runs the GET handler (route.c), and no answer to
+		 * HEAD has a body (RFC 9110 9.3.2). */
 		x->no_body = strcmp(x->req.method, "HEAD") == 0;
 		rc = dispatch(&ctx);
 	}

@@ -25,18 +25,31 @@ log_init(void)
 	}
 }
 
-/* Copy S into B with control bytes, blanks and non-ASCII replaced, so a
- * crafted path cannot forge or split log lines. */
+/* Copy S into B with every byte that could forge or split a log line
+ * replaced by '?': control bytes (CR, LF, ESC...), DEL, and non-ASCII,
+ * which a terminal or log viewer may take for controls; spaces too unless
+ * KEEP_SPACES, so that a field of the request line stays one word.  The
+ * one sanitiser of everything logged. */
 static void
-add_clean(struct buf *b, const char *s)
+add_clean(struct buf *b, const char *s, int keep_spaces)
 {
-	if (s == NULL || *s == '\0') {
-		buf_addc(b, '-');
-		return;
+	unsigned char c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		buf_addc(b, (c > 0x20 && c < 0x7f) || (c == ' ' &&
+		    keep_spaces) ? (char)c : '?');
 	}
-	for (; *s != '\0'; s++)
-		buf_addc(b, (unsigned char)*s > 0x20 &&
-		    (unsigned char)*s < 0x7f ? *s : '?');
+}
+
+/* One field of the request line: sanitised, "-" when absent. */
+static void
+add_field(struct buf *b, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		buf_addc(b, '-');
+	else
+		add_clean(b, s, 0);
 }
 
 static void
@@ -59,13 +72,13 @@ log_request(const char *remote, const char *method, const char *path,
 	utc_break(now, &tm);
 	buf_addf(&b, "%04d-%02d-%02dT%02d:%02d:%02dZ ", tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	add_clean(&b, remote);
+	add_field(&b, remote);
 	buf_addc(&b, ' ');
-	add_clean(&b, method);
+	add_field(&b, method);
 	buf_addc(&b, ' ');
-	add_clean(&b, path);
+	add_field(&b, path);
 	buf_addf(&b, " %d %lld %lldms ", status, bytes, ms);
-	add_clean(&b, user);
+	add_field(&b, user);
 	emit(buf_str(&b));
 	buf_free(&b);
 }
@@ -73,13 +86,15 @@ log_request(const char *remote, const char *method, const char *path,
 void
 log_msg(const char *fmt, ...)
 {
-	struct buf	b = BUF_INIT;
+	struct buf	b = BUF_INIT, msg = BUF_INIT;
 	va_list		ap;
 
-	buf_adds(&b, "htcondor-api: ");
 	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
+	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
+	buf_adds(&b, "htcondor-api: ");
+	add_clean(&b, buf_str(&msg), 1);
 	emit(buf_str(&b));
+	buf_free(&msg);
 	buf_free(&b);
 }

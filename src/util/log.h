@@ -15,7 +15,9 @@ void	log_init(void);
 void	log_request(const char *remote, const char *method, const char *path,
 	    int status, long long bytes, long long ms, const char *user);
 
-/* A free-form message: "htcondor-api: ..." */
+/* A free-form message: "htcondor-api: ...", sanitised as the request
+ * line is (control bytes, DEL and non-ASCII as '?'), so text it quotes
+ * cannot forge or split lines. */
 void	log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -75,7 +75,7 @@ cgi() {
 	cgi PATH_INFO=/healthz REQUEST_METHOD=DELETE
 	run head -n 1 "$OUT"
 	assert_output $'Status: 405 Method Not Allowed\r'
-	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	assert_equal "$(header_value Allow < "$OUT")" "GET, HEAD"
 	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
 	assert_error_json 405 "Method Not Allowed"
 }
@@ -195,11 +195,11 @@ start_lighttpd() {
 	assert_error_json 404 "Not Found"
 }
 
-@test "lighttpd: a wrong method is 405 with Allow: GET" {
+@test "lighttpd: a wrong method is 405 with Allow: GET, HEAD" {
 	start_lighttpd
 	get "http://127.0.0.1:$PORT/healthz" -X DELETE
 	assert_equal "$HTTP_CODE" 405
-	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET"
+	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET, HEAD"
 	assert_error_json 405 "Method Not Allowed"
 }
 

@@ -69,24 +69,62 @@ H='Host: localhost\r\n'
 	assert_equal "$RC" 0
 	run head -n 1 "$OUT"
 	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
-	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	assert_equal "$(header_value Allow < "$OUT")" "GET, HEAD"
 	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
 	assert_error_json 405 "Method Not Allowed"
 }
 
-@test "POST /openapi.json is 405 with Allow: GET" {
+@test "POST /openapi.json is 405 with Allow: GET, HEAD" {
 	inetd "POST /openapi.json HTTP/1.1\r\n${H}Content-Length: 0\r\n\r\n"
 	run head -n 1 "$OUT"
 	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
-	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	assert_equal "$(header_value Allow < "$OUT")" "GET, HEAD"
 }
 
-@test "HEAD /healthz is answered without a body (RFC 9110 9.3.2)" {
-	inetd "HEAD /healthz HTTP/1.1\r\n${H}\r\n"
+# head_as_get PATH [HEADER]: GET and HEAD of PATH; HEAD must answer the
+# same status line and header fields (Date aside) and no body at all.
+head_as_get() {
+	local path=$1 hdr=${2:+$2\r\n}
+	inetd "GET $path HTTP/1.1\r\n${H}${hdr}\r\n"
+	grep -v '^Date:' "$OUT" | sed '/^\r$/q' > "$BATS_TEST_TMPDIR/get"
+	inetd "HEAD $path HTTP/1.1\r\n${H}${hdr}\r\n"
 	assert_equal "$RC" 0
+	grep -v '^Date:' "$OUT" > "$BATS_TEST_TMPDIR/head"
+	# The answer ends with the empty line: no byte follows the head.
+	assert_equal "$(tail -c 4 "$OUT" | od -An -c | tr -d ' ')" '\r\n\r\n'
+	cmp "$BATS_TEST_TMPDIR/get" "$BATS_TEST_TMPDIR/head"
+}
+
+@test "HEAD /healthz is GET's head with its Content-Length and no body (RFC 9110 9.3.2)" {
+	head_as_get /healthz
 	run head -n 1 "$OUT"
-	assert_output --regexp $'^HTTP/1\\.1 (200 OK|405 Method Not Allowed)\r$'
-	# Whatever the status, a response to HEAD never has content.
+	assert_output $'HTTP/1.1 200 OK\r'
+	assert_equal "$(header_value Content-Length < "$OUT")" "16"
+	assert_equal "$(http_body < "$OUT" | wc -c)" 0
+}
+
+@test "HEAD /openapi.json is GET's head with the document's length, no body" {
+	head_as_get /openapi.json
+	run head -n 1 "$OUT"
+	assert_output $'HTTP/1.1 200 OK\r'
+	assert_equal "$(header_value Content-Length < "$OUT")" "$(wc -c < "$OPENAPI")"
+	assert_equal "$(http_body < "$OUT" | wc -c)" 0
+}
+
+@test "HEAD /api/v1/jobs without a token is 401 as GET is, without a body" {
+	head_as_get /api/v1/jobs
+	run head -n 1 "$OUT"
+	assert_output $'HTTP/1.1 401 Unauthorized\r'
+	run header_value WWW-Authenticate < "$OUT"
+	assert_output --partial Bearer
+	assert_equal "$(http_body < "$OUT" | wc -c)" 0
+}
+
+@test "HEAD on a route without GET is 405 with Allow, without a body" {
+	inetd "HEAD /api/v1/jobs/1/hold HTTP/1.1\r\n${H}\r\n"
+	run head -n 1 "$OUT"
+	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
+	assert_equal "$(header_value Allow < "$OUT")" "POST"
 	assert_equal "$(http_body < "$OUT" | wc -c)" 0
 }
 
@@ -98,6 +136,17 @@ H='Host: localhost\r\n'
 }
 
 # --- Protocol --------------------------------------------------------------
+
+@test "two Authorization fields are 400, and neither token is used" {
+	inetd "GET /api/v1/jobs HTTP/1.1\r\n${H}Authorization: Bearer a.b.c\r\nAuthorization: Bearer d.e.f\r\n\r\n"
+	assert_equal "$RC" 0
+	run head -n 1 "$OUT"
+	assert_output $'HTTP/1.1 400 Bad Request\r'
+	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
+	assert_error_json 400 "Bad Request"
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial 'more than one Authorization'
+}
 
 @test "an HTTP/1.1 request without Host is 400" {
 	inetd "GET /healthz HTTP/1.1\r\n\r\n"
@@ -162,7 +211,7 @@ H='Host: localhost\r\n'
 	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
 	run cat "$OUT"
 	refute_output --partial '100 Continue'
-	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	assert_equal "$(header_value Allow < "$OUT")" "GET, HEAD"
 }
 
 @test "a chunked upload to a known path without that method is 405" {
@@ -170,7 +219,7 @@ H='Host: localhost\r\n'
 	assert_equal "$RC" 0
 	run head -n 1 "$OUT"
 	assert_output $'HTTP/1.1 405 Method Not Allowed\r'
-	assert_equal "$(header_value Allow < "$OUT")" "GET"
+	assert_equal "$(header_value Allow < "$OUT")" "GET, HEAD"
 	# One answer only: the body bytes are not taken for a second request.
 	assert_equal "$(grep -c '^HTTP/' "$OUT")" 1
 }
@@ -189,6 +238,59 @@ H='Host: localhost\r\n'
 	inetd "POST /healthz HTTP/1.1\r\n${H}Transfer-Encoding: gzip\r\n\r\n"
 	run head -n 1 "$OUT"
 	assert_output $'HTTP/1.1 501 Not Implemented\r'
+}
+
+# --- JSON request bodies ---------------------------------------------------
+
+# patch_body BODY: PATCH /api/v1/jobs/1 with BODY (printf %b escapes) and a
+# token-shaped string.  The body is checked before the token, which no
+# schedd could accept: a body that passes is answered 401.
+patch_body() {
+	local len
+	len=$(printf '%b' "$1" | wc -c)
+	inetd "PATCH /api/v1/jobs/1 HTTP/1.1\r\n${H}Authorization: Bearer a.b.c\r\nContent-Type: application/json\r\nContent-Length: $len\r\n\r\n$1"
+	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
+	STATUS=$(head -n 1 "$OUT" | cut -d' ' -f2)
+}
+
+@test "a JSON body with invalid UTF-8 is 400 naming the fault and where" {
+	local bytes why
+	while IFS='|' read -r bytes why; do
+		patch_body "{\"attributes\": {\"A\": \"x${bytes}\"}}"
+		[ "$STATUS" = 400 ] || fail "$bytes: status $STATUS"
+		assert_error_json 400 "Bad Request"
+		run cat "$BATS_TEST_TMPDIR/b"
+		assert_output --partial "not valid UTF-8: $why at byte 23"
+	done <<-'EOF'
+		\xff|a byte that never occurs in UTF-8
+		\xc0\xaf|an overlong encoding
+		\xe0\x80\xaf|an overlong encoding
+		\xf0\x80\x80\xaf|an overlong encoding
+		\xed\xa0\x80|a UTF-16 surrogate
+		\xf4\x90\x80\x80|a code point past U+10FFFF
+		\xf5\x80\x80\x80|a code point past U+10FFFF
+		\xe2\x82|a truncated sequence
+		\xe2\x82y|a truncated sequence
+		\x80|a continuation byte without a lead byte
+	EOF
+}
+
+@test "a JSON body with valid UTF-8 passes the body check" {
+	patch_body '{"attributes": {"A": "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf \\u00e9 \\\\u0000"}}'
+	assert_equal "$STATUS" 401
+}
+
+@test "\\u0000 or a NUL byte in a JSON body is 400, not a string cut short" {
+	patch_body '{"attributes": {"A": "a\\u0000b"}}'
+	assert_equal "$STATUS" 400
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial 'NUL'
+	patch_body '{"attributes": {"A\\u0000B": 1}}'
+	assert_equal "$STATUS" 400
+	patch_body '{"attributes": {"A": "a\x00b"}}'
+	assert_equal "$STATUS" 400
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial 'NUL'
 }
 
 # --- Log -------------------------------------------------------------------
@@ -219,6 +321,16 @@ H='Host: localhost\r\n'
 	assert_equal "$(wc -l < "$ERR")" 1
 	run cat "$ERR"
 	assert_output --regexp ' GET /a\?forged\? 404 '
+}
+
+@test "a message with CR, LF or ESC in it cannot forge a log line" {
+	# A configuration value is quoted in the error message; this one
+	# carries a whole request line and a terminal escape.
+	CONDOR_CONFIG=/dev/null _CONDOR_HTTP_API_MAX_BODY=$'1\nZ ::1 GET /f 200 0 0ms root\r\e[2K\t\x7fz' \
+	    inetd "GET /healthz HTTP/1.1\r\n${H}\r\n"
+	assert_equal "$(wc -l < "$ERR")" 1
+	run cat "$ERR"
+	assert_output 'htcondor-api: configuration: HTTP_API_MAX_BODY: invalid value "1?Z ::1 GET /f 200 0 0ms root??[2K??z"'
 }
 
 @test "the log line takes the peer from TCPREMOTEIP when stdin is no socket" {

@@ -901,7 +901,7 @@ submit() {
 	req PUT /api/v1/jobs/1.2 '{"attributes": {"A": 1}}'
 	[ "$HTTP_CODE" = 405 ]
 	run header_value Allow < "$T/h"
-	assert_output "GET, DELETE, PATCH"
+	assert_output "GET, HEAD, DELETE, PATCH"
 	req GET /api/v1/jobs/1.2/hold
 	[ "$HTTP_CODE" = 405 ]
 	run header_value Allow < "$T/h"

@@ -60,6 +60,51 @@ ids() {
 	assert_output --partial Bearer
 }
 
+# raw_request TEXT: send TEXT (printf %b) on a plain connection to the
+# API and leave every byte of the answer, up to the close, in $T/raw.
+raw_request() {
+	exec 7<>"/dev/tcp/127.0.0.1/$PORT"
+	printf '%b' "$1" >&7
+	timeout 20 cat <&7 > "$T/raw"
+	exec 7<&-
+}
+
+@test "HEAD of a streamed listing is GET's head, and no chunk follows" {
+	start_schedd
+	start_api
+	local rq="/api/v1/jobs?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $TOKEN\r\n\r\n"
+	raw_request "GET $rq"
+	grep -v '^Date:' "$T/raw" | sed '/^\r$/q' > "$T/get"
+	run grep -c '"ClusterId"' "$T/raw"
+	assert_output 5
+	raw_request "HEAD $rq"
+	grep -v '^Date:' "$T/raw" > "$T/head"
+	cmp "$T/get" "$T/head"
+	run head -n 1 "$T/raw"
+	assert_output $'HTTP/1.1 200 OK\r'
+	assert_equal "$(header_value Transfer-Encoding < "$T/raw")" chunked
+	assert_equal "$(tail -c 4 "$T/raw" | od -An -c | tr -d ' ')" '\r\n\r\n'
+	run grep -E 'HEAD /api/v1/jobs 200 0 .* alice@test.local' "$T/api.log"
+	assert_success
+}
+
+@test "a job with ill-formed UTF-8 in a string leaves the listing valid JSON" {
+	# Another user's job whose Cmd holds a cut sequence, a surrogate and
+	# a stray byte, as a schedd may hold from a client that sent them.
+	sed -i 's|^Cmd = "/bin/sleep"$|Cmd = "/bin/\xe2\x82-\xed\xa0\x80-\xff-\xc3\xa9"|' "$T/jobs.ads"
+	start_schedd
+	start_api
+	api '/api/v1/jobs?limit=2&projection=ClusterId,ProcId,Cmd'
+	[ "$HTTP_CODE" = 200 ]
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); print(ascii(d["jobs"][0]["Cmd"]))' "$T/b"
+	assert_success
+	assert_output "'/bin/\\ufffd-\\ufffd\\ufffd\\ufffd-\\ufffd-\\xe9'"
+	api /api/v1/jobs/1.0
+	[ "$HTTP_CODE" = 200 ]
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); print(ascii(d["Cmd"]))' "$T/b"
+	assert_output "'/bin/\\ufffd-\\ufffd\\ufffd\\ufffd-\\ufffd-\\xe9'"
+}
+
 @test "a listing with limit=* returns every job" {
 	start_schedd
 	start_api

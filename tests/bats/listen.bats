@@ -67,11 +67,11 @@ setup() {
 	assert_error_json 404 "Not Found"
 }
 
-@test "--listen: a wrong method is 405 with Allow: GET" {
+@test "--listen: a wrong method is 405 with Allow: GET, HEAD" {
 	start_server "$LOG"
 	get "http://127.0.0.1:$PORT/healthz" -X POST -d 'x=1'
 	assert_equal "$HTTP_CODE" 405
-	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET"
+	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET, HEAD"
 	assert_error_json 405 "Method Not Allowed"
 }
 

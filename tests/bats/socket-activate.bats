@@ -58,7 +58,7 @@ start_ssa() {
 	assert_error_json 404 "Not Found"
 	get "http://127.0.0.1:$PORT/healthz" -X POST --data-binary x
 	assert_equal "$HTTP_CODE" 405
-	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET"
+	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET, HEAD"
 }
 
 @test "socket activation: one log line with the peer, and exit status 0" {

@@ -60,7 +60,7 @@ start_tcpserver() {
 	assert_error_json 404 "Not Found"
 	get "http://127.0.0.1:$PORT/openapi.json" -X PUT
 	assert_equal "$HTTP_CODE" 405
-	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET"
+	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET, HEAD"
 }
 
 @test "tcpserver: flags after the program name take effect (--read-timeout 1)" {

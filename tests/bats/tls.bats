@@ -66,7 +66,7 @@ start_tls_server() {
 	assert_error_json 404 "Not Found"
 	tls_get "https://127.0.0.1:$PORT/healthz" -X PATCH
 	assert_equal "$HTTP_CODE" 405
-	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET"
+	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET, HEAD"
 }
 
 @test "TLS --listen: plain HTTP to the TLS port gets no HTTP answer" {

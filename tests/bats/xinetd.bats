@@ -56,7 +56,7 @@ start_xinetd() {
 	assert_error_json 404 "Not Found"
 	get "http://127.0.0.1:$PORT/healthz" -X DELETE
 	assert_equal "$HTTP_CODE" 405
-	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET"
+	assert_equal "$(header_value Allow < "$BATS_TEST_TMPDIR/h")" "GET, HEAD"
 }
 
 @test "xinetd: stderr is the socket, yet no log line reaches the client" {

@@ -480,6 +480,59 @@ failing_writer(void *ctx, const void *p, size_t n)
 	return -1;
 }
 
+/* HTCondor writes string bytes through as they are, so an ill-formed
+ * UTF-8 value made its JSON unparseable; ours has U+FFFD (its three
+ * bytes) for each maximal ill-formed subpart, and valid text unchanged
+ * (the conformance pairs above pin that byte for byte). */
+#define FFFD	"\xef\xbf\xbd"
+static void
+test_json_utf8(struct buf *b)
+{
+	static const struct {
+		const char	*in, *out, *name;
+	} cases[] = {
+		{ "\xff", FFFD, "a byte never in UTF-8" },
+		{ "a\x80" "b", "a" FFFD "b", "a stray continuation byte" },
+		{ "a\xe2\x82", "a" FFFD, "a sequence truncated by the end" },
+		{ "\xe2\x82\n", FFFD "\\n",
+		    "a sequence truncated by an escaped byte" },
+		{ "\xf0\x9f\x98\xc3\xa9", FFFD "\xc3\xa9",
+		    "a truncated 4-byte sequence, then a valid one" },
+		{ "\xc0\xaf", FFFD FFFD, "an overlong '/'" },
+		{ "\xe0\x80\xaf", FFFD FFFD FFFD, "an overlong 3-byte form" },
+		{ "\xed\xa0\x80", FFFD FFFD FFFD, "a surrogate" },
+		{ "\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD, "past U+10FFFF" },
+		{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f",
+		    "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f",
+		    "valid 2-, 3- and 4-byte sequences and DEL unchanged" },
+	};
+	struct classad		*ad;
+	char			 want[64], err[128];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(b);
+		snprintf(want, sizeof(want), "\"%s\"", cases[i].out);
+		tap_ok(classad_json_write_string(cases[i].in,
+		    strlen(cases[i].in), classad_json_buf_writer, b) == 0 &&
+		    strcmp(buf_str(b), want) == 0, "JSON string: %s",
+		    cases[i].name);
+	}
+	/* A string attribute of a job ad, as a listing writes it. */
+	ad = classad_new();
+	buf_reset(b);
+	tap_ok(ad != NULL && classad_insert_wire_literal(ad,
+	    "Cmd = \"/bin/\xe2\x82\"", err, sizeof(err)) == 0 &&
+	    classad_json_write_ad(ad, NULL, classad_json_buf_writer, b) == 0 &&
+	    strstr(buf_str(b), "\"Cmd\": \"/bin/" FFFD "\"") != NULL,
+	    "JSON ad: a truncated sequence in a string attribute");
+	classad_free(ad);
+	buf_reset(b);
+	tap_ok(classad_json_write_string("\xc3\xa9", 1,
+	    classad_json_buf_writer, b) == 0 && strcmp(buf_str(b),
+	    "\"" FFFD "\"") == 0, "JSON string: cut by its length");
+}
+
 static void
 test_ad(void)
 {
@@ -610,6 +663,7 @@ test_ad(void)
 	    classad_json_buf_writer, &b) == 0 && strcmp(buf_str(&b),
 	    "\"a/\\u0001\\u001B\x7f\\\"\\\\\\n\xc3\xa9\"") == 0,
 	    "JSON string escaping");
+	test_json_utf8(&b);
 	tap_ok(classad_attr_is_private("_CONDOR_PRIVfoo") &&
 	    classad_attr_is_private("transferkey") &&
 	    !classad_attr_is_private("Owner"), "private attribute names");

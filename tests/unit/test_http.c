@@ -17,7 +17,9 @@
 #include "http/json.h"
 #include "api/route.h"
 #include "tap.h"
+#include "util/log.h"
 #include "util/utc.h"
+#include "util/utf8.h"
 
 #define H "Host: x\r\n"
 
@@ -149,6 +151,14 @@ static const struct head_case heads[] = {
 	    NULL },
 	{ "Host list", "GET / HTTP/1.1\r\nHost: x, y\r\n\r\n", 400, NULL },
 	{ "Host bad port", "GET / HTTP/1.1\r\nHost: x:8a\r\n\r\n", 400, NULL },
+
+	/* Credentials: a proxy that reads the last of two disagrees. */
+	{ "two Authorization", "GET / HTTP/1.1\r\n" H
+	    "Authorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n",
+	    400, NULL },
+	{ "two Authorization, other case", "GET / HTTP/1.1\r\n" H
+	    "Authorization: Bearer a\r\nauthorization: Bearer a\r\n\r\n",
+	    400, NULL },
 
 	/* Framing: request smuggling shapes. */
 	{ "CL and TE", "POST / HTTP/1.1\r\n" H "Content-Length: 5\r\n"
@@ -303,6 +313,46 @@ test_head_details(void)
 	    "scan: a partial request line is incomplete");
 }
 
+/* Ill-formed UTF-8 in, valid JSON out: U+FFFD (as its three bytes) for
+ * each maximal ill-formed subpart; valid text unchanged. */
+#define FFFD	"\xef\xbf\xbd"
+static const struct {
+	const char	*in, *out, *name;
+} json_utf8[] = {
+	{ "\xff", FFFD, "a byte never in UTF-8" },
+	{ "a\x80" "b", "a" FFFD "b", "a stray continuation byte" },
+	{ "a\xe2\x82", "a" FFFD, "a sequence truncated by the end" },
+	{ "\xe2\x82z", FFFD "z", "a sequence truncated by a letter" },
+	{ "\xf0\x9f\x98\xc3\xa9", FFFD "\xc3\xa9",
+	    "a truncated 4-byte sequence, then a valid one" },
+	{ "\xc0\xaf", FFFD FFFD, "an overlong '/'" },
+	{ "\xe0\x80\xaf", FFFD FFFD FFFD, "an overlong 3-byte form" },
+	{ "\xed\xa0\x80", FFFD FFFD FFFD, "a surrogate" },
+	{ "\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD, "past U+10FFFF" },
+	{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbd",
+	    "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbd",
+	    "valid 2-, 3- and 4-byte sequences unchanged" },
+};
+
+static void
+test_json_utf8(void)
+{
+	struct buf	b = BUF_INIT, want = BUF_INIT;
+	size_t		i;
+
+	for (i = 0; i < sizeof(json_utf8) / sizeof(json_utf8[0]); i++) {
+		buf_reset(&b);
+		buf_reset(&want);
+		buf_addf(&want, "\"%s\"", json_utf8[i].out);
+		json_add_string(&b, json_utf8[i].in);
+		tap_ok(strcmp(buf_str(&b), buf_str(&want)) == 0 &&
+		    utf8_invalid(b.data, b.len, &(size_t){ 0 }) == NULL,
+		    "json: %s", json_utf8[i].name);
+	}
+	buf_free(&b);
+	buf_free(&want);
+}
+
 static void
 test_helpers(void)
 {
@@ -345,9 +395,132 @@ test_helpers(void)
 	    "query: too long refused");
 
 	json_add_string(&b, "a\"b\\c\n\x01\xff\xc3\xa9");
-	tap_ok(strcmp(buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001\\ufffd\xc3\xa9\"")
+	tap_ok(strcmp(buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001" FFFD "\xc3\xa9\"")
 	    == 0, "json: escapes and invalid UTF-8");
 	buf_free(&b);
+	test_json_utf8();
+}
+
+/* The UTF-8 validator: each fault named where it becomes certain, and
+ * the maximal ill-formed subpart that one U+FFFD replaces. */
+struct utf8_case {
+	const char	*bytes;
+	size_t		 len;
+	size_t		 want;	/* valid length, or 0 */
+	size_t		 skip;	/* when invalid */
+	const char	*why;
+};
+
+static const struct utf8_case utf8_cases[] = {
+	{ "a", 1, 1, 0, NULL },
+	{ "\x7f", 1, 1, 0, NULL },
+	{ "\xc2\x80", 2, 2, 0, NULL },
+	{ "\xdf\xbf", 2, 2, 0, NULL },
+	{ "\xe0\xa0\x80", 3, 3, 0, NULL },
+	{ "\xed\x9f\xbf", 3, 3, 0, NULL },		/* U+D7FF */
+	{ "\xee\x80\x80", 3, 3, 0, NULL },		/* U+E000 */
+	{ "\xef\xbf\xbd", 3, 3, 0, NULL },		/* U+FFFD */
+	{ "\xf0\x90\x80\x80", 4, 4, 0, NULL },
+	{ "\xf4\x8f\xbf\xbf", 4, 4, 0, NULL },	/* U+10FFFF */
+	{ "\x80", 1, 0, 1, "a continuation byte without a lead byte" },
+	{ "\xbf", 1, 0, 1, "a continuation byte without a lead byte" },
+	{ "\xc0\x80", 2, 0, 1, "an overlong encoding" },
+	{ "\xc1\xbf", 2, 0, 1, "an overlong encoding" },
+	{ "\xe0\x9f\xbf", 3, 0, 1, "an overlong encoding" },
+	{ "\xf0\x8f\xbf\xbf", 4, 0, 1, "an overlong encoding" },
+	{ "\xed\xa0\x80", 3, 0, 1, "a UTF-16 surrogate" },
+	{ "\xed\xbf\xbf", 3, 0, 1, "a UTF-16 surrogate" },
+	{ "\xf4\x90\x80\x80", 4, 0, 1, "a code point past U+10FFFF" },
+	{ "\xf5\x80\x80\x80", 4, 0, 1, "a code point past U+10FFFF" },
+	{ "\xf8\x88\x80\x80\x80", 5, 0, 1,
+	    "a byte that never occurs in UTF-8" },
+	{ "\xff", 1, 0, 1, "a byte that never occurs in UTF-8" },
+	{ "\xc3", 1, 0, 1, "a truncated sequence" },
+	{ "\xe2\x82", 2, 0, 2, "a truncated sequence" },
+	{ "\xf0\x9f\x98", 3, 0, 3, "a truncated sequence" },
+	{ "\xe2\x82" "A", 3, 0, 2, "a truncated sequence" },
+	{ "\xe2" "\xe2\x82\xac", 4, 0, 1, "a truncated sequence" },
+};
+
+static void
+test_utf8(void)
+{
+	const struct utf8_case	*c;
+	const char		*why;
+	size_t			 i, k, got, skip, at;
+
+	for (i = 0; i < sizeof(utf8_cases) / sizeof(utf8_cases[0]); i++) {
+		c = &utf8_cases[i];
+		skip = 99, why = NULL;
+		got = utf8_sequence(c->bytes, c->len, &skip, &why);
+		if (c->want != 0) {
+			tap_ok(got == c->want, "utf8: case %zu valid, %zu bytes",
+			    i, c->want);
+			continue;
+		}
+		tap_ok(got == 0 && skip == c->skip && why != NULL &&
+		    strcmp(why, c->why) == 0, "utf8: case %zu: %s, %zu "
+		    "byte(s) replaced", i, c->why, c->skip);
+		if (got != 0 || why == NULL)
+			tap_diag("got %zu skip %zu why %s", got, skip,
+			    why ? why : "-");
+		/* The bytes of a subpart never start a valid sequence that
+		 * the replacement would swallow. */
+		for (k = 1; k < c->skip; k++)
+			tap_ok(utf8_sequence(c->bytes + k, c->len - k, NULL,
+			    NULL) == 0, "utf8: case %zu: byte %zu of the "
+			    "subpart is no start", i, k);
+	}
+	tap_ok(utf8_invalid("caf\xc3\xa9 \xe2\x82\xac", 9, &at) == NULL,
+	    "utf8: valid text");
+	tap_ok(utf8_invalid("", 0, &at) == NULL, "utf8: empty text");
+	tap_ok((why = utf8_invalid("ab\xc3\xa9\xed\xa0\x80", 7, &at)) !=
+	    NULL && at == 4 && strcmp(why, "a UTF-16 surrogate") == 0,
+	    "utf8: the first fault and its offset");
+	tap_ok((why = utf8_invalid("ab\xc3", 3, &at)) != NULL && at == 2 &&
+	    strcmp(why, "a truncated sequence") == 0,
+	    "utf8: a sequence cut by the end of the text");
+}
+
+/* log_msg on standard error: what it writes for FMT's message, one
+ * line, into OUT. */
+static void
+logged(char *out, size_t outlen, const char *msg)
+{
+	FILE	*f = tmpfile();
+	int	 saved = dup(2);
+	size_t	 n = 0;
+
+	out[0] = '\0';
+	if (f == NULL || saved == -1)
+		return;
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	log_msg("%s", msg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(out, 1, outlen - 1, f);
+	out[n] = '\0';
+	fclose(f);
+}
+
+/* Free-form messages are sanitised as the request line is: a message
+ * quoting a peer's or a file's bytes cannot start a line of its own. */
+static void
+test_log(void)
+{
+	char out[256];
+
+	logged(out, sizeof(out), "a b\nZ 1.2.3.4 GET /x 200 0 0ms root");
+	tap_ok(strcmp(out, "htcondor-api: a b?Z 1.2.3.4 GET /x 200 0 0ms "
+	    "root\n") == 0, "log: a newline in a message is replaced");
+	logged(out, sizeof(out), "\r\x1b[2K\t\x7f\x01\xc3\xa9.");
+	tap_ok(strcmp(out, "htcondor-api: ??[2K?????.\n") == 0,
+	    "log: CR, ESC, tab, DEL, controls and non-ASCII are replaced");
+	if (strchr(out, '\n') != strrchr(out, '\n'))
+		tap_diag("got %s", out);
 }
 
 static void
@@ -360,15 +533,37 @@ test_routes(void)
 	memset(&ctx, 0, sizeof(ctx));
 	tap_ok(route_match("GET", "/healthz", &ctx, &h, allow,
 	    sizeof(allow)) == 0 && h == api_healthz, "route: GET /healthz");
-	tap_ok(route_match("POST", "/healthz", &ctx, &h, allow,
-	    sizeof(allow)) == 405 && strcmp(allow, "GET") == 0,
-	    "route: POST /healthz is 405 with Allow: GET");
 	tap_ok(route_match("GET", "/healthz/", &ctx, &h, allow,
 	    sizeof(allow)) == 404, "route: trailing slash is 404");
 	tap_ok(route_match("GET", "/nope", &ctx, &h, allow,
 	    sizeof(allow)) == 404, "route: unknown path is 404");
 	tap_ok(route_match("get", "/healthz", &ctx, &h, allow,
 	    sizeof(allow)) == 405, "route: methods are case-sensitive");
+
+	/* HEAD wherever GET works (RFC 9110 9.3.2), and nowhere else. */
+	tap_ok(route_match("POST", "/healthz", &ctx, &h, allow,
+	    sizeof(allow)) == 405 && strcmp(allow, "GET, HEAD") == 0,
+	    "route: a GET route allows GET, HEAD");
+	tap_ok(route_match("HEAD", "/healthz", &ctx, &h, allow,
+	    sizeof(allow)) == 0 && h == api_healthz, "route: HEAD /healthz");
+	tap_ok(route_match("HEAD", "/openapi.json", &ctx, &h, allow,
+	    sizeof(allow)) == 0 && h == api_openapi,
+	    "route: HEAD /openapi.json");
+	tap_ok(route_match("HEAD", "/api/v1/jobs", &ctx, &h, allow,
+	    sizeof(allow)) == 0 && h == api_jobs_list,
+	    "route: HEAD /api/v1/jobs is the listing, not another method");
+	memset(&ctx, 0, sizeof(ctx));
+	tap_ok(route_match("HEAD", "/api/v1/jobs/3.1", &ctx, &h, allow,
+	    sizeof(allow)) == 0 && h == api_jobs_get && ctx.job.cluster == 3 &&
+	    ctx.job.proc == 1, "route: HEAD /api/v1/jobs/{jobid}");
+	tap_ok(route_match("PUT", "/api/v1/jobs/3.1", &ctx, &h, allow,
+	    sizeof(allow)) == 405 && strcmp(allow, "GET, HEAD, DELETE, PATCH")
+	    == 0, "route: Allow lists HEAD after GET");
+	tap_ok(route_match("HEAD", "/api/v1/jobs/3.1/hold", &ctx, &h, allow,
+	    sizeof(allow)) == 405 && strcmp(allow, "POST") == 0,
+	    "route: HEAD on a route without GET is 405");
+	tap_ok(route_match("HEAD", "/api/v1/jobs/x", &ctx, &h, allow,
+	    sizeof(allow)) == 400, "route: HEAD checks the job id as GET");
 }
 
 /* The body reader over a real socket, as a client would send it. */
@@ -512,6 +707,8 @@ main(void)
 	test_heads();
 	test_head_details();
 	test_helpers();
+	test_utf8();
+	test_log();
 	test_routes();
 	test_bodies();
 	test_stall();
