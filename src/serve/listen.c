@@ -119,6 +119,7 @@ refuse_busy(int fd, int tls)
 		n = snprintf(head, sizeof(head), "HTTP/1.1 503 Service "
 		    "Unavailable\r\nContent-Type: application/json\r\n"
 		    "Content-Length: %zu\r\nRetry-After: 1\r\n"
+		    "Cache-Control: no-store\r\n"
 		    "Connection: close\r\n\r\n", sizeof(body) - 1);
 		if (send(fd, head, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) == n)
 			send(fd, body, sizeof(body) - 1,

@@ -148,6 +148,7 @@ setup() {
 	assert_equal "$HTTP_CODE" 503
 	run header_value Retry-After < "$BATS_TEST_TMPDIR/h"
 	assert_output --regexp '^[0-9]+$'
+	assert_equal "$(header_value Cache-Control < "$BATS_TEST_TMPDIR/h")" "no-store"
 	assert_error_json 503 "Service Unavailable"
 }
 
