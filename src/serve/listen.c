@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +27,46 @@
 #include "serve/server.h"
 #include "config/settings.h"
 
-static volatile sig_atomic_t	got_chld, got_term;
+static volatile sig_atomic_t	got_chld, got_stop;
 
+/* The handler only notes the signal; the loop acts on it.  SIGHUP means
+ * stop, as SIGTERM and SIGINT do: a listener started from a terminal or
+ * a script must not die with status 129 and leave its children. */
 static void
 on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		got_chld = 1;
 	else
-		got_term = 1;
+		got_stop = 1;
+}
+
+/* Catch the signals the accept loop acts on and keep them blocked except
+ * inside ppoll(2), whose mask (*WAITMASK) lets them in: a signal that
+ * arrives between the loop's check and the wait stays pending and wakes
+ * the wait, instead of being noticed only at the next connection.
+ * *CHILDMASK is the mask a child restores.  No SA_RESTART: the wait
+ * must wake. */
+static void
+catch_signals(sigset_t *waitmask, sigset_t *childmask)
+{
+	static const int	 sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+	struct sigaction	 sa;
+	sigset_t		 block;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaddset(&block, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &block, childmask);
+	*waitmask = *childmask;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigdelset(waitmask, sigs[i]);
 }
 
 /* Split "[host]:port" / "host:port" / ":port" and bind a listening
@@ -76,7 +108,8 @@ bind_addr(const char *addr, char *err, size_t errlen)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, 0);
 		if (fd == -1)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
@@ -129,9 +162,11 @@ refuse_busy(int fd, int tls)
 	close(fd);
 }
 
-/* The child: serve this one connection and exit. */
+/* The child: serve this one connection and exit.  It gets the default
+ * signal dispositions and the mask the listener started with. */
 static void
-child(int lfd, int fd, const struct settings *set, struct tls *tls)
+child(int lfd, int fd, const struct settings *set, struct tls *tls,
+    const sigset_t *childmask)
 {
 	struct conn	c;
 	char		remote[NI_MAXHOST], err[256];
@@ -141,6 +176,8 @@ child(int lfd, int fd, const struct settings *set, struct tls *tls)
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigprocmask(SIG_SETMASK, childmask, NULL);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	peer_name(fd, remote, sizeof(remote));
 	conn_init(&c, fd, fd, set->read_timeout, set->write_timeout);
@@ -151,36 +188,49 @@ child(int lfd, int fd, const struct settings *set, struct tls *tls)
 	_exit(serve_one(&c, 0, set, remote));
 }
 
+/* Collect the children that have exited; returns how many. */
+static int
+reap(void)
+{
+	int n = 0;
+
+	got_chld = 0;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		n++;
+	return n;
+}
+
 int
 listen_main(const char *addr, const struct settings *set, struct tls *tls)
 {
-	struct sigaction	 sa;
+	struct pollfd		 pfd;
+	sigset_t		 waitmask, childmask;
 	char			 err[256];
-	int			 lfd, fd, children = 0, saved;
+	int			 lfd, fd, children = 0;
 	pid_t			 pid;
 
 	if ((lfd = bind_addr(addr, err, sizeof(err))) == -1) {
 		log_msg("cannot listen: %s", err);
 		return 1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: accept must wake */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGCHLD, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	catch_signals(&waitmask, &childmask);
 	log_msg("listening on %s", addr);
-	while (!got_term) {
-		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		saved = errno;
-		if (got_chld) {
-			got_chld = 0;
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				children--;
+	for (;;) {
+		if (got_chld)
+			children -= reap();
+		if (got_stop)
+			break;
+		pfd.fd = lfd;
+		pfd.events = POLLIN;
+		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
+			if (errno != EINTR)
+				log_msg("poll: %s", strerror(errno));
+			continue;
 		}
-		if (fd == -1) {
-			if (saved != EINTR && saved != ECONNABORTED)
-				log_msg("accept: %s", strerror(saved));
+		if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				log_msg("accept: %s", strerror(errno));
 			continue;
 		}
 		if (children >= set->max_children) {
@@ -193,7 +243,7 @@ listen_main(const char *addr, const struct settings *set, struct tls *tls)
 			continue;
 		}
 		if (pid == 0)
-			child(lfd, fd, set, tls);
+			child(lfd, fd, set, tls, &childmask);
 		children++;
 		close(fd);
 	}

@@ -194,6 +194,50 @@ setup() {
 	assert_failure
 }
 
+# stop_idle SIGNAL: send SIGNAL to an idle listener; it must exit 0 within
+# 2 s (it waits for no connection) and close its port.
+stop_idle() {
+	local t0 elapsed rc=0
+	start_server "$LOG"
+	wait_listen "$PORT" "$SERVER_PID" || fail "not listening"
+	t0=$(now_ms)
+	kill "-$1" "$SERVER_PID"
+	wait_exit "$SERVER_PID" || fail "server still running after $1"
+	elapsed=$(($(now_ms) - t0))
+	wait "$SERVER_PID" || rc=$?
+	assert_equal "$rc" 0
+	((elapsed < 2000)) || fail "exited ${elapsed} ms after $1"
+	! port_listening "$PORT" || fail "port $PORT still listening"
+	run cat "$LOG"
+	assert_output --partial 'stopping'
+}
+
+@test "SIGTERM: an idle listener exits 0 at once" {
+	stop_idle TERM
+}
+
+@test "SIGHUP: an idle listener stops like SIGTERM, exiting 0 (not 129)" {
+	stop_idle HUP
+}
+
+@test "SIGTERM arriving just before the listener waits is acted on at once" {
+	# gdb stops the listener where it is about to wait for a connection
+	# (accept4 or ppoll) and delivers SIGTERM there, before the wait
+	# starts: the race window that a plain accept4 loop loses, since its
+	# flag is set while nothing is left to wake the wait.
+	command -v gdb > /dev/null || skip "gdb is not installed"
+	PORT=$(free_port)
+	run timeout -k 1 10 gdb -q -batch -ex 'set breakpoint pending on' \
+	    -ex 'handle SIGTERM nostop noprint pass' \
+	    -ex 'break accept4' -ex 'break ppoll' -ex run -ex delete \
+	    -ex 'signal SIGTERM' \
+	    --args "$BIN" --allow-root --listen "127.0.0.1:$PORT"
+	[[ $output != *"ptrace: Operation not permitted"* ]] ||
+	    skip "ptrace is not permitted here"
+	[[ $output == *"exited normally"* ]] ||
+	    fail "the listener did not exit 0 on SIGTERM (gdb status $status): $output"
+}
+
 @test "SIGTERM: the server waits for a request in progress before exiting" {
 	start_server "$LOG"
 	open_stalled 7 "$PORT" 'GET /healthz HTTP/1.1\r\n'
