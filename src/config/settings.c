@@ -54,6 +54,10 @@ settings_set(struct settings *s, const char *name, const char *v,
 		if (parse_number(v, 1, MAX_CHILDREN_MAX, &n) == -1)
 			goto bad;
 		s->max_children = (int)n;
+	} else if (strcmp(name, "HTTP_API_MAX_PER_IP") == 0) {
+		if (parse_number(v, 0, MAX_CHILDREN_MAX, &n) == -1)
+			goto bad;
+		s->max_per_ip = (int)n;
 	} else if (strcmp(name, "HTTP_API_TLS_CERT") == 0)
 		str = &s->tls_cert;
 	else if (strcmp(name, "HTTP_API_TLS_KEY") == 0)
@@ -86,6 +90,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		"HTTP_API_MAX_BODY", "HTTP_API_MAX_CHILDREN",
 		"HTTP_API_TLS_CERT", "HTTP_API_TLS_KEY",
 		"HTTP_API_SCHEDD_ADDRESS", "HTTP_API_SCHEDD_TIMEOUT",
+		"HTTP_API_MAX_PER_IP",
 	};
 	const char	*v;
 	size_t		 i;
@@ -95,6 +100,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 	s->write_timeout = DEFAULT_WRITE_TIMEOUT;
 	s->max_body = DEFAULT_MAX_BODY;
 	s->max_children = DEFAULT_MAX_CHILDREN;
+	s->max_per_ip = DEFAULT_MAX_PER_IP;
 	s->schedd_timeout = DEFAULT_SCHEDD_TIMEOUT;
 	s->config = cf;
 	for (i = 0; cf != NULL && i < sizeof(names) / sizeof(names[0]); i++)

@@ -15,6 +15,7 @@ struct settings {
 	int		 write_timeout;		/* HTTP_API_WRITE_TIMEOUT, s */
 	long long	 max_body;		/* HTTP_API_MAX_BODY, bytes */
 	int		 max_children;		/* HTTP_API_MAX_CHILDREN */
+	int		 max_per_ip;		/* HTTP_API_MAX_PER_IP, 0 = off */
 	char		*tls_cert;		/* HTTP_API_TLS_CERT */
 	char		*tls_key;		/* HTTP_API_TLS_KEY */
 	char		*schedd_address;	/* HTTP_API_SCHEDD_ADDRESS */

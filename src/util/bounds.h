@@ -20,6 +20,8 @@
 #define DEFAULT_WRITE_TIMEOUT	30		/* HTTP_API_WRITE_TIMEOUT, s */
 #define DEFAULT_MAX_BODY	16777216	/* HTTP_API_MAX_BODY, bytes */
 #define DEFAULT_MAX_CHILDREN	64		/* HTTP_API_MAX_CHILDREN */
+/* Off: behind a reverse proxy every client is the proxy's address. */
+#define DEFAULT_MAX_PER_IP	0		/* HTTP_API_MAX_PER_IP */
 /* Every successful step of a schedd exchange is answered within
  * milliseconds; a schedd that fails a token silently only closes after
  * 120 s (cedar-protocol.md §13), so we give up much sooner. */

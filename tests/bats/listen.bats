@@ -180,6 +180,48 @@ setup() {
 	assert_error_json 503 "Service Unavailable"
 }
 
+@test "HTTP_API_MAX_PER_IP=1: a second connection from the same address gets 503, another address is served" {
+	_CONDOR_HTTP_API_MAX_PER_IP=1 start_server "$LOG"
+	open_stalled 7 "$PORT" 'GET /healthz HTTP/1.1\r\n'
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 503
+	run header_value Retry-After < "$BATS_TEST_TMPDIR/h"
+	assert_output --regexp '^[0-9]+$'
+	assert_equal "$(header_value Cache-Control < "$BATS_TEST_TMPDIR/h")" "no-store"
+	assert_error_json 503 "Service Unavailable"
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial 'from this address'
+	# The whole 127/8 is local on Linux: 127.0.0.2 is another peer.
+	get "http://127.0.0.1:$PORT/healthz" --interface 127.0.0.2
+	assert_equal "$HTTP_CODE" 200
+	# Once the first connection is answered, its address is served again.
+	printf 'Host: x\r\n\r\n' >&7
+	run timeout 20 cat <&7
+	assert_output --partial 'HTTP/1.1 200 OK'
+	exec 7>&-
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)); do
+		get "http://127.0.0.1:$PORT/healthz"
+		[ "$HTTP_CODE" = 200 ] && break
+		sleep 0.05
+	done
+	assert_equal "$HTTP_CODE" 200
+}
+
+@test "HTTP_API_MAX_PER_IP is off by default: one address may use several slots" {
+	start_server "$LOG"
+	open_stalled 7 "$PORT" 'GET /healthz HTTP/1.1\r\n'
+	open_stalled 8 "$PORT" 'GET /healthz HTTP/1.1\r\n'
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+}
+
+@test "HTTP_API_MAX_PER_IP that is not a number from 0 is a configuration error (exit 3)" {
+	_CONDOR_HTTP_API_MAX_PER_IP=-1 run --separate-stderr timeout 20 "$BIN" --allow-root --listen "127.0.0.1:$(free_port)"
+	assert_failure 3
+	[[ $stderr == *HTTP_API_MAX_PER_IP* ]] || fail "stderr does not name the parameter: $stderr"
+}
+
 @test "SIGTERM: the server stops accepting, exits 0 and the port closes" {
 	start_server "$LOG"
 	get "http://127.0.0.1:$PORT/healthz"
