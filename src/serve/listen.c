@@ -26,6 +26,7 @@
 #include "util/log.h"
 #include "serve/server.h"
 #include "config/settings.h"
+#include "util/bounds.h"
 
 static volatile sig_atomic_t	got_chld, got_stop;
 
@@ -114,7 +115,7 @@ bind_addr(const char *addr, char *err, size_t errlen)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(fd, 128) == 0)
+		    listen(fd, LISTEN_BACKLOG) == 0)
 			break;
 		snprintf(err, errlen, "%.64s: %s", addr, strerror(errno));
 		close(fd);
@@ -267,7 +268,8 @@ child(int lfd, int fd, const struct settings *set, struct tls *tls,
 }
 
 /* Fork a child for the accepted connection FD from PEER, or refuse it
- * when the peer is at HTTP_API_MAX_PER_IP or the fork fails. */
+ * when the peer is at HTTP_API_MAX_PER_IP or the fork fails.  The loop
+ * accepts only below HTTP_API_MAX_CHILDREN, so a slot is free. */
 static void
 serve_or_refuse(int lfd, int fd, const struct sockaddr_storage *peer,
     struct children *ch, const struct settings *set, struct tls *tls,
@@ -281,11 +283,6 @@ serve_or_refuse(int lfd, int fd, const struct sockaddr_storage *peer,
 	    set->max_per_ip) {
 		refuse_busy(fd, tls != NULL, "too many concurrent "
 		    "connections from this address");
-		return;
-	}
-	if (ch->count >= ch->max) {
-		refuse_busy(fd, tls != NULL, "too many concurrent "
-		    "connections");
 		return;
 	}
 	if ((pid = fork()) == -1) {
@@ -328,9 +325,12 @@ listen_main(const char *addr, const struct settings *set, struct tls *tls)
 			children_reap(&ch);
 		if (got_stop)
 			break;
+		/* At the child cap, wait for a signal only: new
+		 * connections queue in the kernel until a child exits. */
 		pfd.fd = lfd;
 		pfd.events = POLLIN;
-		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
+		if (ppoll(&pfd, ch.count < ch.max ? 1 : 0, NULL,
+		    &waitmask) == -1) {
 			if (errno != EINTR)
 				log_msg("poll: %s", strerror(errno));
 			continue;

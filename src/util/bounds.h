@@ -26,6 +26,10 @@
  * milliseconds; a schedd that fails a token silently only closes after
  * 120 s (cedar-protocol.md §13), so we give up much sooner. */
 #define DEFAULT_SCHEDD_TIMEOUT	20		/* HTTP_API_SCHEDD_TIMEOUT, s */
+/* Connections the kernel queues for --listen while every child slot is
+ * busy (tcpserver's way: stop accepting rather than refuse); the kernel
+ * caps it at net.core.somaxconn. */
+#define LISTEN_BACKLOG		1024
 /* A TLS handshake gets the read deadline too; this caps it. */
 #define TLS_HANDSHAKE_TIMEOUT_MAX 60
 
