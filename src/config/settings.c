@@ -50,6 +50,10 @@ settings_set(struct settings *s, const char *name, const char *v,
 		if (parse_number(v, 0, MAX_BODY_MAX, &n) == -1)
 			goto bad;
 		s->max_body = n;
+	} else if (strcmp(name, "HTTP_API_MIN_BODY_RATE") == 0) {
+		if (parse_number(v, 0, MIN_BODY_RATE_MAX, &n) == -1)
+			goto bad;
+		s->min_body_rate = (int)n;
 	} else if (strcmp(name, "HTTP_API_MAX_CHILDREN") == 0) {
 		if (parse_number(v, 1, MAX_CHILDREN_MAX, &n) == -1)
 			goto bad;
@@ -90,7 +94,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		"HTTP_API_MAX_BODY", "HTTP_API_MAX_CHILDREN",
 		"HTTP_API_TLS_CERT", "HTTP_API_TLS_KEY",
 		"HTTP_API_SCHEDD_ADDRESS", "HTTP_API_SCHEDD_TIMEOUT",
-		"HTTP_API_MAX_PER_IP",
+		"HTTP_API_MAX_PER_IP", "HTTP_API_MIN_BODY_RATE",
 	};
 	const char	*v;
 	size_t		 i;
@@ -99,6 +103,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 	s->read_timeout = DEFAULT_READ_TIMEOUT;
 	s->write_timeout = DEFAULT_WRITE_TIMEOUT;
 	s->max_body = DEFAULT_MAX_BODY;
+	s->min_body_rate = DEFAULT_MIN_BODY_RATE;
 	s->max_children = DEFAULT_MAX_CHILDREN;
 	s->max_per_ip = DEFAULT_MAX_PER_IP;
 	s->schedd_timeout = DEFAULT_SCHEDD_TIMEOUT;

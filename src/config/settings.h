@@ -14,6 +14,7 @@ struct settings {
 	int		 read_timeout;		/* HTTP_API_READ_TIMEOUT, s */
 	int		 write_timeout;		/* HTTP_API_WRITE_TIMEOUT, s */
 	long long	 max_body;		/* HTTP_API_MAX_BODY, bytes */
+	int		 min_body_rate;		/* HTTP_API_MIN_BODY_RATE, B/s */
 	int		 max_children;		/* HTTP_API_MAX_CHILDREN */
 	int		 max_per_ip;		/* HTTP_API_MAX_PER_IP, 0 = off */
 	char		*tls_cert;		/* HTTP_API_TLS_CERT */

@@ -378,6 +378,55 @@ stop_idle() {
 	((elapsed < 5000)) || fail "answered after ${elapsed} ms, well past the 2 s deadline"
 }
 
+# send_body_slowly FD LENGTH CHUNK INTERVAL COUNT: open a POST on FD whose
+# head announces LENGTH body bytes, then (in the background) send COUNT
+# pieces of CHUNK, one every INTERVAL seconds.  The head carries a
+# token-shaped string, which is all it takes to have the body read.
+send_body_slowly() {
+	local fd=$1 len=$2 chunk=$3 interval=$4 count=$5
+	eval "exec $fd<>/dev/tcp/127.0.0.1/$PORT"
+	printf 'POST /api/v1/jobs/1.0/hold HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer aaaa.bbbb.cccc\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n' "$len" >&"$fd"
+	# A subshell: a write after the server closed may raise SIGPIPE.
+	(
+		for ((i = 0; i < count; i++)); do
+			printf '%s' "$chunk" >&"$fd" || exit 0
+			sleep "$interval"
+		done
+	) 2>/dev/null 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/.bg_pids"
+}
+
+@test "--listen: a body trickled under HTTP_API_MIN_BODY_RATE is cut with 408 soon after the grace period" {
+	# Grace 2 s (the read timeout), then 100 B/s; the client sends 25 B/s,
+	# never stalling a read: cut at 2 s + received/100 s, about 2.7 s.
+	_CONDOR_HTTP_API_MIN_BODY_RATE=100 start_server "$LOG" --read-timeout 2
+	local t0 elapsed
+	t0=$(now_ms)
+	send_body_slowly 7 10000 xxxxx 0.2 40
+	run timeout 30 cat <&7
+	elapsed=$(($(now_ms) - t0))
+	assert_line --index 0 $'HTTP/1.1 408 Request Timeout\r'
+	assert_output --partial 'minimum rate'
+	((elapsed >= 2000)) || fail "cut after ${elapsed} ms, within the 2 s grace"
+	((elapsed < 6000)) || fail "cut after ${elapsed} ms, well past the rate's deadline (about 2.7 s)"
+}
+
+@test "--listen: a steady body above HTTP_API_MIN_BODY_RATE is read in full even past the grace period" {
+	# 1000 bytes at 250 B/s: 4 s, twice the grace, never below 100 B/s.
+	_CONDOR_HTTP_API_MIN_BODY_RATE=100 start_server "$LOG" --read-timeout 2
+	send_body_slowly 7 1000 "$(printf 'x%.0s' {1..50})" 0.2 20
+	run timeout 30 cat <&7
+	# The whole body arrived and was parsed (it is not JSON).
+	assert_line --index 0 $'HTTP/1.1 400 Bad Request\r'
+	assert_output --partial 'not valid JSON'
+}
+
+@test "HTTP_API_MIN_BODY_RATE that is not a number from 0 is a configuration error (exit 3)" {
+	_CONDOR_HTTP_API_MIN_BODY_RATE=fast run --separate-stderr timeout 20 "$BIN" --allow-root --listen "127.0.0.1:$(free_port)"
+	assert_failure 3
+	[[ $stderr == *HTTP_API_MIN_BODY_RATE* ]] || fail "stderr does not name the parameter: $stderr"
+}
+
 @test "--listen: a client that connects and closes gets nothing and the server goes on" {
 	start_server "$LOG"
 	exec 7<> "/dev/tcp/127.0.0.1/$PORT"
