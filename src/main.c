@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@
 
 /* Exit statuses, documented in the man page. */
 #define EXIT_SERVED	0	/* answered, or the server stopped cleanly */
-#define EXIT_FAILED	1	/* no complete answer, or cannot listen */
+#define EXIT_FAILED	1	/* no complete answer, cannot listen or harden */
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_CONFIG	3	/* bad configuration or TLS files */
 #define EXIT_ROOT	4	/* refused to run as root */
@@ -142,16 +143,31 @@ parse_args(int argc, char **argv, struct options *o)
 }
 
 /* The process will hold a caller's credentials: no core dumps, no
- * ptrace by other users, and no privilege gain through exec. */
-static void
-harden(void)
+ * ptrace by other users, and no privilege gain through exec.  Each step
+ * is checked: running without one of them is not what the man page
+ * promises, so a failure is a start-up error.  0, or -1 with ERR. */
+static int
+harden(char *err, size_t errlen)
 {
 	struct rlimit rl = { 0, 0 };
 
-	setrlimit(RLIMIT_CORE, &rl);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (setrlimit(RLIMIT_CORE, &rl) == -1) {
+		snprintf(err, errlen, "cannot disable core dumps: "
+		    "setrlimit(RLIMIT_CORE): %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		snprintf(err, errlen, "cannot mark the process not dumpable: "
+		    "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		snprintf(err, errlen, "cannot forbid privilege gain through "
+		    "exec: prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+		return -1;
+	}
 	signal(SIGPIPE, SIG_IGN);
+	return 0;
 }
 
 /* A libtls server context from the configured files, or NULL with ERR.
@@ -227,7 +243,10 @@ main(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &o)) != -1)
 		return rc;
 	log_init();
-	harden();
+	if (harden(err, sizeof(err)) == -1) {
+		log_msg("%s", err);
+		return EXIT_FAILED;
+	}
 	if (geteuid() == 0 && !o.allow_root) {
 		log_msg("refusing to run as root (use a dedicated user, or "
 		    "--allow-root)");

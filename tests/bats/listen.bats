@@ -126,6 +126,36 @@ setup() {
 	assert_failure 1
 }
 
+# harden_fails SYSCALLS [WHEN]: start the listener under strace with
+# SYSCALLS failing EPERM (the WHEN-th call only, when given); it must not
+# serve but exit 1 naming what it could not do.  Sets stderr.
+harden_fails() {
+	command -v strace > /dev/null || skip "strace is not installed: cannot make the call fail"
+	run --separate-stderr timeout 10 strace -qq -f -o /dev/null \
+	    -e trace="$1" -e inject="$1:error=EPERM${2:+:when=$2}" \
+	    "$BIN" --allow-root --listen "127.0.0.1:$(free_port)"
+	[[ $stderr != *"PTRACE_TRACEME"* && $stderr != *"ptrace"*"Operation not permitted"* ]] ||
+	    skip "ptrace is not permitted here: $stderr"
+	assert_failure 1
+	[[ $stderr == *"Operation not permitted"* ]] || fail "stderr does not say why: $stderr"
+	! [[ $stderr == *"listening on"* ]] || fail "it listened anyway: $stderr"
+}
+
+@test "a failing setrlimit(RLIMIT_CORE) is a start-up error (exit 1), not ignored" {
+	harden_fails prlimit64,setrlimit
+	[[ $stderr == *"setrlimit(RLIMIT_CORE)"* ]] || fail "stderr does not name the call: $stderr"
+}
+
+@test "a failing prctl(PR_SET_DUMPABLE) is a start-up error (exit 1), not ignored" {
+	harden_fails prctl 1
+	[[ $stderr == *"PR_SET_DUMPABLE"* ]] || fail "stderr does not name the call: $stderr"
+}
+
+@test "a failing prctl(PR_SET_NO_NEW_PRIVS) is a start-up error (exit 1), not ignored" {
+	harden_fails prctl 2
+	[[ $stderr == *"PR_SET_NO_NEW_PRIVS"* ]] || fail "stderr does not name the call: $stderr"
+}
+
 @test "--listen on an address that is not local exits 1" {
 	# 192.0.2.1 (TEST-NET-1) is never assigned to this machine.
 	run --separate-stderr timeout 20 "$BIN" --allow-root --listen 192.0.2.1:8080
