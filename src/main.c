@@ -39,7 +39,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: htcondor-api [--allow-root] [--listen [host]:port]\n"
+"usage: htcondor-api [--allow-root] [--listen [[host]:port]]\n"
 "                    [--tls-cert file --tls-key file] [--read-timeout sec]\n"
 "                    [--write-timeout sec] [--max-body bytes]\n"
 "                    [--max-children n] [--schedd address]\n"
@@ -49,7 +49,8 @@ usage(FILE *f)
 "\n"
 "Without --listen, one HTTP request is read from standard input and\n"
 "answered on standard output (inetd, systemd Accept=yes, tcpserver), or\n"
-"from the CGI environment when GATEWAY_INTERFACE is set.\n");
+"from the CGI environment when GATEWAY_INTERFACE is set.  --listen\n"
+"without an address listens on HTTP_API_LISTEN_ADDR.\n");
 }
 
 /* Flags that set a parameter, and the parameter they set. */
@@ -67,7 +68,7 @@ static const struct {
 };
 
 struct options {
-	const char	*listen;
+	const char	*listen;	/* "": HTTP_API_LISTEN_ADDR */
 	int		 allow_root;
 	const char	*set_param[sizeof(param_flags) / sizeof(param_flags[0])];
 };
@@ -115,6 +116,13 @@ parse_args(int argc, char **argv, struct options *o)
 		}
 		if (strcmp(argv[i], "--allow-root") == 0) {
 			o->allow_root = 1;
+			continue;
+		}
+		/* No address (last, or before another option): the
+		 * configured HTTP_API_LISTEN_ADDR, resolved by main. */
+		if (strcmp(argv[i], "--listen") == 0 && (i + 1 >= argc ||
+		    argv[i + 1][0] == '-')) {
+			o->listen = "";
 			continue;
 		}
 		if ((v = flag_value(argv, argc, &i, "--listen", &missing))) {
@@ -274,6 +282,13 @@ main(int argc, char **argv)
 			settings_free(&set);
 			return EXIT_USAGE;
 		}
+	if (o.listen != NULL && *o.listen == '\0' &&
+	    (o.listen = set.listen_addr) == NULL) {
+		log_msg("--listen without an address needs "
+		    "HTTP_API_LISTEN_ADDR");
+		settings_free(&set);
+		return EXIT_USAGE;
+	}
 	if ((set.tls_cert == NULL) != (set.tls_key == NULL)) {
 		log_msg("TLS needs both HTTP_API_TLS_CERT and "
 		    "HTTP_API_TLS_KEY");

@@ -68,6 +68,8 @@ settings_set(struct settings *s, const char *name, const char *v,
 		str = &s->tls_key;
 	else if (strcmp(name, "HTTP_API_SCHEDD_ADDRESS") == 0)
 		str = &s->schedd_address;
+	else if (strcmp(name, "HTTP_API_LISTEN_ADDR") == 0)
+		str = &s->listen_addr;
 	else {
 		snprintf(err, errlen, "unknown parameter %s", name);
 		return -1;
@@ -95,6 +97,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		"HTTP_API_TLS_CERT", "HTTP_API_TLS_KEY",
 		"HTTP_API_SCHEDD_ADDRESS", "HTTP_API_SCHEDD_TIMEOUT",
 		"HTTP_API_MAX_PER_IP", "HTTP_API_MIN_BODY_RATE",
+		"HTTP_API_LISTEN_ADDR",
 	};
 	const char	*v;
 	size_t		 i;
@@ -121,6 +124,7 @@ settings_free(struct settings *s)
 	free(s->tls_cert);
 	free(s->tls_key);
 	free(s->schedd_address);
+	free(s->listen_addr);
 	if (s->config != NULL)
 		config_free(s->config);
 	memset(s, 0, sizeof(*s));

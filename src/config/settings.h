@@ -20,6 +20,7 @@ struct settings {
 	char		*tls_cert;		/* HTTP_API_TLS_CERT */
 	char		*tls_key;		/* HTTP_API_TLS_KEY */
 	char		*schedd_address;	/* HTTP_API_SCHEDD_ADDRESS */
+	char		*listen_addr;		/* HTTP_API_LISTEN_ADDR */
 	int		 schedd_timeout;	/* HTTP_API_SCHEDD_TIMEOUT, s */
 	struct config	*config;		/* for everything else */
 };

@@ -98,6 +98,58 @@ setup() {
 	assert_equal "$HTTP_CODE" 200
 }
 
+# listen_default ARGS...: start "$BIN --allow-root ARGS" with
+# HTTP_API_LISTEN_ADDR set to a free loopback port (in $PORT).
+listen_default() {
+	local try
+	for ((try = 0; try < 5; try++)); do
+		PORT=$(free_port)
+		_CONDOR_HTTP_API_LISTEN_ADDR="127.0.0.1:$PORT" bg_start "$LOG" "$BIN" --allow-root "$@"
+		wait_listen "$PORT" "$BG_PID" && return 0
+	done
+	fail "did not listen on HTTP_API_LISTEN_ADDR: $(cat "$LOG")"
+}
+
+@test "--listen without an address listens on HTTP_API_LISTEN_ADDR" {
+	listen_default --listen
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+	run cat "$LOG"
+	assert_output --partial "listening on 127.0.0.1:$PORT"
+}
+
+@test "--listen followed by another option listens on HTTP_API_LISTEN_ADDR" {
+	listen_default --listen --max-children 4
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+}
+
+@test "--listen with an address overrides HTTP_API_LISTEN_ADDR" {
+	local other=$(free_port) try
+	for ((try = 0; try < 5; try++)); do
+		PORT=$(free_port)
+		_CONDOR_HTTP_API_LISTEN_ADDR="127.0.0.1:$other" bg_start "$LOG" "$BIN" --allow-root --listen "127.0.0.1:$PORT"
+		wait_listen "$PORT" "$BG_PID" && break
+	done
+	get "http://127.0.0.1:$PORT/healthz"
+	assert_equal "$HTTP_CODE" 200
+	! port_listening "$other" || fail "also listening on HTTP_API_LISTEN_ADDR"
+}
+
+@test "--listen without an address and no HTTP_API_LISTEN_ADDR exits 2 and says why" {
+	run --separate-stderr timeout 20 "$BIN" --allow-root --listen
+	assert_failure 2
+	[[ $stderr == *HTTP_API_LISTEN_ADDR* ]] || fail "stderr does not name the parameter: $stderr"
+}
+
+@test "HTTP_API_LISTEN_ADDR alone does not turn on --listen (inetd mode stays)" {
+	PORT=$(free_port)
+	_CONDOR_HTTP_API_LISTEN_ADDR="127.0.0.1:$PORT" inetd 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'
+	assert_equal "$RC" 0
+	run cat "$OUT"
+	assert_line --index 0 $'HTTP/1.1 200 OK\r'
+}
+
 @test "--listen [::1]:PORT serves over IPv6" {
 	grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null ||
 	    skip "no IPv6 loopback address ::1 on this machine"
