@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@
 
 /* Exit statuses, documented in the man page. */
 #define EXIT_SERVED	0	/* answered, or the server stopped cleanly */
-#define EXIT_FAILED	1	/* no complete answer, or cannot listen */
+#define EXIT_FAILED	1	/* no complete answer, cannot listen or harden */
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_CONFIG	3	/* bad configuration or TLS files */
 #define EXIT_ROOT	4	/* refused to run as root */
@@ -38,7 +39,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: htcondor-api [--allow-root] [--listen [host]:port]\n"
+"usage: htcondor-api [--allow-root] [--listen [[host]:port]]\n"
 "                    [--tls-cert file --tls-key file] [--read-timeout sec]\n"
 "                    [--write-timeout sec] [--max-body bytes]\n"
 "                    [--max-children n] [--schedd address]\n"
@@ -48,7 +49,8 @@ usage(FILE *f)
 "\n"
 "Without --listen, one HTTP request is read from standard input and\n"
 "answered on standard output (inetd, systemd Accept=yes, tcpserver), or\n"
-"from the CGI environment when GATEWAY_INTERFACE is set.\n");
+"from the CGI environment when GATEWAY_INTERFACE is set.  --listen\n"
+"without an address listens on HTTP_API_LISTEN_ADDR.\n");
 }
 
 /* Flags that set a parameter, and the parameter they set. */
@@ -66,7 +68,7 @@ static const struct {
 };
 
 struct options {
-	const char	*listen;
+	const char	*listen;	/* "": HTTP_API_LISTEN_ADDR */
 	int		 allow_root;
 	const char	*set_param[sizeof(param_flags) / sizeof(param_flags[0])];
 };
@@ -116,6 +118,13 @@ parse_args(int argc, char **argv, struct options *o)
 			o->allow_root = 1;
 			continue;
 		}
+		/* No address (last, or before another option): the
+		 * configured HTTP_API_LISTEN_ADDR, resolved by main. */
+		if (strcmp(argv[i], "--listen") == 0 && (i + 1 >= argc ||
+		    argv[i + 1][0] == '-')) {
+			o->listen = "";
+			continue;
+		}
 		if ((v = flag_value(argv, argc, &i, "--listen", &missing))) {
 			o->listen = v;
 			continue;
@@ -158,16 +167,31 @@ config_val_start(int argc, char **argv)
 }
 
 /* The process will hold a caller's credentials: no core dumps, no
- * ptrace by other users, and no privilege gain through exec. */
-static void
-harden(void)
+ * ptrace by other users, and no privilege gain through exec.  Each step
+ * is checked: running without one of them is not what the man page
+ * promises, so a failure is a start-up error.  0, or -1 with ERR. */
+static int
+harden(char *err, size_t errlen)
 {
 	struct rlimit rl = { 0, 0 };
 
-	setrlimit(RLIMIT_CORE, &rl);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (setrlimit(RLIMIT_CORE, &rl) == -1) {
+		snprintf(err, errlen, "cannot disable core dumps: "
+		    "setrlimit(RLIMIT_CORE): %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		snprintf(err, errlen, "cannot mark the process not dumpable: "
+		    "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		snprintf(err, errlen, "cannot forbid privilege gain through "
+		    "exec: prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+		return -1;
+	}
 	signal(SIGPIPE, SIG_IGN);
+	return 0;
 }
 
 /* A libtls server context from the configured files, or NULL with ERR.
@@ -243,7 +267,10 @@ main(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &o)) != -1)
 		return rc;
 	log_init();
-	harden();
+	if (harden(err, sizeof(err)) == -1) {
+		log_msg("%s", err);
+		return EXIT_FAILED;
+	}
 	if (geteuid() == 0 && !o.allow_root) {
 		log_msg("refusing to run as root (use a dedicated user, or "
 		    "--allow-root)");
@@ -271,6 +298,13 @@ main(int argc, char **argv)
 			settings_free(&set);
 			return EXIT_USAGE;
 		}
+	if (o.listen != NULL && *o.listen == '\0' &&
+	    (o.listen = set.listen_addr) == NULL) {
+		log_msg("--listen without an address needs "
+		    "HTTP_API_LISTEN_ADDR");
+		settings_free(&set);
+		return EXIT_USAGE;
+	}
 	if ((set.tls_cert == NULL) != (set.tls_key == NULL)) {
 		log_msg("TLS needs both HTTP_API_TLS_CERT and "
 		    "HTTP_API_TLS_KEY");

@@ -50,16 +50,26 @@ settings_set(struct settings *s, const char *name, const char *v,
 		if (parse_number(v, 0, MAX_BODY_MAX, &n) == -1)
 			goto bad;
 		s->max_body = n;
+	} else if (strcmp(name, "HTTP_API_MIN_BODY_RATE") == 0) {
+		if (parse_number(v, 0, MIN_BODY_RATE_MAX, &n) == -1)
+			goto bad;
+		s->min_body_rate = (int)n;
 	} else if (strcmp(name, "HTTP_API_MAX_CHILDREN") == 0) {
 		if (parse_number(v, 1, MAX_CHILDREN_MAX, &n) == -1)
 			goto bad;
 		s->max_children = (int)n;
+	} else if (strcmp(name, "HTTP_API_MAX_PER_IP") == 0) {
+		if (parse_number(v, 0, MAX_CHILDREN_MAX, &n) == -1)
+			goto bad;
+		s->max_per_ip = (int)n;
 	} else if (strcmp(name, "HTTP_API_TLS_CERT") == 0)
 		str = &s->tls_cert;
 	else if (strcmp(name, "HTTP_API_TLS_KEY") == 0)
 		str = &s->tls_key;
 	else if (strcmp(name, "HTTP_API_SCHEDD_ADDRESS") == 0)
 		str = &s->schedd_address;
+	else if (strcmp(name, "HTTP_API_LISTEN_ADDR") == 0)
+		str = &s->listen_addr;
 	else {
 		snprintf(err, errlen, "unknown parameter %s", name);
 		return -1;
@@ -86,6 +96,8 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		"HTTP_API_MAX_BODY", "HTTP_API_MAX_CHILDREN",
 		"HTTP_API_TLS_CERT", "HTTP_API_TLS_KEY",
 		"HTTP_API_SCHEDD_ADDRESS", "HTTP_API_SCHEDD_TIMEOUT",
+		"HTTP_API_MAX_PER_IP", "HTTP_API_MIN_BODY_RATE",
+		"HTTP_API_LISTEN_ADDR",
 	};
 	const char	*v;
 	size_t		 i;
@@ -94,7 +106,9 @@ settings_load(struct settings *s, struct config *cf, char *err,
 	s->read_timeout = DEFAULT_READ_TIMEOUT;
 	s->write_timeout = DEFAULT_WRITE_TIMEOUT;
 	s->max_body = DEFAULT_MAX_BODY;
+	s->min_body_rate = DEFAULT_MIN_BODY_RATE;
 	s->max_children = DEFAULT_MAX_CHILDREN;
+	s->max_per_ip = DEFAULT_MAX_PER_IP;
 	s->schedd_timeout = DEFAULT_SCHEDD_TIMEOUT;
 	s->config = cf;
 	for (i = 0; cf != NULL && i < sizeof(names) / sizeof(names[0]); i++)
@@ -110,6 +124,7 @@ settings_free(struct settings *s)
 	free(s->tls_cert);
 	free(s->tls_key);
 	free(s->schedd_address);
+	free(s->listen_addr);
 	if (s->config != NULL)
 		config_free(s->config);
 	memset(s, 0, sizeof(*s));

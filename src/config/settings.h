@@ -14,10 +14,13 @@ struct settings {
 	int		 read_timeout;		/* HTTP_API_READ_TIMEOUT, s */
 	int		 write_timeout;		/* HTTP_API_WRITE_TIMEOUT, s */
 	long long	 max_body;		/* HTTP_API_MAX_BODY, bytes */
+	int		 min_body_rate;		/* HTTP_API_MIN_BODY_RATE, B/s */
 	int		 max_children;		/* HTTP_API_MAX_CHILDREN */
+	int		 max_per_ip;		/* HTTP_API_MAX_PER_IP, 0 = off */
 	char		*tls_cert;		/* HTTP_API_TLS_CERT */
 	char		*tls_key;		/* HTTP_API_TLS_KEY */
 	char		*schedd_address;	/* HTTP_API_SCHEDD_ADDRESS */
+	char		*listen_addr;		/* HTTP_API_LISTEN_ADDR */
 	int		 schedd_timeout;	/* HTTP_API_SCHEDD_TIMEOUT, s */
 	struct config	*config;		/* for everything else */
 };

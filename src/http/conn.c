@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,14 +61,42 @@ conn_clear_deadline(struct conn *c)
 	c->deadline.tv_sec = c->deadline.tv_nsec = 0;
 }
 
+void
+conn_set_min_rate(struct conn *c, int bytes_per_sec, int grace)
+{
+	c->min_rate = bytes_per_sec;
+	c->rate_grace = grace;
+}
+
+void
+conn_rate_start(struct conn *c)
+{
+	c->rate_start = conn_now_ms();
+	c->rate_bytes = 0;
+}
+
+/* Milliseconds left before the reads fall below the minimum rate: the
+ * grace period plus one second per min_rate bytes received, from the
+ * start of counting.  LLONG_MAX when no minimum applies. */
+static long long
+rate_left_ms(const struct conn *c)
+{
+	if (c->min_rate <= 0 || c->rate_start == 0)
+		return LLONG_MAX;
+	return c->rate_start + (long long)c->rate_grace * 1000 +
+	    c->rate_bytes * 1000 / c->min_rate - conn_now_ms();
+}
+
 /* The poll timeout for one wait: the per-operation limit, cut short by
- * the absolute deadline when one is set. */
+ * the absolute deadline when one is set and, for a read (READING), by the
+ * minimum rate while it counts (then *BY_RATE is set). */
 static int
-wait_ms(struct conn *c, int per_op_seconds)
+wait_ms(struct conn *c, int per_op_seconds, int reading, int *by_rate)
 {
 	long long ms = (long long)per_op_seconds * 1000, left;
 	struct timespec now;
 
+	*by_rate = 0;
 	if (c->deadline.tv_sec != 0) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left = (long long)(c->deadline.tv_sec - now.tv_sec) * 1000 +
@@ -75,28 +104,30 @@ wait_ms(struct conn *c, int per_op_seconds)
 		if (left < ms)
 			ms = left;
 	}
+	if (reading && (left = rate_left_ms(c)) < ms) {
+		ms = left;
+		*by_rate = 1;
+	}
 	return ms < 0 ? 0 : (int)ms;
 }
 
-/* Wait until FD is ready for EVENTS.  0, or -1 on deadline or error. */
+/* Wait until FD is ready for EVENTS, on behalf of a read when READING.
+ * 0, or -1 on deadline or error. */
 static int
-wait_fd(struct conn *c, int fd, short events, int per_op_seconds)
+wait_fd(struct conn *c, int fd, short events, int per_op_seconds,
+    int reading)
 {
 	struct pollfd	pfd = { .fd = fd, .events = events };
-	int		ms, n;
+	int		ms, n, by_rate;
 
 	for (;;) {
-		ms = wait_ms(c, per_op_seconds);
-		if (ms == 0) {
-			c->timed_out = 1;
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		n = poll(&pfd, 1, ms);
+		ms = wait_ms(c, per_op_seconds, reading, &by_rate);
+		n = ms == 0 ? 0 : poll(&pfd, 1, ms);
 		if (n > 0)
 			return 0;
 		if (n == 0) {
 			c->timed_out = 1;
+			c->too_slow = by_rate;
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -110,19 +141,19 @@ conn_read(struct conn *c, void *p, size_t n)
 {
 	ssize_t r;
 
-	c->timed_out = 0;
+	c->timed_out = c->too_slow = 0;
 	for (;;) {
 		if (c->tls != NULL) {
 			r = tls_read(c->tls, p, n);
 			if (r == TLS_WANT_POLLIN) {
 				if (wait_fd(c, c->rfd, POLLIN,
-				    c->read_timeout) == -1)
+				    c->read_timeout, 1) == -1)
 					return -1;
 				continue;
 			}
 			if (r == TLS_WANT_POLLOUT) {
 				if (wait_fd(c, c->wfd, POLLOUT,
-				    c->read_timeout) == -1)
+				    c->read_timeout, 1) == -1)
 					return -1;
 				continue;
 			}
@@ -130,13 +161,15 @@ conn_read(struct conn *c, void *p, size_t n)
 			r = read(c->rfd, p, n);
 			if (r == -1 && (errno == EAGAIN || errno == EINTR)) {
 				if (wait_fd(c, c->rfd, POLLIN,
-				    c->read_timeout) == -1)
+				    c->read_timeout, 1) == -1)
 					return -1;
 				continue;
 			}
 		}
 		if (r == 0)
 			c->eof = 1;
+		if (r > 0)
+			c->rate_bytes += r;
 		return r < 0 ? -1 : r;
 	}
 }
@@ -154,7 +187,7 @@ write_all(struct conn *c, const unsigned char *p, size_t n)
 			if (w == TLS_WANT_POLLOUT || w == TLS_WANT_POLLIN) {
 				if (wait_fd(c, w == TLS_WANT_POLLIN ? c->rfd :
 				    c->wfd, w == TLS_WANT_POLLIN ? POLLIN :
-				    POLLOUT, c->write_timeout) == -1)
+				    POLLOUT, c->write_timeout, 0) == -1)
 					goto fail;
 				continue;
 			}
@@ -162,7 +195,7 @@ write_all(struct conn *c, const unsigned char *p, size_t n)
 			w = write(c->wfd, p, n);
 			if (w == -1 && (errno == EAGAIN || errno == EINTR)) {
 				if (wait_fd(c, c->wfd, POLLOUT,
-				    c->write_timeout) == -1)
+				    c->write_timeout, 0) == -1)
 					goto fail;
 				continue;
 			}
@@ -236,7 +269,7 @@ conn_tls_accept(struct conn *c, struct tls *ctx, char *err, size_t errlen)
 		if (rc == TLS_WANT_POLLIN || rc == TLS_WANT_POLLOUT) {
 			if (wait_fd(c, rc == TLS_WANT_POLLIN ? c->rfd : c->wfd,
 			    rc == TLS_WANT_POLLIN ? POLLIN : POLLOUT,
-			    c->read_timeout) == -1) {
+			    c->read_timeout, 0) == -1) {
 				snprintf(err, errlen, "TLS handshake: %s",
 				    c->timed_out ? "timed out" :
 				    strerror(errno));
@@ -275,7 +308,7 @@ conn_close(struct conn *c)
 		while ((rc = tls_close(c->tls)) == TLS_WANT_POLLIN ||
 		    rc == TLS_WANT_POLLOUT)
 			if (wait_fd(c, rc == TLS_WANT_POLLIN ? c->rfd : c->wfd,
-			    rc == TLS_WANT_POLLIN ? POLLIN : POLLOUT, 1) == -1)
+			    rc == TLS_WANT_POLLIN ? POLLIN : POLLOUT, 1, 0) == -1)
 				break;
 		tls_free(c->tls);
 		c->tls = NULL;

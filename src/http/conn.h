@@ -22,6 +22,11 @@ struct conn {
 	int		 write_timeout;	/* s: a write may stall this long */
 	struct timespec	 deadline;	/* absolute; {0,0} = none */
 	int		 timed_out;	/* the last failure was a deadline */
+	int		 too_slow;	/* ... the minimum rate's deadline */
+	int		 min_rate;	/* bytes/s reads must average; 0 = off */
+	int		 rate_grace;	/* s of reading before the rate counts */
+	long long	 rate_start;	/* ms when counting began; 0 = not yet */
+	long long	 rate_bytes;	/* bytes read since rate_start */
 	int		 eof;
 	int		 broken;	/* a write failed: output is lost */
 	long long	 bytes_out;	/* bytes handed to the peer */
@@ -44,8 +49,19 @@ int	 conn_tls_accept(struct conn *c, struct tls *ctx, char *err,
 void	 conn_set_deadline(struct conn *c, int seconds);
 void	 conn_clear_deadline(struct conn *c);
 
+/* Require reads to average BYTES_PER_SEC (0: no minimum) once counting
+ * has begun: after GRACE seconds plus one second per BYTES_PER_SEC bytes
+ * received, a read fails as a deadline with c->too_slow set.  This bounds
+ * how long a trickle can hold the process, without an overall deadline
+ * that would cut a large upload on a slow but steady link. */
+void	 conn_set_min_rate(struct conn *c, int bytes_per_sec, int grace);
+
+/* Start counting for the minimum rate now (at the start of a body). */
+void	 conn_rate_start(struct conn *c);
+
 /* Read at most N bytes.  Returns the count, 0 at end of input, or -1 on
- * error or deadline (then c->timed_out tells which). */
+ * error or deadline (then c->timed_out tells which, and c->too_slow
+ * whether it was the minimum rate's). */
 ssize_t	 conn_read(struct conn *c, void *p, size_t n);
 
 /* Queue N bytes for the peer, flushing as the buffer fills.  0, or -1 when

@@ -613,7 +613,8 @@ chunk_start(struct http_exchange *x, char *err, size_t errlen)
 	return 0;
 bad:
 	if (rc == 408) {
-		snprintf(err, errlen, "request body stalled");
+		snprintf(err, errlen, "%s", x->conn->too_slow ? "request body "
+		    "slower than the minimum rate" : "request body stalled");
 		return 408;
 	}
 	snprintf(err, errlen, "malformed chunked body");
@@ -640,8 +641,10 @@ body_read(struct http_exchange *x, void *p, size_t n, char *err,
 	if ((long long)n > x->chunk_left)
 		n = (size_t)x->chunk_left;
 	if ((r = body_input(x, p, n)) <= 0) {
-		snprintf(err, errlen, "%s", r < 0 && x->conn->timed_out ?
-		    "request body stalled" : "request body cut short");
+		snprintf(err, errlen, "%s", r < 0 && x->conn->too_slow ?
+		    "request body slower than the minimum rate" :
+		    r < 0 && x->conn->timed_out ? "request body stalled" :
+		    "request body cut short");
 		return r < 0 && x->conn->timed_out ? -408 : -400;
 	}
 	x->chunk_left -= r;
@@ -683,6 +686,8 @@ http_read_body(struct http_exchange *x, struct buf *out, char *err,
 			return 400;
 		}
 	}
+	/* The body's minimum rate counts from here (after any 100). */
+	conn_rate_start(x->conn);
 	while ((r = body_read(x, tmp, sizeof(tmp), err, errlen)) > 0) {
 		if ((total += r) > x->max_body) {
 			snprintf(err, errlen, "request body over %lld bytes",

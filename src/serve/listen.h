@@ -8,9 +8,9 @@
 struct settings;
 struct tls;
 
-/* Serve on ADDR ("[host]:port", "host:port" or ":port") until SIGTERM or
- * SIGINT, then wait for the children.  TLS is the configured server
- * context or NULL.  Returns the exit status. */
+/* Serve on ADDR ("[host]:port", "host:port" or ":port") until SIGTERM,
+ * SIGINT or SIGHUP, then wait for the children.  TLS is the configured
+ * server context or NULL.  Returns the exit status. */
 int	listen_main(const char *addr, const struct settings *set,
 	    struct tls *tls);
 

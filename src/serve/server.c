@@ -67,6 +67,7 @@ serve_one(struct conn *c, int cgi, const struct settings *set,
 		return 1;
 	}
 	x->conn = c;
+	conn_set_min_rate(c, set->min_body_rate, set->read_timeout);
 	x->form = cgi ? HTTP_CGI : HTTP_DIRECT;
 	x->max_body = set->max_body;
 	memset(&ctx, 0, sizeof(ctx));
