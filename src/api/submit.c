@@ -29,6 +29,11 @@
 #include "config/settings.h"
 #include "submit/submit.h"
 
+/* Added to a refusal the submit module marks as "local files are not
+ * allowed": the setting that allows them is the program's, not the
+ * language's. */
+#define LOCAL_FILES_HINT " (HTTP_API_SUBMIT_ALLOW_LOCAL_FILES is false)"
+
 /* Send every attribute of AD as SetAttribute2(CLUSTER, PROC, ...) with
  * NoAck, as condor_submit does: the schedd checks each at once and a
  * refusal fails the commit, which reports it. */
@@ -236,10 +241,12 @@ api_jobs_submit(struct api_ctx *ctx)
 	if (submit_parse(text, strlen(text), &o, &s, &e) == -1) {
 		if (e.line > 0)
 			snprintf(ctx->msg, sizeof(ctx->msg), "submit file line "
-			    "%d: %.400s", e.line, e.reason);
+			    "%d: %.400s%s", e.line, e.reason, e.local_files ?
+			    LOCAL_FILES_HINT : "");
 		else
 			snprintf(ctx->msg, sizeof(ctx->msg), "submit file: "
-			    "%.400s", e.reason);
+			    "%.400s%s", e.reason, e.local_files ?
+			    LOCAL_FILES_HINT : "");
 		rc = 400;
 		goto out;
 	}

@@ -349,9 +349,8 @@ import_environ(struct submit *s, struct envset *e, const char *spec)
 	}
 	if (!s->o.allow_local_files) {
 		sl_free(&pats);
-		return sub_fail(s, s->errline, "getenv is not allowed: submit "
-		    "text may not read the server's environment "
-		    "(HTTP_API_SUBMIT_ALLOW_LOCAL_FILES is false)");
+		return sub_fail_local(s, s->errline, "getenv is not allowed: "
+		    "submit text may not read the server's environment");
 	}
 	for (ep = environ; ep != NULL && *ep != NULL; ep++) {
 		if ((eq = strchr(*ep, '=')) == NULL || eq == *ep)

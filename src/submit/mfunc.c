@@ -110,8 +110,9 @@ f_env(struct submit *s, char *body, struct buf *out, struct buf *msg)
 
 	if (!s->o.allow_local_files) {
 		buf_adds(msg, "$ENV() is not allowed: submit text may not read "
-		    "the server's environment (HTTP_API_SUBMIT_ALLOW_LOCAL_FILES "
-		    "is false)");
+		    "the server's environment");
+		if (s->err != NULL)
+			s->err->local_files = 1;
 		return -1;
 	}
 	if (def != NULL)

@@ -260,9 +260,8 @@ local_path(struct submit *s, const char *name, const char *what)
 	char	*p;
 
 	if (!s->o.allow_local_files) {
-		sub_fail(s, s->q.line, "%s is not allowed: submit text may not "
-		    "read the server's files (HTTP_API_SUBMIT_ALLOW_LOCAL_FILES "
-		    "is false)", what);
+		sub_fail_local(s, s->q.line, "%s is not allowed: submit text "
+		    "may not read the server's files", what);
 		return NULL;
 	}
 	if (name[0] == '/')

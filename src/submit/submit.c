@@ -55,6 +55,24 @@ sub_fail(struct submit *s, int line, const char *fmt, ...)
 	return -1;
 }
 
+/* The same for a refusal only because the caller did not allow local
+ * files: marked, so that the caller, which knows how it is allowed, can
+ * say so (the submit language knows nothing of the program's settings). */
+int
+sub_fail_local(struct submit *s, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (s->err == NULL || s->err->reason[0] != '\0')
+		return -1;
+	s->err->line = line;
+	s->err->local_files = 1;
+	va_start(ap, fmt);
+	vsnprintf(s->err->reason, sizeof(s->err->reason), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* Messages name the file as the submit text wrote it, as condor_submit's
  * do, not the server path it resolved to. */
 int
@@ -154,9 +172,8 @@ do_include(struct submit *s, const char *opts, const char *file)
 	if (strcasestr(opts, "ifexist") != NULL)
 		ifexist = 1;
 	if (!s->o.allow_local_files)
-		return sub_fail(s, cur_line(s), "include is not allowed: submit "
-		    "text may not read the server's files "
-		    "(HTTP_API_SUBMIT_ALLOW_LOCAL_FILES is false)");
+		return sub_fail_local(s, cur_line(s), "include is not allowed: "
+		    "submit text may not read the server's files");
 	if (file[0] != '/' && s->workdir == NULL)
 		return sub_fail(s, cur_line(s), "include of the relative name %s "
 		    "needs a working directory", file);

@@ -42,6 +42,8 @@ struct submit_opts {
  * names (or the queue statement being built), 0 when none applies. */
 struct submit_error {
 	int	line;
+	int	local_files;	/* refused because opts.allow_local_files is
+				 * 0: the caller may say how to allow it */
 	char	reason[1024];
 };
 

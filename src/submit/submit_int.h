@@ -93,6 +93,8 @@ struct submit {
 /* submit.c: messages. */
 int	 sub_fail(struct submit *, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+int	 sub_fail_local(struct submit *, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 void	 sub_warn(struct submit *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* submit.c: read the server's file PATH (NAME in the submit text) into

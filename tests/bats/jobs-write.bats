@@ -937,3 +937,12 @@ submit() {
 	run grep -c 'QMGMT_WRITE_CMD' "$T/schedd.log"
 	assert_output 0
 }
+
+@test "submit text that reads server files is 400 naming the setting that allows it" {
+	start_both
+	submit $'include : /etc/hostname\nexecutable = /bin/true\nqueue\n'
+	[ "$HTTP_CODE" = 400 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	run js 'd["message"]'
+	assert_output --partial "include is not allowed"
+	assert_output --partial "(HTTP_API_SUBMIT_ALLOW_LOCAL_FILES is false)"
+}

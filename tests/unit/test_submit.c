@@ -523,6 +523,11 @@ refused(const char *text, const char *what)
 	s = run(text, &o, &err);
 	tap_ok(s == NULL && strstr(err.reason, "not allowed") != NULL,
 	    "local files off: %s refused (%s)", what, err.reason);
+	/* Running a program is never allowed: no setting to point to. */
+	tap_ok(err.local_files == (strstr(what, "command") == NULL) &&
+	    strstr(err.reason, "HTTP_API") == NULL, "... %s, naming no "
+	    "program setting", err.local_files ? "marked as a local-files "
+	    "refusal" : "not marked");
 	submit_free(s);
 }
 
