@@ -35,6 +35,10 @@
 #define EXIT_CONFIG	3	/* bad configuration or TLS files */
 #define EXIT_ROOT	4	/* refused to run as root */
 
+/* The subsystem this program reads the HTCondor configuration as, so that
+ * HTTP_API.NAME settings apply to it. */
+#define CONFIG_SUBSYSTEM	"HTTP_API"
+
 static void
 usage(FILE *f)
 {
@@ -262,7 +266,7 @@ main(int argc, char **argv)
 	size_t		 k;
 
 	if ((k = config_val_start(argc, argv)) > 0)
-		return config_val_main(argc - (int)k, argv + k);
+		return config_val_main(argc - (int)k, argv + k, CONFIG_SUBSYSTEM);
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_args(argc, argv, &o)) != -1)
 		return rc;
@@ -281,7 +285,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((cf = config_load("HTTP_API", NULL, err, sizeof(err))) == NULL) {
+	if ((cf = config_load(CONFIG_SUBSYSTEM, NULL, err, sizeof(err))) == NULL) {
 		log_msg("configuration: %s", err);
 		return EXIT_CONFIG;
 	}

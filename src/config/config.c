@@ -229,7 +229,7 @@ cf_new(const char *subsys, const char *localname)
 	cf->names.max = CONFIG_MAX_ENTRIES;
 	cf->warnings.cap = CONFIG_MAX_LOG_BYTES;
 	cf->log.cap = CONFIG_MAX_LOG_BYTES;
-	cf->subsys = strdup(subsys != NULL && *subsys ? subsys : "HTTP_API");
+	cf->subsys = strdup(subsys != NULL && *subsys ? subsys : "TOOL");
 	if (localname != NULL && *localname != '\0')
 		cf->localname = strdup(localname);
 	if (cf->subsys == NULL || (localname != NULL && *localname != '\0' &&
@@ -974,11 +974,11 @@ is_arg(const char *arg, const char *word, size_t min)
 }
 
 int
-config_val_main(int argc, char **argv)
+config_val_main(int argc, char **argv, const char *default_subsys)
 {
 	struct config	*cf;
 	struct buf	 err = BUF_INIT;
-	const char	*subsys = "HTTP_API", *local = NULL, *raw, *key;
+	const char	*subsys = default_subsys, *local = NULL, *raw, *key;
 	char		*name, *v;
 	int		 i, first, missing = 0, status = 0;
 

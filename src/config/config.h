@@ -12,8 +12,8 @@
 
 struct config;
 
-/* Read the whole configuration as SUBSYSTEM (e.g. "HTTP_API", "TOOL") with
- * optional LOCAL_NAME (NULL for none).  Finding no file at all is fine when
+/* Read the whole configuration as SUBSYSTEM (the caller's; NULL means
+ * HTCondor's generic "TOOL") with optional LOCAL_NAME (NULL for none).  Finding no file at all is fine when
  * CONDOR_CONFIG is unset; a file that is named but missing or broken, or an
  * `error :` statement, returns NULL with ERR naming the file and line. */
 struct config	*config_load(const char *subsystem, const char *local_name,
@@ -50,8 +50,10 @@ int		 config_parse_duration(const char *s, long long *out);
 void		 config_free(struct config *cf);
 
 /* The --config-val front end: ARGV holds what follows `--config-val`
- * ([-subsystem NAME] [-local-name NAME] PARAM...).  Prints like
+ * ([-subsystem NAME] [-local-name NAME] PARAM...), DEFAULT_SUBSYS the
+ * caller's own subsystem for when -subsystem is not given.  Prints like
  * condor_config_val and returns its exit status. */
-int		 config_val_main(int argc, char **argv);
+int		 config_val_main(int argc, char **argv,
+		    const char *default_subsys);
 
 #endif

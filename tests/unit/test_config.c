@@ -83,7 +83,7 @@ child(const char *dir, const char *envtxt, int argc, char **argv)
 	}
 	if (chdir(dir) == -1)
 		_exit(99);
-	rc = config_val_main(argc, argv);
+	rc = config_val_main(argc, argv, "HTTP_API");
 	fflush(stdout);
 	fflush(stderr);
 	_exit(rc);
@@ -433,6 +433,22 @@ errors(void)
 	    "ONLY_ENV reads no file but _CONDOR_ variables");
 	unsetenv("_CONDOR_ONLY_FROM_ENV");
 	config_free(cf);
+
+	/* The subsystem is the caller's: the reader has no program's name
+	 * built in, and without one it is HTCondor's generic TOOL. */
+	setenv("_CONDOR_TOOL.WHO", "tool", 1);
+	setenv("_CONDOR_HTTP_API.WHO", "api", 1);
+	cf = config_load(NULL, NULL, err, sizeof(err));
+	tap_ok(cf != NULL && strcmp(config_value(cf, "SUBSYSTEM"), "TOOL") ==
+	    0 && strcmp(config_value(cf, "WHO"), "tool") == 0,
+	    "no subsystem given: TOOL");
+	config_free(cf);
+	cf = config_load("HTTP_API", NULL, err, sizeof(err));
+	tap_ok(cf != NULL && strcmp(config_value(cf, "WHO"), "api") == 0,
+	    "the caller's subsystem: HTTP_API.WHO");
+	config_free(cf);
+	unsetenv("_CONDOR_TOOL.WHO");
+	unsetenv("_CONDOR_HTTP_API.WHO");
 }
 
 /* Check that NAME expands to WANT. */
