@@ -1,0 +1,230 @@
+/*
+ * qmgmt.c — the QMGMT transaction: new clusters and procs, attributes,
+ * the commit.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/buf.h"
+#include "util/bounds.h"
+#include "cedar/cedar.h"
+#include "classad/classad.h"
+#include "schedd/schedd.h"
+#include "schedd/schedd_int.h"
+
+#define QMGMT_NEW_CLUSTER		10002
+#define QMGMT_NEW_PROC			10003
+#define QMGMT_SET_ATTRIBUTE		10006
+#define QMGMT_SET_ATTRIBUTE2		10027
+#define QMGMT_NO_ACK			0x02
+#define QMGMT_SET_ATTRIBUTE_BY_CONSTRAINT2 10032
+#define QMGMT_COMMIT_TRANSACTION	10031
+#define QMGMT_CLOSE_SOCKET		10028
+#define QMGMT_ONLY_MY_JOBS		0x10
+
+/* Read a standard reply: int rval, then errno when it is negative.  The
+ * rest of the message (an error ad, a payload) is left for the caller. */
+static int
+qmgmt_reply(struct schedd *sd, int64_t *rval, int *errno_out, char *err,
+    size_t errlen)
+{
+	int64_t e = 0;
+
+	if (cedar_get_int(sd->stream, rval) == -1 ||
+	    (*rval < 0 && cedar_get_int(sd->stream, &e) == -1))
+		return sd_qmgmt_stream_status(sd->stream, "reading the schedd's reply",
+		    err, errlen);
+	if (errno_out != NULL)
+		*errno_out = (int)e;
+	return 0;
+}
+
+/* Skip what remains of the current message (an optional error ad). */
+static void
+qmgmt_skip_rest(struct schedd *sd, char *reason, size_t reasonlen)
+{
+	struct classad	*ad = NULL;
+	const char	*r;
+
+	if (cedar_peek_eom(sd->stream) == 0 &&
+	    cedar_get_classad(sd->stream, &ad) == 0 && reason != NULL &&
+	    classad_lookup_string(ad, "ErrorReason", &r) == 0)
+		snprintf(reason, reasonlen, "%s", r);
+	classad_free(ad);
+	cedar_recv_eom(sd->stream);
+}
+
+/* The status a QMGMT errno maps to. */
+static int
+errno_status(int e)
+{
+	switch (e) {
+	case 13: case 1: return 403;	/* EACCES, EPERM */
+	case 2: return 404;		/* ENOENT */
+	case 22: return 400;		/* EINVAL */
+	default: return 502;
+	}
+}
+
+int
+schedd_new_cluster(struct schedd *sd, int *cluster, char *err, size_t errlen)
+{
+	char	reason[256] = "";
+	int64_t	rval;
+	int	rc, e;
+
+	if (cedar_put_int(sd->stream, QMGMT_NEW_CLUSTER) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return sd_qmgmt_stream_status(sd->stream, "NewCluster", err, errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	qmgmt_skip_rest(sd, reason, sizeof(reason));
+	if (rval <= 0) {
+		snprintf(err, errlen, "the schedd refused a new cluster "
+		    "(%lld): %s", (long long)rval, reason[0] ? reason :
+		    "no reason given");
+		return rval == -5 || rval == -6 || rval == -7 ? 403 : 503;
+	}
+	*cluster = (int)rval;
+	return 0;
+}
+
+int
+schedd_new_proc(struct schedd *sd, int cluster, int *proc, char *err,
+    size_t errlen)
+{
+	int64_t	rval;
+	int	rc, e;
+
+	if (cedar_put_int(sd->stream, QMGMT_NEW_PROC) == -1 ||
+	    cedar_put_int(sd->stream, cluster) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return sd_qmgmt_stream_status(sd->stream, "NewProc", err, errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	qmgmt_skip_rest(sd, NULL, 0);
+	if (rval < 0) {
+		snprintf(err, errlen, "the schedd refused a new job in "
+		    "cluster %d (errno %d)", cluster, e);
+		return rval == -2 || rval == -3 || rval == -4 ? 403 : 400;
+	}
+	*proc = (int)rval;
+	return 0;
+}
+
+int
+schedd_set_attr(struct schedd *sd, int cluster, int proc, const char *name,
+    const char *value, int *errno_out, char *err, size_t errlen)
+{
+	int64_t	rval;
+	int	rc, e = 0;
+
+	if (cedar_put_int(sd->stream, QMGMT_SET_ATTRIBUTE) == -1 ||
+	    cedar_put_int(sd->stream, cluster) == -1 ||
+	    cedar_put_int(sd->stream, proc) == -1 ||
+	    cedar_put_string(sd->stream, value) == -1 ||
+	    cedar_put_string(sd->stream, name) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return sd_qmgmt_stream_status(sd->stream, "SetAttribute", err, errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	qmgmt_skip_rest(sd, NULL, 0);
+	if (errno_out != NULL)
+		*errno_out = e;
+	if (rval < 0) {
+		snprintf(err, errlen, "the schedd refused to set %s of job "
+		    "%d.%d (%s)", name, cluster, proc, e == 13 ?
+		    "permission denied" : e == 2 ? "no such job" :
+		    e == 22 ? "invalid value" : "error");
+		return errno_status(e);
+	}
+	return 0;
+}
+
+int
+schedd_set_attr_noack(struct schedd *sd, int cluster, int proc,
+    const char *name, const char *value, char *err, size_t errlen)
+{
+	unsigned char flags = QMGMT_NO_ACK;
+
+	if (cedar_put_int(sd->stream, QMGMT_SET_ATTRIBUTE2) == -1 ||
+	    cedar_put_int(sd->stream, cluster) == -1 ||
+	    cedar_put_int(sd->stream, proc) == -1 ||
+	    cedar_put_string(sd->stream, value) == -1 ||
+	    cedar_put_string(sd->stream, name) == -1 ||
+	    cedar_put_bytes(sd->stream, &flags, 1) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return sd_qmgmt_stream_status(sd->stream, "SetAttribute", err, errlen);
+	return 0;
+}
+
+int
+schedd_set_attr_constraint(struct schedd *sd, const char *constraint,
+    const char *name, const char *value, int64_t *matched, int *errno_out,
+    char *err, size_t errlen)
+{
+	unsigned char	flags = QMGMT_ONLY_MY_JOBS;
+	int64_t		rval;
+	int		rc, e = 0;
+
+	*matched = 0;
+	if (cedar_put_int(sd->stream, QMGMT_SET_ATTRIBUTE_BY_CONSTRAINT2) ==
+	    -1 || cedar_put_string(sd->stream, constraint) == -1 ||
+	    cedar_put_string(sd->stream, value) == -1 ||
+	    cedar_put_string(sd->stream, name) == -1 ||
+	    cedar_put_bytes(sd->stream, &flags, 1) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return sd_qmgmt_stream_status(sd->stream, "SetAttributeByConstraint",
+		    err, errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	qmgmt_skip_rest(sd, NULL, 0);
+	if (errno_out != NULL)
+		*errno_out = e;
+	if (rval < 0) {
+		snprintf(err, errlen, "%s", e == 2 ? "no job of yours matched" :
+		    e == 13 ? "permission denied" : e == 22 ?
+		    "invalid value" : "refused");
+		return errno_status(e);
+	}
+	*matched = rval;
+	return 0;
+}
+
+int
+schedd_commit(struct schedd *sd, char *err, size_t errlen)
+{
+	char	reason[512] = "";
+	int64_t	rval;
+	int	e;
+
+	if (cedar_put_int(sd->stream, QMGMT_COMMIT_TRANSACTION) == -1 ||
+	    cedar_put_int(sd->stream, 0) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return sd_qmgmt_stream_status(sd->stream, "CommitTransaction", err,
+		    errlen);
+	if (qmgmt_reply(sd, &rval, &e, err, errlen) != 0) {
+		/* The commit was sent: whether it happened is unknown. */
+		snprintf(err, errlen, "the connection to the schedd broke "
+		    "during the commit: the outcome is unknown");
+		return 502;
+	}
+	qmgmt_skip_rest(sd, reason, sizeof(reason));
+	if (rval < 0) {
+		snprintf(err, errlen, "the schedd refused to commit: %s",
+		    reason[0] ? reason : e == 13 ? "permission denied" :
+		    "no reason given");
+		return e == 13 ? 403 : 400;
+	}
+	return 0;
+}
+
+void
+schedd_qmgmt_close(struct schedd *sd)
+{
+	if (cedar_put_int(sd->stream, QMGMT_CLOSE_SOCKET) == 0)
+		cedar_send_eom(sd->stream);
+}
