@@ -509,7 +509,7 @@ api_history(struct api_ctx *ctx)
 	struct schedd		 sd;
 	struct job_id		 since;
 	struct buf		 since_expr = BUF_INIT, proj = BUF_INIT;
-	struct buf		 cons = BUF_INIT;
+	struct buf		 cons = BUF_INIT, user = BUF_INIT;
 	const char		*q = ctx->x->req.query;
 	char			 v[64];
 	long long		 t_after;
@@ -561,6 +561,11 @@ api_history(struct api_ctx *ctx)
 		buf_reset(&lp.constraint);
 		buf_adds(&lp.constraint, buf_str(&cons));
 	}
+	if (!one && lp.mine) {
+		if ((rc = api_token_user(ctx, &t, &user)) != 0)
+			goto out;
+		api_mine_constraint(buf_str(&user), &lp.constraint);
+	}
 	if (out_projection(&out, &lp.projection) == -1) {
 		rc = 503;
 		goto out;
@@ -597,5 +602,6 @@ out:
 	buf_free(&since_expr);
 	buf_free(&proj);
 	buf_free(&cons);
+	buf_free(&user);
 	return rc;
 }

@@ -845,6 +845,25 @@ submit() {
 	assert_output "102.0 101.0"
 }
 
+@test "history?mine=true lists only the caller's records; mine=false every owner's" {
+	start_both
+	api '/api/v1/history?mine=true&projection=ClusterId,ProcId'
+	[ "$HTTP_CODE" = 200 ]
+	run ids
+	assert_output "102.0 100.0"
+	api '/api/v1/history?mine=true&projection=ClusterId,ProcId' "$BOB"
+	[ "$HTTP_CODE" = 200 ]
+	run ids
+	assert_output "101.0"
+	# With the other history parameters, and off again.
+	api '/api/v1/history?mine=true&completed_since=1795000150&projection=ClusterId,ProcId'
+	run ids
+	assert_output "102.0"
+	api '/api/v1/history?mine=false&projection=ClusterId,ProcId'
+	run ids
+	assert_output "102.0 101.0 100.0"
+}
+
 @test "history of one job: the record; a missing one 404; a cluster id 400" {
 	start_both
 	api '/api/v1/history/101.0?projection=ClusterId,ProcId,Owner,ExitCode'
