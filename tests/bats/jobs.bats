@@ -39,6 +39,11 @@ ids() {
 	    sed -E 's/"ClusterId":([0-9]*),"ProcId":([0-9]*)/\1.\2/' | sort -V
 }
 
+# The message of the JSON error body of the last answer.
+errmsg() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["code"] == 400 and d["error"] == "Bad Request"; print(d["message"])' "$T/b"
+}
+
 @test "whoami: the identity the schedd mapped from the token" {
 	start_schedd
 	start_api
@@ -189,6 +194,42 @@ ids() {
 		api "/api/v1/jobs?$q"
 		[ "$HTTP_CODE" = 400 ] || fail "$q gave $HTTP_CODE"
 	done
+}
+
+@test "an unknown or repeated query parameter is 400 naming it, before the schedd" {
+	start_schedd
+	start_api
+	# A typo would otherwise list every job.
+	api '/api/v1/jobs?constrant=Owner%20%3D%3D%20%22bob%22'
+	[ "$HTTP_CODE" = 400 ]
+	run errmsg
+	assert_output 'unknown query parameter "constrant"; this resource takes: constraint, projection, limit, page_token, mine'
+	api '/api/v1/jobs?mine=true&mine=false'
+	[ "$HTTP_CODE" = 400 ]
+	run errmsg
+	assert_output 'query parameter "mine" is given more than once'
+	# Each route takes its own: since is history's, limit not one job's
+	# record; the write routes and whoami take none.
+	for p in '/api/v1/jobs?since=1.0' '/api/v1/jobs/1.2?mine=true' \
+	    '/api/v1/history/1.2?limit=1' '/api/v1/history?page_token=x' \
+	    '/api/v1/jobs?limit=1&x' '/api/v1/jobs?%6dine=true' \
+	    '/api/v1/whoami?x=1'; do
+		api "$p"
+		[ "$HTTP_CODE" = 400 ] || fail "$p gave $HTTP_CODE"
+	done
+	run errmsg
+	assert_output --partial 'takes: none'
+	# A key is shown only as letters, digits and _-.: nothing else echoes.
+	api '/api/v1/jobs?%3Cb%3E=1'
+	run errmsg
+	assert_output --partial 'unknown query parameter "?3Cb?3E";'
+	run grep -c 'QUERY_JOB_ADS' "$T/schedd.log"
+	assert_output 0
+	# Empty segments are no parameter; the service routes ignore any.
+	api '/api/v1/jobs?&limit=1&&mine=false&'
+	[ "$HTTP_CODE" = 200 ]
+	get "http://127.0.0.1:$PORT/healthz?nocache=123"
+	[ "$HTTP_CODE" = 200 ]
 }
 
 @test "a token signed with another key is 401" {
