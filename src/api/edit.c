@@ -161,25 +161,20 @@ edits_free(struct edits *ed)
 int
 api_job_edit(struct api_ctx *ctx)
 {
-	struct auth_token	 t;
+	struct api_call		 call;
 	struct schedd		 sd;
 	struct edits		 ed;
 	struct buf		 b = BUF_INIT, c = BUF_INIT;
-	cJSON			*body = NULL;
 	int64_t			 matched;
 	size_t			 i;
 	char			 id[32];
 	int			 rc, open = 0;
 
 	ed.n = 0;
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = api_json_body(ctx, &body, 1)) != 0 ||
-	    (rc = parse_edits(ctx, body, &ed)) != 0)
-		goto out;
-	rc = api_schedd_open(ctx, &t, SCHEDD_CMD_QMGMT, &sd);
-	auth_wipe(&t);
-	if (rc != 0)
+	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON)) != 0 ||
+	    (rc = parse_edits(ctx, call.body, &ed)) != 0 ||
+	    (rc = api_call_open(ctx, &call, SCHEDD_CMD_QMGMT, &sd,
+	    API_LAST)) != 0)
 		goto out;
 	open = 1;
 	if (ctx->job.proc >= 0)
@@ -226,9 +221,8 @@ out:
 		schedd_qmgmt_close(&sd);
 		schedd_close(&sd);
 	}
-	auth_wipe(&t);
+	api_call_end(&call);
 	edits_free(&ed);
-	cJSON_Delete(body);
 	buf_free(&b);
 	buf_free(&c);
 	return rc;
@@ -294,30 +288,26 @@ bulk_edit_job(void *arg, const struct classad *ad)
 int
 api_jobs_bulk_edit(struct api_ctx *ctx)
 {
-	struct auth_token	 t;
+	struct api_call		 call;
 	struct schedd		 qm, rd;
 	struct edits		 ed;
 	struct bulk		 bk;
 	struct job_query	 q;
 	struct buf		 b = BUF_INIT, c = BUF_INIT;
-	cJSON			*body = NULL;
 	int			 rc, qm_open = 0;
 
 	ed.n = 0;
 	memset(&bk, 0, sizeof(bk));
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = api_json_body(ctx, &body, 1)) != 0 ||
-	    (rc = api_body_constraint(ctx, body, &t, &c)) != 0 ||
-	    (rc = parse_edits(ctx, body, &ed)) != 0)
+	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON)) != 0 ||
+	    (rc = api_body_constraint(ctx, call.body, &call.token, &c)) != 0 ||
+	    (rc = parse_edits(ctx, call.body, &ed)) != 0)
 		goto out;
 	/* Both connections are opened before the token is wiped. */
-	if ((rc = api_schedd_open(ctx, &t, SCHEDD_CMD_QMGMT, &qm)) != 0)
+	if ((rc = api_call_open(ctx, &call, SCHEDD_CMD_QMGMT, &qm, 0)) != 0)
 		goto out;
 	qm_open = 1;
-	rc = api_schedd_open(ctx, &t, SCHEDD_CMD_QUERY_JOBS, &rd);
-	auth_wipe(&t);
-	if (rc != 0)
+	if ((rc = api_call_open(ctx, &call, SCHEDD_CMD_QUERY_JOBS, &rd,
+	    API_LAST)) != 0)
 		goto out;
 	memset(&q, 0, sizeof(q));
 	q.constraint = buf_str(&c);
@@ -354,9 +344,8 @@ out:
 		schedd_qmgmt_close(&qm);
 		schedd_close(&qm);
 	}
-	auth_wipe(&t);
+	api_call_end(&call);
 	edits_free(&ed);
-	cJSON_Delete(body);
 	buf_free(&b);
 	buf_free(&c);
 	buf_free(&bk.failed);
