@@ -106,15 +106,20 @@ secure_attr(const char *name)
 	    strcasecmp(name, "OsUser") == 0;
 }
 
-/* The "attributes" object of BODY, validated into ED. */
+/* The "attributes" object of BODY, validated into ED.  With FLAT, a
+ * body without "attributes" is itself the object of name: value, the
+ * form the reference server's first clients send ({"JobPrio": 10}). */
 static int
-parse_edits(struct api_ctx *ctx, const cJSON *body, struct edits *ed)
+parse_edits(struct api_ctx *ctx, const cJSON *body, int flat,
+    struct edits *ed)
 {
 	const cJSON	*attrs, *a;
 	int		 rc;
 
 	ed->n = 0;
 	attrs = cJSON_GetObjectItemCaseSensitive(body, "attributes");
+	if (attrs == NULL && flat)
+		attrs = body;
 	if (!cJSON_IsObject(attrs) || cJSON_GetArraySize(attrs) == 0) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "\"attributes\" must be a "
 		    "non-empty object of name: value");
@@ -156,8 +161,8 @@ edits_free(struct edits *ed)
 	ed->n = 0;
 }
 
-/* PATCH /api/v1/jobs/{id} with {"attributes": {...}}.  A cluster id
- * edits every job of the cluster the caller owns. */
+/* PATCH /api/v1/jobs/{id} with {"attributes": {...}} or the flat
+ * {...}.  A cluster id edits every job of the cluster the caller owns. */
 int
 api_job_edit(struct api_ctx *ctx)
 {
@@ -172,7 +177,7 @@ api_job_edit(struct api_ctx *ctx)
 
 	ed.n = 0;
 	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON)) != 0 ||
-	    (rc = parse_edits(ctx, call.body, &ed)) != 0 ||
+	    (rc = parse_edits(ctx, call.body, 1, &ed)) != 0 ||
 	    (rc = api_call_open(ctx, &call, SCHEDD_CMD_QMGMT, &sd,
 	    API_LAST)) != 0)
 		goto out;
@@ -300,7 +305,7 @@ api_jobs_bulk_edit(struct api_ctx *ctx)
 	memset(&bk, 0, sizeof(bk));
 	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON)) != 0 ||
 	    (rc = api_body_constraint(ctx, call.body, &call.token, &c)) != 0 ||
-	    (rc = parse_edits(ctx, call.body, &ed)) != 0)
+	    (rc = parse_edits(ctx, call.body, 0, &ed)) != 0)
 		goto out;
 	/* Both connections are opened before the token is wiped. */
 	if ((rc = api_call_open(ctx, &call, SCHEDD_CMD_QMGMT, &qm, 0)) != 0)

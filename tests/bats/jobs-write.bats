@@ -453,6 +453,28 @@ sorted_ids() {
 	assert_output -5
 }
 
+@test "PATCH takes the reference server's flat body as well as {\"attributes\": ...}" {
+	start_both
+	req PATCH /api/v1/jobs/1.2 '{"JobPrio": 10, "Tag": "flat"}'
+	[ "$HTTP_CODE" = 200 ]
+	run js 'd["job_id"], d["edited"]'
+	assert_output "('1.2', ['JobPrio', 'Tag'])"
+	api '/api/v1/jobs/1.2?projection=JobPrio,Tag'
+	run js 'd'
+	assert_output "{'JobPrio': 10, 'Tag': 'flat'}"
+	# A cluster too; an empty flat body is 400.
+	req PATCH /api/v1/jobs/3 '{"Tag": "c3"}'
+	[ "$HTTP_CODE" = 200 ]
+	api '/api/v1/jobs/3?projection=Tag&limit=*'
+	run js 'sorted(set(j["Tag"] for j in d["jobs"]))'
+	assert_output "['c3']"
+	req PATCH /api/v1/jobs/1.2 '{}'
+	[ "$HTTP_CODE" = 400 ]
+	# Bulk PATCH keeps "attributes": its body also holds the constraint.
+	req PATCH /api/v1/jobs '{"constraint": "ProcId == 1", "JobPrio": 3}'
+	[ "$HTTP_CODE" = 400 ]
+}
+
 @test "PATCH of ClusterId, Owner, ProcId, JobUniverse, User is 403 naming the attribute" {
 	start_both
 	for a in ClusterId Owner ProcId JobUniverse User; do
@@ -504,7 +526,7 @@ sorted_ids() {
 	    '{"attributes": {"A": [1, 2]}}' \
 	    '{"attributes": {"A": {"value": "x"}}}' \
 	    '{"attributes": {"A": {"expr": 5}}}' \
-	    '{"JobPrio": 5}' \
+	    '{"attributes": 5, "JobPrio": 5}' \
 	    '{}'; do
 		req PATCH /api/v1/jobs/1.2 "$body"
 		[ "$HTTP_CODE" = 400 ] || fail "$body gave $HTTP_CODE"
