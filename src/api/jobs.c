@@ -136,9 +136,43 @@ out_end_list(struct list_out *o, int has_more, const struct job_id *last)
 	return rc == -1 ? -1 : http_stream_end(o->ctx->x);
 }
 
-/* Parse constraint, projection, limit and page_token.  0 or 400. */
+/* `mine` and its alias `owned_by_me` (the reference server's name) into
+ * *MINE, which keeps its default when neither is given; both given must
+ * agree.  0 or 400. */
 static int
-list_params_parse(struct api_ctx *ctx, struct list_params *lp, int paged)
+param_mine(struct api_ctx *ctx, const char *q, int *mine)
+{
+	static const char *const names[] = { "mine", "owned_by_me" };
+	char	v[8];
+	size_t	i;
+	int	rc, given = -1;
+
+	for (i = 0; i < 2; i++) {
+		if ((rc = http_query_param(q, names[i], v, sizeof(v))) == 0)
+			continue;
+		if (rc == -1 || (strcmp(v, "true") != 0 &&
+		    strcmp(v, "false") != 0)) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "%s must be true "
+			    "or false", names[i]);
+			return 400;
+		}
+		if (given != -1 && given != (v[0] == 't')) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "mine and "
+			    "owned_by_me disagree");
+			return 400;
+		}
+		given = v[0] == 't';
+	}
+	if (given != -1)
+		*mine = given;
+	return 0;
+}
+
+/* Parse constraint, projection, mine (default MINE), limit and
+ * page_token (with PAGED).  0 or 400. */
+static int
+list_params_parse(struct api_ctx *ctx, struct list_params *lp, int paged,
+    int mine)
 {
 	const char	*q = ctx->x->req.query;
 	char		 v[API_MAX_PARAM];
@@ -147,18 +181,11 @@ list_params_parse(struct api_ctx *ctx, struct list_params *lp, int paged)
 	memset(lp, 0, sizeof(*lp));
 	lp->after.cluster = -1;
 	lp->limit = API_DEFAULT_LIMIT;
+	lp->mine = mine;
 	if ((rc = param_constraint(ctx, q, &lp->constraint)) != 0 ||
-	    (rc = param_projection(ctx, q, &lp->projection)) != 0)
+	    (rc = param_projection(ctx, q, &lp->projection)) != 0 ||
+	    (rc = param_mine(ctx, q, &lp->mine)) != 0)
 		return rc;
-	if ((rc = http_query_param(q, "mine", v, sizeof(v))) == 1) {
-		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "mine must be "
-			    "true or false");
-			return 400;
-		}
-		lp->mine = v[0] == 't';
-	} else if (rc == -1)
-		goto bad;
 	if (!paged)
 		return 0;
 	if ((rc = http_query_param(q, "limit", v, sizeof(v))) == 1) {
@@ -370,7 +397,8 @@ list_params_mine(struct api_ctx *ctx, const struct api_call *c,
 	return rc;
 }
 
-/* GET /api/v1/jobs */
+/* GET /api/v1/jobs: the caller's own jobs unless mine=false, as
+ * condor_q and the reference server's later versions list them. */
 int
 api_jobs_list(struct api_ctx *ctx)
 {
@@ -380,7 +408,7 @@ api_jobs_list(struct api_ctx *ctx)
 
 	memset(&lp, 0, sizeof(lp));
 	if ((rc = api_call_begin(ctx, &c, API_BODY_NONE)) == 0 &&
-	    (rc = list_params_parse(ctx, &lp, 1)) == 0 &&
+	    (rc = list_params_parse(ctx, &lp, 1, 1)) == 0 &&
 	    (rc = list_params_mine(ctx, &c, &lp)) == 0)
 		rc = list_jobs(ctx, &c, &lp);
 	api_call_end(&c);
@@ -404,7 +432,7 @@ api_jobs_get(struct api_ctx *ctx)
 	out.ctx = ctx;
 	out.single = 1;
 	if ((rc = api_call_begin(ctx, &call, API_BODY_NONE)) != 0 ||
-	    (rc = list_params_parse(ctx, &lp, ctx->job.proc < 0)) != 0)
+	    (rc = list_params_parse(ctx, &lp, ctx->job.proc < 0, 0)) != 0)
 		goto out;
 	buf_addf(&c, "(ClusterId == %d)", ctx->job.cluster);
 	if (ctx->job.proc < 0) {
@@ -562,7 +590,7 @@ history_params_parse(struct api_ctx *ctx, const struct api_call *c,
 	size_t	i;
 	int	rc;
 
-	if ((rc = list_params_parse(ctx, &hp->lp, !one)) != 0)
+	if ((rc = list_params_parse(ctx, &hp->lp, !one, 0)) != 0)
 		return rc;
 	if (one) {
 		if (ctx->job.proc < 0) {

@@ -11,11 +11,11 @@
 
 /* The parameters of a listing, and of one job's read. */
 #define QP_LIST		(QP_CONSTRAINT | QP_PROJECTION | QP_LIMIT | \
-			    QP_PAGE_TOKEN | QP_MINE)
+			    QP_PAGE_TOKEN | QP_MINE | QP_OWNED_BY_ME)
 #define QP_JOB		(QP_CONSTRAINT | QP_PROJECTION | QP_LIMIT | \
 			    QP_PAGE_TOKEN)
 #define QP_HISTORY	(QP_CONSTRAINT | QP_PROJECTION | QP_LIMIT | QP_MINE | \
-			    QP_SINCE | QP_COMPLETED_SINCE)
+			    QP_OWNED_BY_ME | QP_SINCE | QP_COMPLETED_SINCE)
 
 /* The write routes take their input from the body, so no query.  The
  * two routes about the service select nothing, so no parameter can
@@ -46,6 +46,7 @@ const struct query_key query_keys[] = {
 	{ "limit",		QP_LIMIT },
 	{ "page_token",		QP_PAGE_TOKEN },
 	{ "mine",		QP_MINE },
+	{ "owned_by_me",	QP_OWNED_BY_ME },
 	{ "since",		QP_SINCE },
 	{ "completed_since",	QP_COMPLETED_SINCE },
 };

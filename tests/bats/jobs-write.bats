@@ -369,7 +369,7 @@ sorted_ids() {
 	assert_output '(User == "alice@test.local") && (true)'
 	run counts
 	assert_output "16 16 0 0 0 0 0"
-	api '/api/v1/jobs?limit=*&projection=Owner'
+	api '/api/v1/jobs?mine=false&limit=*&projection=Owner'
 	run js 'sorted(set(j["Owner"] for j in d["jobs"])), len(d["jobs"])'
 	assert_output "(['bob'], 9)"
 	req POST /api/v1/jobs/hold '{"constraint": "true", "mine": true}' "$BOB"
@@ -407,6 +407,41 @@ sorted_ids() {
 	api '/api/v1/jobs?mine=true&limit=5&constraint=JobStatus%20%3D%3D%202&projection=ClusterId,ProcId'
 	run sorted_ids
 	assert_output "1.0 1.5 3.2"
+}
+
+@test "GET /api/v1/jobs lists the caller's own jobs by default; owned_by_me is mine's alias" {
+	start_both
+	api '/api/v1/jobs?limit=*&projection=Owner'
+	[ "$HTTP_CODE" = 200 ]
+	run js 'sorted(set(j["Owner"] for j in d["jobs"])), len(d["jobs"])'
+	assert_output "(['alice'], 16)"
+	api '/api/v1/jobs?limit=*&projection=Owner' "$BOB"
+	run js 'sorted(set(j["Owner"] for j in d["jobs"])), len(d["jobs"])'
+	assert_output "(['bob'], 9)"
+	api '/api/v1/jobs?owned_by_me=false&limit=*&projection=Owner'
+	run js 'len(d["jobs"])'
+	assert_output 25
+	api '/api/v1/jobs?owned_by_me=true&mine=true&limit=*&projection=Owner'
+	[ "$HTTP_CODE" = 200 ]
+	run js 'len(d["jobs"])'
+	assert_output 16
+	api '/api/v1/jobs?owned_by_me=true&mine=false'
+	[ "$HTTP_CODE" = 400 ]
+	run js 'd["message"]'
+	assert_output "mine and owned_by_me disagree"
+	api '/api/v1/jobs?owned_by_me=1'
+	[ "$HTTP_CODE" = 400 ]
+	# Not where a path names the jobs: another owner's cluster lists.
+	api '/api/v1/jobs/2?limit=*&projection=Owner'
+	run js 'sorted(set(j["Owner"] for j in d["jobs"])), len(d["jobs"])'
+	assert_output "(['bob'], 9)"
+	# Nor on history, whose default stays every owner's records.
+	api '/api/v1/history?projection=Owner'
+	run js 'len(d["jobs"])'
+	assert_output 3
+	api '/api/v1/history?owned_by_me=true&projection=Owner'
+	run js 'len(d["jobs"])'
+	assert_output 2
 }
 
 # --- PATCH one job -------------------------------------------------------
@@ -778,7 +813,7 @@ submit() {
 	[ "$HTTP_CODE" = 200 ]
 	run js 'len(d["jobs"])'
 	assert_output 0
-	api '/api/v1/jobs?limit=*&projection=ClusterId'
+	api '/api/v1/jobs?mine=false&limit=*&projection=ClusterId'
 	run js 'len(d["jobs"])'
 	assert_output 25
 	# The refused cluster's id is not given out again.
@@ -796,7 +831,7 @@ submit() {
 	assert_output 1
 	run grep -c 'uncommitted changes discarded' "$T/schedd.log"
 	assert_output 1
-	api '/api/v1/jobs?limit=*&projection=ClusterId'
+	api '/api/v1/jobs?mine=false&limit=*&projection=ClusterId'
 	run js 'len(d["jobs"])'
 	assert_output 25
 }

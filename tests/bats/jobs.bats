@@ -68,7 +68,7 @@ errmsg() {
 @test "a listing with limit=* returns every job" {
 	start_schedd
 	start_api
-	api '/api/v1/jobs?limit=*&projection=ClusterId,ProcId'
+	api '/api/v1/jobs?mine=false&limit=*&projection=ClusterId,ProcId'
 	[ "$HTTP_CODE" = 200 ]
 	run ids
 	[ "${#lines[@]}" -eq 25 ]
@@ -84,7 +84,7 @@ errmsg() {
 	start_api
 	local all="" tok="" n=0
 	while :; do
-		api "/api/v1/jobs?limit=10&projection=ClusterId,ProcId${tok:+&page_token=$tok}"
+		api "/api/v1/jobs?mine=false&limit=10&projection=ClusterId,ProcId${tok:+&page_token=$tok}"
 		[ "$HTTP_CODE" = 200 ]
 		all="$all $(ids | tr '\n' ' ')"
 		tok=$(sed -n 's/.*"next_page_token": "\([^"]*\)".*/\1/p' "$T/b")
@@ -96,7 +96,7 @@ errmsg() {
 	run sh -c "echo $all | tr ' ' '\n' | sort -V | tr '\n' ' '"
 	assert_output "1.0 1.1 1.2 1.3 1.4 1.5 1.6 1.7 1.8 2.0 2.1 2.2 2.3 2.4 2.5 2.6 2.7 2.8 3.0 3.1 3.2 3.3 3.4 3.5 3.6 "
 	# The first page is exactly the ten smallest ids.
-	api "/api/v1/jobs?limit=10&projection=ClusterId,ProcId"
+	api "/api/v1/jobs?mine=false&limit=10&projection=ClusterId,ProcId"
 	run ids
 	assert_output "$(printf '%s\n' 1.0 1.1 1.2 1.3 1.4 1.5 1.6 1.7 1.8 2.0)"
 }
@@ -104,7 +104,7 @@ errmsg() {
 @test "constraint and projection reach the schedd" {
 	start_schedd
 	start_api
-	api '/api/v1/jobs?constraint=Owner%20%3D%3D%20%22bob%22%20%26%26%20JobStatus%20%3D%3D%202&projection=ClusterId,ProcId,Owner,JobStatus&limit=*'
+	api '/api/v1/jobs?mine=false&constraint=Owner%20%3D%3D%20%22bob%22%20%26%26%20JobStatus%20%3D%3D%202&projection=ClusterId,ProcId,Owner,JobStatus&limit=*'
 	[ "$HTTP_CODE" = 200 ]
 	run grep -c '"Owner": "bob"' "$T/b"
 	[ "$output" -ge 1 ]
@@ -203,7 +203,7 @@ errmsg() {
 	api '/api/v1/jobs?constrant=Owner%20%3D%3D%20%22bob%22'
 	[ "$HTTP_CODE" = 400 ]
 	run errmsg
-	assert_output 'unknown query parameter "constrant"; this resource takes: constraint, projection, limit, page_token, mine'
+	assert_output 'unknown query parameter "constrant"; this resource takes: constraint, projection, limit, page_token, mine, owned_by_me'
 	api '/api/v1/jobs?mine=true&mine=false'
 	[ "$HTTP_CODE" = 400 ]
 	run errmsg
