@@ -30,6 +30,28 @@ add_results(struct buf *b, const struct act_result *r)
 	    (long long)r->code[4], (long long)(r->code[0] + r->code[6]));
 }
 
+/* The past participle of each job_action, for messages. */
+static const char *const verb[] = { NULL, "held", "released", "removed" };
+
+/* The answer's "message": a sentence for people, as the reference
+ * server gave, e.g. "job 1.2 held" or "7 of 9 jobs of cluster 3 held". */
+static void
+add_message(struct buf *b, enum job_action a, const char *what,
+    const struct act_result *r)
+{
+	struct buf m = BUF_INIT;
+
+	if (r->total == 1 && r->code[1] == 1)
+		buf_addf(&m, "%s %s", what, verb[a]);
+	else
+		buf_addf(&m, "%lld of %lld %s %s", (long long)r->code[1],
+		    (long long)r->total, what, verb[a]);
+	buf_adds(b, "\"message\": ");
+	json_add_string(b, buf_str(&m));
+	buf_adds(b, ", ");
+	buf_free(&m);
+}
+
 /* Which action a route means, from its path. */
 static enum job_action
 route_action(struct api_ctx *ctx)
@@ -79,13 +101,11 @@ body_reason(struct api_ctx *ctx, const cJSON *body, const char **reason)
 int
 api_job_action(struct api_ctx *ctx)
 {
-	static const char *const verb[] = { NULL, "held", "released",
-		"removed" };
 	struct api_call		 call;
 	struct act_result	 res;
 	struct buf		 b = BUF_INIT, c = BUF_INIT;
 	const char		*reason;
-	char			 id[32];
+	char			 id[32], what[48];
 	enum job_action		 a = route_action(ctx);
 	int			 rc;
 
@@ -117,7 +137,11 @@ api_job_action(struct api_ctx *ctx)
 		    "its current state", id, verb[a]);
 		rc = 409;
 	} else {
-		buf_adds(&b, "{\"job_id\": ");
+		snprintf(what, sizeof(what), ctx->job.proc >= 0 ? "job %s" :
+		    "jobs of cluster %s", id);
+		buf_adds(&b, "{");
+		add_message(&b, a, what, &res);
+		buf_adds(&b, "\"job_id\": ");
 		json_add_string(&b, id);
 		buf_adds(&b, ", ");
 		add_results(&b, &res);
@@ -156,7 +180,9 @@ api_jobs_bulk_action(struct api_ctx *ctx)
 		rc = 404;
 		goto out;
 	}
-	buf_adds(&b, "{\"constraint\": ");
+	buf_adds(&b, "{");
+	add_message(&b, route_action(ctx), "matching jobs", &res);
+	buf_adds(&b, "\"constraint\": ");
 	json_add_string(&b, buf_str(&c));
 	buf_adds(&b, ", ");
 	add_results(&b, &res);

@@ -211,7 +211,9 @@ api_job_edit(struct api_ctx *ctx)
 	}
 	if ((rc = schedd_commit(&sd, ctx->msg, sizeof(ctx->msg))) != 0)
 		goto out;
-	buf_adds(&b, "{\"job_id\": ");
+	buf_addf(&b, "{\"message\": \"%s %s: %zu attribute%s set\", "
+	    "\"job_id\": ", ctx->job.proc >= 0 ? "job" : "jobs of cluster",
+	    id, ed.n, ed.n == 1 ? "" : "s");
 	json_add_string(&b, id);
 	buf_adds(&b, ", \"edited\": [");
 	for (i = 0; i < ed.n; i++) {
@@ -336,7 +338,8 @@ api_jobs_bulk_edit(struct api_ctx *ctx)
 	if (bk.edited > 0 &&
 	    (rc = schedd_commit(&qm, ctx->msg, sizeof(ctx->msg))) != 0)
 		goto out;
-	buf_adds(&b, "{\"constraint\": ");
+	buf_addf(&b, "{\"message\": \"%lld of %lld matching jobs edited\", "
+	    "\"constraint\": ", (long long)bk.edited, (long long)bk.matched);
 	json_add_string(&b, buf_str(&c));
 	buf_addf(&b, ", \"matched\": %lld, \"edited\": %lld, \"failed\": [%s]",
 	    (long long)bk.matched, (long long)bk.edited, buf_str(&bk.failed));

@@ -230,6 +230,32 @@ sorted_ids() {
 
 # --- a cluster -----------------------------------------------------------
 
+@test "remove, hold, release and edit answers carry a \"message\" sentence" {
+	start_both
+	req POST /api/v1/jobs/1.2/hold '{"reason": "x"}'
+	[ "$HTTP_CODE" = 200 ]
+	run js 'd["message"]'
+	assert_output "job 1.2 held"
+	req POST /api/v1/jobs/1.2/release
+	run js 'd["message"]'
+	assert_output "job 1.2 released"
+	req POST /api/v1/jobs/3/hold
+	run js 'd["message"]'
+	assert_output "7 of 7 jobs of cluster 3 held"
+	req POST /api/v1/jobs/hold '{"constraint": "ClusterId != 3 && ProcId == 4"}'
+	run js 'd["message"]'
+	assert_output "1 of 2 matching jobs held"
+	req DELETE /api/v1/jobs/1.3
+	run js 'd["message"]'
+	assert_output "job 1.3 removed"
+	req PATCH /api/v1/jobs/1.4 '{"attributes": {"JobPrio": 1, "Tag": "x"}}'
+	run js 'd["message"]'
+	assert_output "job 1.4: 2 attributes set"
+	req PATCH /api/v1/jobs '{"constraint": "ProcId == 5", "attributes": {"Tag": "y"}}'
+	run js 'd["message"]'
+	assert_output "2 of 3 matching jobs edited"
+}
+
 @test "a cluster id holds, releases and removes every job of the cluster" {
 	start_both
 	req POST /api/v1/jobs/3/hold '{"reason": "whole cluster"}'
