@@ -247,7 +247,6 @@ int
 api_json_body(struct api_ctx *ctx, cJSON **out, int required)
 {
 	struct buf	 body = BUF_INIT;
-	const char	*ct = http_header(&ctx->x->req, "Content-Type");
 	const char	*end = NULL;
 	int		 rc;
 
@@ -265,13 +264,6 @@ api_json_body(struct api_ctx *ctx, cJSON **out, int required)
 	if (body.len == 0) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "a JSON body is required");
 		return 400;
-	}
-	if (ct == NULL || (strncasecmp(ct, "application/json", 16) != 0 ||
-	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))) {
-		buf_free(&body);
-		snprintf(ctx->msg, sizeof(ctx->msg), "the body must be "
-		    "application/json");
-		return 415;
 	}
 	if (json_depth(body.data, body.len, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) {
 		buf_free(&body);

@@ -34,7 +34,10 @@ struct api_call {
 	int			 held;		/* the token is not wiped yet */
 };
 
-/* The body a route reads. */
+/* The body a route reads.  JSON is parsed whatever the Content-Type,
+ * as the reference server did (`curl -d` labels it form data).  A route
+ * whose type chooses the parser (a tar upload, a multipart form) gets
+ * its own kind here, and api_call_begin checks the type (415). */
 enum api_body {
 	API_BODY_NONE,			/* GET: the body is not read */
 	API_BODY_JSON_OPTIONAL,		/* empty means {} */
@@ -81,8 +84,8 @@ int	page_token_decode(const char *s, struct job_id *id);
  * sees no final chunk) and is logged.  Returns what the handler returns. */
 int	api_stream_result(struct api_ctx *ctx, int rc);
 
-/* The request body as a JSON object: Content-Type must be JSON (415),
- * the body within HTTP_API_MAX_BODY (413), nested at most JSON_MAX_DEPTH
+/* The request body as a JSON object, whatever its Content-Type: the
+ * body within HTTP_API_MAX_BODY (413), nested at most JSON_MAX_DEPTH
  * deep, and an object (400).  With REQUIRED 0 an empty body gives an
  * empty object.  0 with *OUT (free with cJSON_Delete), or the status. */
 int	api_json_body(struct api_ctx *ctx, struct cJSON **out, int required);
