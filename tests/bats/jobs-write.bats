@@ -556,6 +556,41 @@ sorted_ids() {
 	[ "$HTTP_CODE" = 400 ]
 }
 
+@test "PATCH: a JSON string for a number or expression attribute is 400 saying to send a number or {\"expr\"}" {
+	start_both
+	# By name: what the negotiator and the schedd read as numbers or
+	# expressions (a later reference server client sends "256").
+	for a in RequestMemory request_disk JobPrio Requirements Rank \
+	    PeriodicRemove OnExitHold MaxJobRetirementTime JobLeaseDuration; do
+		req PATCH /api/v1/jobs/1.2 "{\"$a\": \"256\"}"
+		[ "$HTTP_CODE" = 400 ] || fail "$a gave $HTTP_CODE"
+		run js 'd["message"]'
+		assert_output "$a: its value is a number or an expression, so a JSON string would be stored as a ClassAd string; send a number (256, not \"256\") or {\"expr\": \"<ClassAd expression>\"}"
+	done
+	run grep -c 'QUERY_JOB_ADS\|QMGMT' "$T/schedd.log"
+	assert_output 0
+	# By the job's current value: ImageSize is a number in job 1.2, and
+	# in every job a bulk edit matches.
+	req PATCH /api/v1/jobs/1.2 '{"attributes": {"ImageSize": "1000"}}'
+	[ "$HTTP_CODE" = 400 ]
+	run js 'd["message"]'
+	assert_output --partial "ImageSize: the job's value of it is not a string"
+	req PATCH /api/v1/jobs/3 '{"ImageSize": "1000"}'
+	[ "$HTTP_CODE" = 400 ]
+	req PATCH /api/v1/jobs '{"constraint": "ProcId == 1", "attributes": {"ImageSize": "1000"}}'
+	[ "$HTTP_CODE" = 400 ]
+	run grep -c 'QMGMT' "$T/schedd.log"
+	assert_output 0
+	run jobattr 1.2 ImageSize
+	assert_output 1002
+	# The ways that work: a number, an expression, a string where the
+	# job has a string or nothing.
+	req PATCH /api/v1/jobs/1.2 '{"RequestMemory": 256, "Requirements": {"expr": "true"}, "Args": "5", "Tag": "t"}'
+	[ "$HTTP_CODE" = 200 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	run jobattr 1.2 RequestMemory
+	assert_output 256
+}
+
 @test "PATCH of ClusterId, Owner, ProcId, JobUniverse, User is 403 naming the attribute" {
 	start_both
 	for a in ClusterId Owner ProcId JobUniverse User; do
