@@ -30,6 +30,28 @@ add_results(struct buf *b, const struct act_result *r)
 	    (long long)r->code[4], (long long)(r->code[0] + r->code[6]));
 }
 
+/* The past participle of each job_action, for messages. */
+static const char *const verb[] = { NULL, "held", "released", "removed" };
+
+/* The answer's "message": a sentence for people, as the reference
+ * server gave, e.g. "job 1.2 held" or "7 of 9 jobs of cluster 3 held". */
+static void
+add_message(struct buf *b, enum job_action a, const char *what,
+    const struct act_result *r)
+{
+	struct buf m = BUF_INIT;
+
+	if (r->total == 1 && r->code[1] == 1)
+		buf_addf(&m, "%s %s", what, verb[a]);
+	else
+		buf_addf(&m, "%lld of %lld %s %s", (long long)r->code[1],
+		    (long long)r->total, what, verb[a]);
+	buf_adds(b, "\"message\": ");
+	json_add_string(b, buf_str(&m));
+	buf_adds(b, ", ");
+	buf_free(&m);
+}
+
 /* Which action a route means, from its path. */
 static enum job_action
 route_action(struct api_ctx *ctx)
@@ -45,16 +67,14 @@ route_action(struct api_ctx *ctx)
 
 /* Open ACT_ON_JOBS and run the action.  0 with RES, or a status. */
 static int
-act(struct api_ctx *ctx, struct auth_token *t, enum job_action a,
+act(struct api_ctx *ctx, struct api_call *c, enum job_action a,
     const char *ids, const char *constraint, const char *reason,
     struct act_result *res)
 {
 	struct schedd	sd;
 	int		rc;
 
-	rc = api_schedd_open(ctx, t, SCHEDD_CMD_ACT, &sd);
-	auth_wipe(t);
-	if (rc != 0)
+	if ((rc = api_call_open(ctx, c, SCHEDD_CMD_ACT, &sd, API_LAST)) != 0)
 		return rc;
 	rc = schedd_act(&sd, a, ids, constraint, reason, res, ctx->msg,
 	    sizeof(ctx->msg));
@@ -64,7 +84,7 @@ act(struct api_ctx *ctx, struct auth_token *t, enum job_action a,
 
 /* The optional "reason" of a body. */
 static int
-body_reason(struct api_ctx *ctx, cJSON *body, const char **reason)
+body_reason(struct api_ctx *ctx, const cJSON *body, const char **reason)
 {
 	int rc;
 
@@ -81,30 +101,25 @@ body_reason(struct api_ctx *ctx, cJSON *body, const char **reason)
 int
 api_job_action(struct api_ctx *ctx)
 {
-	static const char *const verb[] = { NULL, "held", "released",
-		"removed" };
-	struct auth_token	 t;
+	struct api_call		 call;
 	struct act_result	 res;
 	struct buf		 b = BUF_INIT, c = BUF_INIT;
-	cJSON			*body = NULL;
 	const char		*reason;
-	char			 id[32];
+	char			 id[32], what[48];
 	enum job_action		 a = route_action(ctx);
 	int			 rc;
 
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = api_json_body(ctx, &body, 0)) != 0 ||
-	    (rc = body_reason(ctx, body, &reason)) != 0)
+	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON_OPTIONAL)) != 0 ||
+	    (rc = body_reason(ctx, call.body, &reason)) != 0)
 		goto out;
 	if (ctx->job.proc >= 0) {
 		snprintf(id, sizeof(id), "%d.%d", ctx->job.cluster,
 		    ctx->job.proc);
-		rc = act(ctx, &t, a, id, NULL, reason, &res);
+		rc = act(ctx, &call, a, id, NULL, reason, &res);
 	} else {
 		snprintf(id, sizeof(id), "%d", ctx->job.cluster);
 		buf_addf(&c, "ClusterId == %d", ctx->job.cluster);
-		rc = act(ctx, &t, a, NULL, buf_str(&c), reason, &res);
+		rc = act(ctx, &call, a, NULL, buf_str(&c), reason, &res);
 	}
 	if (rc != 0)
 		goto out;
@@ -122,7 +137,11 @@ api_job_action(struct api_ctx *ctx)
 		    "its current state", id, verb[a]);
 		rc = 409;
 	} else {
-		buf_adds(&b, "{\"job_id\": ");
+		snprintf(what, sizeof(what), ctx->job.proc >= 0 ? "job %s" :
+		    "jobs of cluster %s", id);
+		buf_adds(&b, "{");
+		add_message(&b, a, what, &res);
+		buf_adds(&b, "\"job_id\": ");
 		json_add_string(&b, id);
 		buf_adds(&b, ", ");
 		add_results(&b, &res);
@@ -131,8 +150,7 @@ api_job_action(struct api_ctx *ctx)
 		    NULL);
 	}
 out:
-	auth_wipe(&t);
-	cJSON_Delete(body);
+	api_call_end(&call);
 	buf_free(&b);
 	buf_free(&c);
 	return rc;
@@ -143,21 +161,18 @@ out:
 int
 api_jobs_bulk_action(struct api_ctx *ctx)
 {
-	struct auth_token	 t;
+	struct api_call		 call;
 	struct act_result	 res;
 	struct buf		 b = BUF_INIT, c = BUF_INIT;
-	cJSON			*body = NULL;
 	const char		*reason;
 	int			 rc;
 
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = api_json_body(ctx, &body, 1)) != 0 ||
-	    (rc = api_body_constraint(ctx, body, &t, &c)) != 0 ||
-	    (rc = body_reason(ctx, body, &reason)) != 0)
+	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON)) != 0 ||
+	    (rc = api_body_constraint(ctx, call.body, &call.token, &c)) != 0 ||
+	    (rc = body_reason(ctx, call.body, &reason)) != 0)
 		goto out;
-	if ((rc = act(ctx, &t, route_action(ctx), NULL, buf_str(&c), reason,
-	    &res)) != 0)
+	if ((rc = act(ctx, &call, route_action(ctx), NULL, buf_str(&c),
+	    reason, &res)) != 0)
 		goto out;
 	if (res.total == 0) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "no job matched the "
@@ -165,15 +180,16 @@ api_jobs_bulk_action(struct api_ctx *ctx)
 		rc = 404;
 		goto out;
 	}
-	buf_adds(&b, "{\"constraint\": ");
+	buf_adds(&b, "{");
+	add_message(&b, route_action(ctx), "matching jobs", &res);
+	buf_adds(&b, "\"constraint\": ");
 	json_add_string(&b, buf_str(&c));
 	buf_adds(&b, ", ");
 	add_results(&b, &res);
 	buf_adds(&b, "}\n");
 	http_respond(ctx->x, 200, "application/json", b.data, b.len, NULL);
 out:
-	auth_wipe(&t);
-	cJSON_Delete(body);
+	api_call_end(&call);
 	buf_free(&b);
 	buf_free(&c);
 	return rc;

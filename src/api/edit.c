@@ -25,12 +25,45 @@
 struct edit {
 	const char	*name;
 	struct buf	 value;
+	int		 string;	/* sent as a JSON string */
 };
 
 struct edits {
 	struct edit	 e[EDIT_MAX_ATTRS];
 	size_t		 n;
 };
+
+/* Attributes whose value the schedd and the negotiator use as a number
+ * or an expression: a ClassAd string there makes the job unmatchable or
+ * its policy never fire, so a JSON string for one is refused. */
+static int
+numeric_attr(const char *name)
+{
+	static const char *const prefix[] = { "Request", "Periodic",
+		"OnExit" };
+	static const char *const exact[] = { "JobPrio", "Requirements",
+		"Rank", "MaxJobRetirementTime", "JobLeaseDuration" };
+	size_t i;
+
+	for (i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
+		if (strncasecmp(name, prefix[i], strlen(prefix[i])) == 0)
+			return 1;
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcasecmp(name, exact[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The refusal of a JSON string for NAME, which must be a number or an
+ * expression (the reference server's later clients send "256"). */
+static int
+string_refused(struct api_ctx *ctx, const char *name, const char *why)
+{
+	snprintf(ctx->msg, sizeof(ctx->msg), "%s: %s, so a JSON string would "
+	    "be stored as a ClassAd string; send a number (256, not "
+	    "\"256\") or {\"expr\": \"<ClassAd expression>\"}", name, why);
+	return 400;
+}
 
 /* JSON value V of attribute NAME as ClassAd text in OUT: string, number
  * (integral -> integer, else real; integers beyond 2^53 are refused),
@@ -45,6 +78,9 @@ json_to_classad(struct api_ctx *ctx, const char *name, const cJSON *v,
 	char			 err[256];
 	double			 d;
 
+	if (cJSON_IsString(v) && numeric_attr(name))
+		return string_refused(ctx, name, "its value is a number or "
+		    "an expression");
 	if (cJSON_IsString(v))
 		e = classad_expr_string(v->valuestring,
 		    strlen(v->valuestring));
@@ -105,15 +141,20 @@ secure_attr(const char *name)
 	    strcasecmp(name, "OsUser") == 0;
 }
 
-/* The "attributes" object of BODY, validated into ED. */
+/* The "attributes" object of BODY, validated into ED.  With FLAT, a
+ * body without "attributes" is itself the object of name: value, the
+ * form the reference server's first clients send ({"JobPrio": 10}). */
 static int
-parse_edits(struct api_ctx *ctx, const cJSON *body, struct edits *ed)
+parse_edits(struct api_ctx *ctx, const cJSON *body, int flat,
+    struct edits *ed)
 {
 	const cJSON	*attrs, *a;
 	int		 rc;
 
 	ed->n = 0;
 	attrs = cJSON_GetObjectItemCaseSensitive(body, "attributes");
+	if (attrs == NULL && flat)
+		attrs = body;
 	if (!cJSON_IsObject(attrs) || cJSON_GetArraySize(attrs) == 0) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "\"attributes\" must be a "
 		    "non-empty object of name: value");
@@ -136,6 +177,7 @@ parse_edits(struct api_ctx *ctx, const cJSON *body, struct edits *ed)
 			return 403;
 		}
 		ed->e[ed->n].name = a->string;
+		ed->e[ed->n].string = cJSON_IsString(a);
 		memset(&ed->e[ed->n].value, 0, sizeof(struct buf));
 		ed->n++;
 		if ((rc = json_to_classad(ctx, a->string, a,
@@ -155,39 +197,104 @@ edits_free(struct edits *ed)
 	ed->n = 0;
 }
 
-/* PATCH /api/v1/jobs/{id} with {"attributes": {...}}.  A cluster id
- * edits every job of the cluster the caller owns. */
+/* What the check of string edits against the jobs found. */
+struct string_check {
+	struct api_ctx		*ctx;
+	const struct edits	*ed;
+	int			 refused;	/* 400 written to ctx->msg */
+};
+
+/* schedd_ad_fn: refuse a string edit of an attribute the job holds as
+ * something other than a string (or undefined). */
+static int
+check_job_strings(void *arg, const struct classad *ad)
+{
+	struct string_check		*sc = arg;
+	const struct classad_expr	*cur;
+	enum classad_type		 t;
+	size_t				 i;
+
+	for (i = 0; i < sc->ed->n && !sc->refused; i++) {
+		if (!sc->ed->e[i].string ||
+		    (cur = classad_lookup(ad, sc->ed->e[i].name)) == NULL)
+			continue;
+		t = classad_expr_type(cur);
+		if (t != CLASSAD_STRING && t != CLASSAD_UNDEFINED) {
+			string_refused(sc->ctx, sc->ed->e[i].name, "the job's "
+			    "value of it is not a string");
+			sc->refused = 1;
+		}
+	}
+	return 0;
+}
+
+/* Before editing the jobs of CONSTRAINT: a JSON string for an attribute
+ * a job holds as a number or an expression is 400, as for the
+ * attributes numeric_attr names.  One query of those attributes, only
+ * when some value is a string.  0, 400 or the query's status. */
+static int
+check_string_edits(struct api_ctx *ctx, struct api_call *call,
+    const struct edits *ed, const char *constraint)
+{
+	struct string_check	 sc = { ctx, ed, 0 };
+	struct job_query	 q;
+	struct schedd		 sd;
+	struct buf		 proj = BUF_INIT;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < ed->n; i++)
+		if (ed->e[i].string)
+			buf_addf(&proj, "%s%s", proj.len ? " " : "",
+			    ed->e[i].name);
+	if (proj.len == 0)
+		return 0;
+	memset(&q, 0, sizeof(q));
+	q.constraint = constraint;
+	q.projection = buf_str(&proj);
+	if ((rc = api_call_open(ctx, call, SCHEDD_CMD_QUERY_JOBS, &sd,
+	    0)) == 0) {
+		rc = schedd_query_jobs(&sd, &q, check_job_strings, &sc,
+		    ctx->msg, sizeof(ctx->msg));
+		schedd_close(&sd);
+	}
+	buf_free(&proj);
+	if (rc == -1)
+		rc = 502;
+	return rc != 0 ? rc : sc.refused ? 400 : 0;
+}
+
+/* PATCH /api/v1/jobs/{id} with {"attributes": {...}} or the flat
+ * {...}.  A cluster id edits every job of the cluster the caller owns. */
 int
 api_job_edit(struct api_ctx *ctx)
 {
-	struct auth_token	 t;
+	struct api_call		 call;
 	struct schedd		 sd;
 	struct edits		 ed;
 	struct buf		 b = BUF_INIT, c = BUF_INIT;
-	cJSON			*body = NULL;
 	int64_t			 matched;
 	size_t			 i;
 	char			 id[32];
 	int			 rc, open = 0;
 
 	ed.n = 0;
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = api_json_body(ctx, &body, 1)) != 0 ||
-	    (rc = parse_edits(ctx, body, &ed)) != 0)
-		goto out;
-	rc = api_schedd_open(ctx, &t, SCHEDD_CMD_QMGMT, &sd);
-	auth_wipe(&t);
-	if (rc != 0)
-		goto out;
-	open = 1;
-	if (ctx->job.proc >= 0)
+	if (ctx->job.proc >= 0) {
 		snprintf(id, sizeof(id), "%d.%d", ctx->job.cluster,
 		    ctx->job.proc);
-	else {
+		buf_addf(&c, "ClusterId == %d && ProcId == %d",
+		    ctx->job.cluster, ctx->job.proc);
+	} else {
 		snprintf(id, sizeof(id), "%d", ctx->job.cluster);
 		buf_addf(&c, "ClusterId == %d", ctx->job.cluster);
 	}
+	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON)) != 0 ||
+	    (rc = parse_edits(ctx, call.body, 1, &ed)) != 0 ||
+	    (rc = check_string_edits(ctx, &call, &ed, buf_str(&c))) != 0 ||
+	    (rc = api_call_open(ctx, &call, SCHEDD_CMD_QMGMT, &sd,
+	    API_LAST)) != 0)
+		goto out;
+	open = 1;
 	for (i = 0; i < ed.n; i++) {
 		if (ctx->job.proc >= 0)
 			rc = schedd_set_attr(&sd, ctx->job.cluster,
@@ -210,7 +317,9 @@ api_job_edit(struct api_ctx *ctx)
 	}
 	if ((rc = schedd_commit(&sd, ctx->msg, sizeof(ctx->msg))) != 0)
 		goto out;
-	buf_adds(&b, "{\"job_id\": ");
+	buf_addf(&b, "{\"message\": \"%s %s: %zu attribute%s set\", "
+	    "\"job_id\": ", ctx->job.proc >= 0 ? "job" : "jobs of cluster",
+	    id, ed.n, ed.n == 1 ? "" : "s");
 	json_add_string(&b, id);
 	buf_adds(&b, ", \"edited\": [");
 	for (i = 0; i < ed.n; i++) {
@@ -225,9 +334,8 @@ out:
 		schedd_qmgmt_close(&sd);
 		schedd_close(&sd);
 	}
-	auth_wipe(&t);
+	api_call_end(&call);
 	edits_free(&ed);
-	cJSON_Delete(body);
 	buf_free(&b);
 	buf_free(&c);
 	return rc;
@@ -293,30 +401,27 @@ bulk_edit_job(void *arg, const struct classad *ad)
 int
 api_jobs_bulk_edit(struct api_ctx *ctx)
 {
-	struct auth_token	 t;
+	struct api_call		 call;
 	struct schedd		 qm, rd;
 	struct edits		 ed;
 	struct bulk		 bk;
 	struct job_query	 q;
 	struct buf		 b = BUF_INIT, c = BUF_INIT;
-	cJSON			*body = NULL;
 	int			 rc, qm_open = 0;
 
 	ed.n = 0;
 	memset(&bk, 0, sizeof(bk));
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = api_json_body(ctx, &body, 1)) != 0 ||
-	    (rc = api_body_constraint(ctx, body, &t, &c)) != 0 ||
-	    (rc = parse_edits(ctx, body, &ed)) != 0)
+	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON)) != 0 ||
+	    (rc = api_body_constraint(ctx, call.body, &call.token, &c)) != 0 ||
+	    (rc = parse_edits(ctx, call.body, 0, &ed)) != 0 ||
+	    (rc = check_string_edits(ctx, &call, &ed, buf_str(&c))) != 0)
 		goto out;
 	/* Both connections are opened before the token is wiped. */
-	if ((rc = api_schedd_open(ctx, &t, SCHEDD_CMD_QMGMT, &qm)) != 0)
+	if ((rc = api_call_open(ctx, &call, SCHEDD_CMD_QMGMT, &qm, 0)) != 0)
 		goto out;
 	qm_open = 1;
-	rc = api_schedd_open(ctx, &t, SCHEDD_CMD_QUERY_JOBS, &rd);
-	auth_wipe(&t);
-	if (rc != 0)
+	if ((rc = api_call_open(ctx, &call, SCHEDD_CMD_QUERY_JOBS, &rd,
+	    API_LAST)) != 0)
 		goto out;
 	memset(&q, 0, sizeof(q));
 	q.constraint = buf_str(&c);
@@ -340,7 +445,8 @@ api_jobs_bulk_edit(struct api_ctx *ctx)
 	if (bk.edited > 0 &&
 	    (rc = schedd_commit(&qm, ctx->msg, sizeof(ctx->msg))) != 0)
 		goto out;
-	buf_adds(&b, "{\"constraint\": ");
+	buf_addf(&b, "{\"message\": \"%lld of %lld matching jobs edited\", "
+	    "\"constraint\": ", (long long)bk.edited, (long long)bk.matched);
 	json_add_string(&b, buf_str(&c));
 	buf_addf(&b, ", \"matched\": %lld, \"edited\": %lld, \"failed\": [%s]",
 	    (long long)bk.matched, (long long)bk.edited, buf_str(&bk.failed));
@@ -353,9 +459,8 @@ out:
 		schedd_qmgmt_close(&qm);
 		schedd_close(&qm);
 	}
-	auth_wipe(&t);
+	api_call_end(&call);
 	edits_free(&ed);
-	cJSON_Delete(body);
 	buf_free(&b);
 	buf_free(&c);
 	buf_free(&bk.failed);

@@ -19,23 +19,47 @@
 #include "api/route.h"
 #include "schedd/schedd.h"
 
-int
-api_auth(struct api_ctx *ctx, struct auth_token *t)
+/* The one place the caller's token is wiped. */
+static void
+api_call_end_token(struct api_call *c)
 {
-	int rc = auth_bearer(&ctx->x->req, t, ctx->msg, sizeof(ctx->msg));
-
-	if (rc == 401)
-		ctx->extra = auth_challenge;
-	return rc;
+	if (c->held)
+		auth_wipe(&c->token);
+	c->held = 0;
 }
 
 int
-api_schedd_open(struct api_ctx *ctx, const struct auth_token *t,
-    enum schedd_cmd command, struct schedd *sd)
+api_call_begin(struct api_ctx *ctx, struct api_call *c, enum api_body body)
 {
-	int rc = schedd_open(sd, ctx->set, command, t->text, ctx->msg,
-	    sizeof(ctx->msg));
+	int rc;
 
+	memset(c, 0, sizeof(*c));
+	if ((rc = auth_bearer(&ctx->x->req, &c->token, ctx->msg,
+	    sizeof(ctx->msg))) != 0) {
+		if (rc == 401)
+			ctx->extra = auth_challenge;
+		return rc;
+	}
+	c->held = 1;
+	if (body == API_BODY_NONE)
+		return 0;
+	return api_json_body(ctx, &c->body, body == API_BODY_JSON);
+}
+
+int
+api_call_open(struct api_ctx *ctx, struct api_call *c,
+    enum schedd_cmd command, struct schedd *sd, int last)
+{
+	int rc;
+
+	if (!c->held) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "the token is gone");
+		return 500;
+	}
+	rc = schedd_open(sd, ctx->set, command, c->token.text, ctx->msg,
+	    sizeof(ctx->msg));
+	if (last)
+		api_call_end_token(c);
 	if (rc == 401)
 		ctx->extra = auth_challenge;
 	else if (rc == 503)
@@ -43,6 +67,14 @@ api_schedd_open(struct api_ctx *ctx, const struct auth_token *t,
 	else if (rc == 0 && sd->user != NULL)
 		snprintf(ctx->user, sizeof(ctx->user), "%s", sd->user);
 	return rc;
+}
+
+void
+api_call_end(struct api_call *c)
+{
+	api_call_end_token(c);
+	cJSON_Delete(c->body);
+	c->body = NULL;
 }
 
 int
@@ -255,7 +287,6 @@ int
 api_json_body(struct api_ctx *ctx, cJSON **out, int required)
 {
 	struct buf	 body = BUF_INIT;
-	const char	*ct = http_header(&ctx->x->req, "Content-Type");
 	const char	*end = NULL;
 	int		 rc;
 
@@ -273,13 +304,6 @@ api_json_body(struct api_ctx *ctx, cJSON **out, int required)
 	if (body.len == 0) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "a JSON body is required");
 		return 400;
-	}
-	if (ct == NULL || (strncasecmp(ct, "application/json", 16) != 0 ||
-	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))) {
-		buf_free(&body);
-		snprintf(ctx->msg, sizeof(ctx->msg), "the body must be "
-		    "application/json");
-		return 415;
 	}
 	if ((rc = json_body_check(ctx, body.data, body.len)) != 0) {
 		buf_free(&body);

@@ -19,14 +19,45 @@ struct schedd;
 
 #define API_RETRY_AFTER		"Retry-After: 5\r\n"
 
-/* The caller's bearer token into T: 0, or 401 with the challenge set. */
-int	api_auth(struct api_ctx *ctx, struct auth_token *t);
+/* One request's way to the schedd: authenticate the caller, read the
+ * body, open the connections, and wipe the token.  The token lives here
+ * from api_call_begin until the last connection is open (api_call_open
+ * with API_LAST) or api_call_end, whichever comes first: those are the
+ * only places it is wiped. */
+struct cJSON;
 
-/* Open an authenticated connection to the schedd for COMMAND with T;
- * records the mapped user for the log.  0, or the status with the
+struct api_call {
+	struct auth_token	 token;
+	struct cJSON		*body;		/* NULL unless read */
+	int			 held;		/* the token is not wiped yet */
+};
+
+/* The body a route reads.  JSON is parsed whatever the Content-Type,
+ * as the reference server did (`curl -d` labels it form data).  A route
+ * whose type chooses the parser (a tar upload, a multipart form) gets
+ * its own kind here, and api_call_begin checks the type (415). */
+enum api_body {
+	API_BODY_NONE,			/* GET: the body is not read */
+	API_BODY_JSON_OPTIONAL,		/* empty means {} */
+	API_BODY_JSON,			/* a JSON object is required */
+};
+
+#define API_LAST	1		/* api_call_open: the last connection */
+
+/* Authenticate the caller (401 with the challenge set) and read the body
+ * as BODY says.  0, or the status.  Call api_call_end either way. */
+int	api_call_begin(struct api_ctx *ctx, struct api_call *c,
+	    enum api_body body);
+
+/* Open a connection to the schedd for COMMAND with the caller's token;
+ * records the mapped user for the log.  With LAST (API_LAST) the token
+ * is wiped afterwards, opened or not.  0, or the status with the
  * matching header (WWW-Authenticate for 401, Retry-After for 503). */
-int	api_schedd_open(struct api_ctx *ctx, const struct auth_token *t,
-	    enum schedd_cmd command, struct schedd *sd);
+int	api_call_open(struct api_ctx *ctx, struct api_call *c,
+	    enum schedd_cmd command, struct schedd *sd, int last);
+
+/* Wipe the token if it is still held and free the body. */
+void	api_call_end(struct api_call *c);
 
 /* The constraint parameter (default "true"), parsed and re-serialized in
  * old syntax into OUT.  0, or 400 saying where it fails to parse. */
@@ -51,11 +82,11 @@ int	page_token_decode(const char *s, struct job_id *id);
  * sees no final chunk) and is logged.  Returns what the handler returns. */
 int	api_stream_result(struct api_ctx *ctx, int rc);
 
-/* The request body as a JSON object: Content-Type must be JSON (415),
- * the body within HTTP_API_MAX_BODY (413), nested at most JSON_MAX_DEPTH
- * deep, valid UTF-8 without NUL (raw or \u0000), and an object (400).  With REQUIRED 0 an empty body gives an
+/* The request body as a JSON object, whatever its Content-Type: the
+ * body within HTTP_API_MAX_BODY (413), nested at most JSON_MAX_DEPTH
+ * deep, valid UTF-8 without NUL (raw or \u0000), and an object (400).
+ * With REQUIRED 0 an empty body gives an
  * empty object.  0 with *OUT (free with cJSON_Delete), or the status. */
-struct cJSON;
 int	api_json_body(struct api_ctx *ctx, struct cJSON **out, int required);
 
 /* A string member NAME of OBJ into *OUT (NULL when absent); 400 when it

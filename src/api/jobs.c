@@ -136,9 +136,43 @@ out_end_list(struct list_out *o, int has_more, const struct job_id *last)
 	return rc == -1 ? -1 : http_stream_end(o->ctx->x);
 }
 
-/* Parse constraint, projection, limit and page_token.  0 or 400. */
+/* `mine` and its alias `owned_by_me` (the reference server's name) into
+ * *MINE, which keeps its default when neither is given; both given must
+ * agree.  0 or 400. */
 static int
-list_params_parse(struct api_ctx *ctx, struct list_params *lp, int paged)
+param_mine(struct api_ctx *ctx, const char *q, int *mine)
+{
+	static const char *const names[] = { "mine", "owned_by_me" };
+	char	v[8];
+	size_t	i;
+	int	rc, given = -1;
+
+	for (i = 0; i < 2; i++) {
+		if ((rc = http_query_param(q, names[i], v, sizeof(v))) == 0)
+			continue;
+		if (rc == -1 || (strcmp(v, "true") != 0 &&
+		    strcmp(v, "false") != 0)) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "%s must be true "
+			    "or false", names[i]);
+			return 400;
+		}
+		if (given != -1 && given != (v[0] == 't')) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "mine and "
+			    "owned_by_me disagree");
+			return 400;
+		}
+		given = v[0] == 't';
+	}
+	if (given != -1)
+		*mine = given;
+	return 0;
+}
+
+/* Parse constraint, projection, mine (default MINE), limit and
+ * page_token (with PAGED).  0 or 400. */
+static int
+list_params_parse(struct api_ctx *ctx, struct list_params *lp, int paged,
+    int mine)
 {
 	const char	*q = ctx->x->req.query;
 	char		 v[API_MAX_PARAM];
@@ -147,18 +181,11 @@ list_params_parse(struct api_ctx *ctx, struct list_params *lp, int paged)
 	memset(lp, 0, sizeof(*lp));
 	lp->after.cluster = -1;
 	lp->limit = API_DEFAULT_LIMIT;
+	lp->mine = mine;
 	if ((rc = param_constraint(ctx, q, &lp->constraint)) != 0 ||
-	    (rc = param_projection(ctx, q, &lp->projection)) != 0)
+	    (rc = param_projection(ctx, q, &lp->projection)) != 0 ||
+	    (rc = param_mine(ctx, q, &lp->mine)) != 0)
 		return rc;
-	if ((rc = http_query_param(q, "mine", v, sizeof(v))) == 1) {
-		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "mine must be "
-			    "true or false");
-			return 400;
-		}
-		lp->mine = v[0] == 't';
-	} else if (rc == -1)
-		goto bad;
 	if (!paged)
 		return 0;
 	if ((rc = http_query_param(q, "limit", v, sizeof(v))) == 1) {
@@ -265,16 +292,17 @@ collect_id(void *arg, const struct classad *ad)
 	return 0;
 }
 
-/* Run one query on a fresh connection.  The token stays in T until the
- * caller's last connection is open. */
+/* Run one query on a fresh connection; LAST (API_LAST) when no other
+ * connection follows, so the token is wiped as soon as it is open. */
 static int
-run_query(struct api_ctx *ctx, const struct auth_token *t,
+run_query(struct api_ctx *ctx, struct api_call *c, int last,
     const struct job_query *q, schedd_ad_fn fn, void *arg)
 {
 	struct schedd	sd;
 	int		rc;
 
-	if ((rc = api_schedd_open(ctx, t, SCHEDD_CMD_QUERY_JOBS, &sd)) != 0)
+	if ((rc = api_call_open(ctx, c, SCHEDD_CMD_QUERY_JOBS, &sd,
+	    last)) != 0)
 		return rc;
 	rc = schedd_query_jobs(&sd, q, fn, arg, ctx->msg, sizeof(ctx->msg));
 	schedd_close(&sd);
@@ -283,7 +311,7 @@ run_query(struct api_ctx *ctx, const struct auth_token *t,
 
 /* A listing: all matches streamed (limit 0), or one page in two passes. */
 static int
-list_jobs(struct api_ctx *ctx, struct auth_token *t, struct list_params *lp)
+list_jobs(struct api_ctx *ctx, struct api_call *call, struct list_params *lp)
 {
 	struct list_out	 out;
 	struct id_heap	 h = { NULL, 0, 0 };
@@ -296,16 +324,16 @@ list_jobs(struct api_ctx *ctx, struct auth_token *t, struct list_params *lp)
 	memset(&out, 0, sizeof(out));
 	out.ctx = ctx;
 	if (out_projection(&out, &lp->projection) == -1) {
-		auth_wipe(t);
 		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
 		return 503;
 	}
 	if (lp->limit == 0) {
 		q.constraint = buf_str(&lp->constraint);
 		q.projection = buf_str(&lp->projection);
-		rc = run_query(ctx, t, &q, out_ad, &out);
-		auth_wipe(t);
-		goto done;
+		if ((rc = run_query(ctx, call, API_LAST, &q, out_ad,
+		    &out)) == 0)
+			rc = out_end_list(&out, 0, NULL) == -1 ? -1 : 0;
+		goto out;
 	}
 	/* Pass 1: ids after the page token. */
 	buf_addf(&c, "(%s)", buf_str(&lp->constraint));
@@ -315,23 +343,19 @@ list_jobs(struct api_ctx *ctx, struct auth_token *t, struct list_params *lp)
 		    lp->after.proc);
 	h.cap = (size_t)lp->limit + 1;
 	if ((h.ids = calloc(h.cap, sizeof(*h.ids))) == NULL) {
-		auth_wipe(t);
 		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
 		rc = 503;
 		goto out;
 	}
 	q.constraint = buf_str(&c);
 	q.projection = "ClusterId ProcId";
-	if ((rc = run_query(ctx, t, &q, collect_id, &h)) != 0) {
-		auth_wipe(t);
+	if ((rc = run_query(ctx, call, 0, &q, collect_id, &h)) != 0)
 		goto out;
-	}
 	qsort(h.ids, h.n, sizeof(*h.ids), id_qsort_cmp);
 	has_more = h.n > (size_t)lp->limit;
 	if (has_more)
 		h.n--;
 	if (h.n == 0) {
-		auth_wipe(t);
 		rc = out_end_list(&out, 0, NULL) == -1 ? -1 : 0;
 		goto out;
 	}
@@ -346,14 +370,9 @@ list_jobs(struct api_ctx *ctx, struct auth_token *t, struct list_params *lp)
 	q.constraint = buf_str(&c);
 	q.projection = buf_str(&lp->projection);
 	q.limit = (int64_t)h.n;
-	rc = run_query(ctx, t, &q, out_ad, &out);
-	auth_wipe(t);
+	rc = run_query(ctx, call, API_LAST, &q, out_ad, &out);
 	if (rc == 0)
 		rc = out_end_list(&out, has_more, &last) == -1 ? -1 : 0;
-	goto out;
-done:
-	if (rc == 0)
-		rc = out_end_list(&out, 0, NULL) == -1 ? -1 : 0;
 out:
 	free(h.ids);
 	buf_free(&c);
@@ -361,24 +380,38 @@ out:
 	return api_stream_result(ctx, rc);
 }
 
-/* GET /api/v1/jobs */
+/* AND the caller's owner clause into LP's constraint when LP asks for
+ * the caller's jobs only.  0, or 401 when the token names nobody. */
+static int
+list_params_mine(struct api_ctx *ctx, const struct api_call *c,
+    struct list_params *lp)
+{
+	struct buf	user = BUF_INIT;
+	int		rc;
+
+	if (!lp->mine)
+		return 0;
+	if ((rc = api_token_user(ctx, &c->token, &user)) == 0)
+		api_mine_constraint(buf_str(&user), &lp->constraint);
+	buf_free(&user);
+	return rc;
+}
+
+/* GET /api/v1/jobs: the caller's own jobs unless mine=false, as
+ * condor_q and the reference server's later versions list them. */
 int
 api_jobs_list(struct api_ctx *ctx)
 {
-	struct auth_token	t;
+	struct api_call		c;
 	struct list_params	lp;
-	struct buf		user = BUF_INIT;
 	int			rc;
 
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = list_params_parse(ctx, &lp, 1)) == 0 && lp.mine &&
-	    (rc = api_token_user(ctx, &t, &user)) == 0)
-		api_mine_constraint(buf_str(&user), &lp.constraint);
-	if (rc == 0)
-		rc = list_jobs(ctx, &t, &lp);
-	buf_free(&user);
-	auth_wipe(&t);
+	memset(&lp, 0, sizeof(lp));
+	if ((rc = api_call_begin(ctx, &c, API_BODY_NONE)) == 0 &&
+	    (rc = list_params_parse(ctx, &lp, 1, 1)) == 0 &&
+	    (rc = list_params_mine(ctx, &c, &lp)) == 0)
+		rc = list_jobs(ctx, &c, &lp);
+	api_call_end(&c);
 	list_params_free(&lp);
 	return rc;
 }
@@ -387,7 +420,7 @@ api_jobs_list(struct api_ctx *ctx)
 int
 api_jobs_get(struct api_ctx *ctx)
 {
-	struct auth_token	 t;
+	struct api_call		 call;
 	struct list_params	 lp;
 	struct list_out		 out;
 	struct job_query	 q;
@@ -395,11 +428,11 @@ api_jobs_get(struct api_ctx *ctx)
 	int			 rc;
 
 	memset(&out, 0, sizeof(out));
+	memset(&lp, 0, sizeof(lp));
 	out.ctx = ctx;
 	out.single = 1;
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = list_params_parse(ctx, &lp, ctx->job.proc < 0)) != 0)
+	if ((rc = api_call_begin(ctx, &call, API_BODY_NONE)) != 0 ||
+	    (rc = list_params_parse(ctx, &lp, ctx->job.proc < 0, 0)) != 0)
 		goto out;
 	buf_addf(&c, "(ClusterId == %d)", ctx->job.cluster);
 	if (ctx->job.proc < 0) {
@@ -407,7 +440,7 @@ api_jobs_get(struct api_ctx *ctx)
 		buf_addf(&c, " && (%s)", buf_str(&lp.constraint));
 		buf_reset(&lp.constraint);
 		buf_adds(&lp.constraint, buf_str(&c));
-		rc = list_jobs(ctx, &t, &lp);
+		rc = list_jobs(ctx, &call, &lp);
 		goto out;
 	}
 	buf_addf(&c, " && (ProcId == %d)", ctx->job.proc);
@@ -420,8 +453,7 @@ api_jobs_get(struct api_ctx *ctx)
 	q.constraint = buf_str(&c);
 	q.projection = buf_str(&lp.projection);
 	q.limit = 1;
-	rc = run_query(ctx, &t, &q, out_ad, &out);
-	auth_wipe(&t);
+	rc = run_query(ctx, &call, API_LAST, &q, out_ad, &out);
 	if (rc == 0 && out.count == 0) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "job %d.%d not found",
 		    ctx->job.cluster, ctx->job.proc);
@@ -431,7 +463,7 @@ api_jobs_get(struct api_ctx *ctx)
 		    http_stream_end(ctx->x) == -1) ? -1 : 0;
 	rc = api_stream_result(ctx, rc);
 out:
-	auth_wipe(&t);
+	api_call_end(&call);
 	buf_free(&c);
 	out_free(&out);
 	list_params_free(&lp);
@@ -451,16 +483,16 @@ ignore_ad(void *arg, const struct classad *ad)
 int
 api_whoami(struct api_ctx *ctx)
 {
-	struct auth_token	 t;
+	struct api_call		 c;
 	struct schedd		 sd;
 	struct job_query	 q;
 	struct buf		 b = BUF_INIT;
 	int			 rc;
 
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	rc = api_schedd_open(ctx, &t, SCHEDD_CMD_QUERY_JOBS, &sd);
-	auth_wipe(&t);
+	if ((rc = api_call_begin(ctx, &c, API_BODY_NONE)) == 0)
+		rc = api_call_open(ctx, &c, SCHEDD_CMD_QUERY_JOBS, &sd,
+		    API_LAST);
+	api_call_end(&c);
 	if (rc != 0)
 		return rc;
 	memset(&q, 0, sizeof(q));
@@ -495,6 +527,101 @@ out_end_history(struct list_out *o)
 	    http_stream_end(o->ctx->x);
 }
 
+/* The validated query of a history request. */
+struct history_params {
+	struct list_params	 lp;
+	struct buf		 since;		/* "since" as an expression */
+	struct buf		 proj;		/* projection, comma separated */
+};
+
+/* `since`: a job id C.P into HP's expression that stops the scan. */
+static int
+history_since(struct api_ctx *ctx, struct history_params *hp)
+{
+	struct job_id	since;
+	char		v[64];
+	int		rc;
+
+	rc = http_query_param(ctx->x->req.query, "since", v, sizeof(v));
+	if (rc == 0)
+		return 0;
+	if (rc == -1 || parse_job_id(v, &since) == -1 || since.proc < 0) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "since must be a job id "
+		    "CLUSTER.PROC");
+		return 400;
+	}
+	buf_addf(&hp->since, "ClusterId == %d && ProcId == %d",
+	    since.cluster, since.proc);
+	return 0;
+}
+
+/* `completed_since` (Unix seconds): AND-ed into the constraint. */
+static int
+history_completed_since(struct api_ctx *ctx, struct history_params *hp)
+{
+	struct buf	cons = BUF_INIT;
+	long long	after;
+	char		v[64];
+	int		rc;
+
+	rc = http_query_param(ctx->x->req.query, "completed_since", v,
+	    sizeof(v));
+	if (rc == 0)
+		return 0;
+	if (rc == -1 || parse_bounded(v, 0, 253402300799LL, &after) == -1) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "completed_since must be "
+		    "Unix seconds");
+		return 400;
+	}
+	buf_addf(&cons, "(CompletionDate > %lld) && (%s)", after,
+	    buf_str(&hp->lp.constraint));
+	buf_reset(&hp->lp.constraint);
+	buf_adds(&hp->lp.constraint, buf_str(&cons));
+	buf_free(&cons);
+	return 0;
+}
+
+/* The parameters of a history request; ONE for /history/{C.P}, whose
+ * constraint is that job.  0, or 400/401. */
+static int
+history_params_parse(struct api_ctx *ctx, const struct api_call *c,
+    int one, struct history_params *hp)
+{
+	size_t	i;
+	int	rc;
+
+	if ((rc = list_params_parse(ctx, &hp->lp, !one, 0)) != 0)
+		return rc;
+	if (one) {
+		if (ctx->job.proc < 0) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "a history record "
+			    "is named by CLUSTER.PROC");
+			return 400;
+		}
+		buf_reset(&hp->lp.constraint);
+		buf_addf(&hp->lp.constraint, "ClusterId == %d && ProcId == %d",
+		    ctx->job.cluster, ctx->job.proc);
+		hp->lp.limit = 1;
+	} else if ((rc = history_since(ctx, hp)) != 0 ||
+	    (rc = history_completed_since(ctx, hp)) != 0 ||
+	    (rc = list_params_mine(ctx, c, &hp->lp)) != 0)
+		return rc;
+	/* The history helper takes the projection comma separated. */
+	buf_adds(&hp->proj, buf_str(&hp->lp.projection));
+	for (i = 0; i < hp->proj.len; i++)
+		if (hp->proj.data[i] == ' ')
+			hp->proj.data[i] = ',';
+	return 0;
+}
+
+static void
+history_params_free(struct history_params *hp)
+{
+	list_params_free(&hp->lp);
+	buf_free(&hp->since);
+	buf_free(&hp->proj);
+}
+
 /* GET /api/v1/history and /api/v1/history/{C.P}: completed jobs, newest
  * first, streamed like the job list.  `since` (a job id) stops the scan
  * at that job, as condor_history -since does; `completed_since` (Unix
@@ -502,80 +629,32 @@ out_end_history(struct list_out *o)
 int
 api_history(struct api_ctx *ctx)
 {
-	struct auth_token	 t;
-	struct list_params	 lp;
+	struct api_call		 c;
+	struct history_params	 hp;
 	struct list_out		 out;
 	struct history_query	 hq;
 	struct schedd		 sd;
-	struct job_id		 since;
-	struct buf		 since_expr = BUF_INIT, proj = BUF_INIT;
-	struct buf		 cons = BUF_INIT;
-	const char		*q = ctx->x->req.query;
-	char			 v[64];
-	long long		 t_after;
 	int			 rc, one = ctx->nparams > 0;
 
 	memset(&out, 0, sizeof(out));
+	memset(&hp, 0, sizeof(hp));
+	memset(&hq, 0, sizeof(hq));
 	out.ctx = ctx;
 	out.single = one;
-	memset(&hq, 0, sizeof(hq));
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = list_params_parse(ctx, &lp, !one)) != 0)
+	if ((rc = api_call_begin(ctx, &c, API_BODY_NONE)) != 0 ||
+	    (rc = history_params_parse(ctx, &c, one, &hp)) != 0)
 		goto out;
-	if (one) {
-		if (ctx->job.proc < 0) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "a history record "
-			    "is named by CLUSTER.PROC");
-			rc = 400;
-			goto out;
-		}
-		buf_reset(&lp.constraint);
-		buf_addf(&lp.constraint, "ClusterId == %d && ProcId == %d",
-		    ctx->job.cluster, ctx->job.proc);
-		lp.limit = 1;
-	}
-	if (!one && (rc = http_query_param(q, "since", v, sizeof(v))) != 0) {
-		if (rc == -1 || parse_job_id(v, &since) == -1 ||
-		    since.proc < 0) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "since must be a "
-			    "job id CLUSTER.PROC");
-			rc = 400;
-			goto out;
-		}
-		buf_addf(&since_expr, "ClusterId == %d && ProcId == %d",
-		    since.cluster, since.proc);
-		hq.since = buf_str(&since_expr);
-	}
-	if (!one && (rc = http_query_param(q, "completed_since", v,
-	    sizeof(v))) != 0) {
-		if (rc == -1 || parse_bounded(v, 0, 253402300799LL,
-		    &t_after) == -1) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "completed_since "
-			    "must be Unix seconds");
-			rc = 400;
-			goto out;
-		}
-		buf_addf(&cons, "(CompletionDate > %lld) && (%s)", t_after,
-		    buf_str(&lp.constraint));
-		buf_reset(&lp.constraint);
-		buf_adds(&lp.constraint, buf_str(&cons));
-	}
-	if (out_projection(&out, &lp.projection) == -1) {
+	if (out_projection(&out, &hp.lp.projection) == -1) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
 		rc = 503;
 		goto out;
 	}
-	/* The history helper takes the projection comma separated. */
-	buf_adds(&proj, buf_str(&lp.projection));
-	for (size_t i = 0; i < proj.len; i++)
-		if (proj.data[i] == ' ')
-			proj.data[i] = ',';
-	hq.constraint = buf_str(&lp.constraint);
-	hq.projection = buf_str(&proj);
-	hq.limit = lp.limit;
-	rc = api_schedd_open(ctx, &t, SCHEDD_CMD_HISTORY, &sd);
-	auth_wipe(&t);
-	if (rc != 0)
+	hq.constraint = buf_str(&hp.lp.constraint);
+	hq.projection = buf_str(&hp.proj);
+	hq.since = hp.since.len > 0 ? buf_str(&hp.since) : NULL;
+	hq.limit = hp.lp.limit;
+	if ((rc = api_call_open(ctx, &c, SCHEDD_CMD_HISTORY, &sd,
+	    API_LAST)) != 0)
 		goto out;
 	rc = schedd_history(&sd, &hq, out_ad, &out, ctx->msg,
 	    sizeof(ctx->msg));
@@ -591,11 +670,8 @@ api_history(struct api_ctx *ctx)
 		rc = out_end_history(&out) == -1 ? -1 : 0;
 	rc = api_stream_result(ctx, rc);
 out:
-	auth_wipe(&t);
+	api_call_end(&c);
 	out_free(&out);
-	list_params_free(&lp);
-	buf_free(&since_expr);
-	buf_free(&proj);
-	buf_free(&cons);
+	history_params_free(&hp);
 	return rc;
 }

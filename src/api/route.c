@@ -5,28 +5,128 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "http/http.h"
 #include "util/bounds.h"
 #include "api/route.h"
 
+/* The parameters of a listing, and of one job's read. */
+#define QP_LIST		(QP_CONSTRAINT | QP_PROJECTION | QP_LIMIT | \
+			    QP_PAGE_TOKEN | QP_MINE | QP_OWNED_BY_ME)
+#define QP_JOB		(QP_CONSTRAINT | QP_PROJECTION | QP_LIMIT | \
+			    QP_PAGE_TOKEN)
+#define QP_HISTORY	(QP_CONSTRAINT | QP_PROJECTION | QP_LIMIT | QP_MINE | \
+			    QP_OWNED_BY_ME | QP_SINCE | QP_COMPLETED_SINCE)
+
+/* The write routes take their input from the body, so no query.  The
+ * two routes about the service select nothing, so no parameter can
+ * widen what they answer: they ignore any (a probe's cache buster). */
 const struct route routes[] = {
-	{ "GET",	"/healthz",		api_healthz },
-	{ "GET",	"/openapi.json",	api_openapi },
-	{ "GET",	"/api/v1/jobs",		api_jobs_list },
-	{ "POST",	"/api/v1/jobs",		api_jobs_submit },
-	{ "DELETE",	"/api/v1/jobs",		api_jobs_bulk_action },
-	{ "PATCH",	"/api/v1/jobs",		api_jobs_bulk_edit },
-	{ "POST",	"/api/v1/jobs/hold",	api_jobs_bulk_action },
-	{ "POST",	"/api/v1/jobs/release",	api_jobs_bulk_action },
-	{ "GET",	"/api/v1/jobs/{jobid}",	api_jobs_get },
-	{ "DELETE",	"/api/v1/jobs/{jobid}",	api_job_action },
-	{ "PATCH",	"/api/v1/jobs/{jobid}",	api_job_edit },
-	{ "POST",	"/api/v1/jobs/{jobid}/hold", api_job_action },
-	{ "POST",	"/api/v1/jobs/{jobid}/release", api_job_action },
-	{ "GET",	"/api/v1/history",	api_history },
-	{ "GET",	"/api/v1/history/{jobid}", api_history },
-	{ "GET",	"/api/v1/whoami",	api_whoami },
+	{ "GET",	"/healthz",		api_healthz,	QP_ANY },
+	{ "GET",	"/openapi.json",	api_openapi,	QP_ANY },
+	{ "GET",	"/api/v1/jobs",		api_jobs_list,	QP_LIST },
+	{ "POST",	"/api/v1/jobs",		api_jobs_submit, 0 },
+	{ "DELETE",	"/api/v1/jobs",		api_jobs_bulk_action, 0 },
+	{ "PATCH",	"/api/v1/jobs",		api_jobs_bulk_edit, 0 },
+	{ "POST",	"/api/v1/jobs/hold",	api_jobs_bulk_action, 0 },
+	{ "POST",	"/api/v1/jobs/release",	api_jobs_bulk_action, 0 },
+	{ "GET",	"/api/v1/jobs/{jobid}",	api_jobs_get,	QP_JOB },
+	{ "DELETE",	"/api/v1/jobs/{jobid}",	api_job_action,	0 },
+	{ "PATCH",	"/api/v1/jobs/{jobid}",	api_job_edit,	0 },
+	{ "POST",	"/api/v1/jobs/{jobid}/hold", api_job_action, 0 },
+	{ "POST",	"/api/v1/jobs/{jobid}/release", api_job_action, 0 },
+	{ "GET",	"/api/v1/history",	api_history,	QP_HISTORY },
+	{ "GET",	"/api/v1/history/{jobid}", api_history, QP_PROJECTION },
+	{ "GET",	"/api/v1/whoami",	api_whoami,	0 },
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
+
+const struct query_key query_keys[] = {
+	{ "constraint",		QP_CONSTRAINT },
+	{ "projection",		QP_PROJECTION },
+	{ "limit",		QP_LIMIT },
+	{ "page_token",		QP_PAGE_TOKEN },
+	{ "mine",		QP_MINE },
+	{ "owned_by_me",	QP_OWNED_BY_ME },
+	{ "since",		QP_SINCE },
+	{ "completed_since",	QP_COMPLETED_SINCE },
+};
+const size_t nquery_keys = sizeof(query_keys) / sizeof(query_keys[0]);
+
+/* The bit of the key [P, P+N), or 0 when the API has no such key. */
+static unsigned
+query_key_bit(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < nquery_keys; i++)
+		if (strlen(query_keys[i].name) == n &&
+		    memcmp(query_keys[i].name, p, n) == 0)
+			return query_keys[i].bit;
+	return 0;
+}
+
+/* A key from the request as MSG may show it: at most 32 bytes, anything
+ * but letters, digits, '_', '-' and '.' as '?', so the answer carries
+ * no request text that could mean something to the reader. */
+static void
+query_key_show(const char *p, size_t n, char *out, size_t outlen)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < 32 && i + 1 < outlen; i++)
+		out[i] = ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') ||
+		    (p[i] >= '0' && p[i] <= '9') || p[i] == '_' ||
+		    p[i] == '-' || p[i] == '.' ? p[i] : '?';
+	out[i] = '\0';
+}
+
+/* "the parameters R takes" for a refusal: their names, or "none". */
+static void
+query_keys_list(const struct route *r, char *out, size_t outlen)
+{
+	size_t i, used = 0;
+
+	snprintf(out, outlen, "none");
+	for (i = 0; i < nquery_keys && used < outlen; i++)
+		if (r->query & query_keys[i].bit)
+			used += (size_t)snprintf(out + used, outlen - used,
+			    "%s%s", used ? ", " : "", query_keys[i].name);
+}
+
+int
+route_query_check(const struct route *r, const char *query, char *msg,
+    size_t msglen)
+{
+	const char	*p, *end;
+	unsigned	 bit, seen = 0;
+	size_t		 n;
+	char		 key[40], takes[160];
+
+	if (query == NULL || r->query == QP_ANY)
+		return 0;
+	for (p = query; *p != '\0'; p = *end != '\0' ? end + 1 : end) {
+		end = p + strcspn(p, "&");
+		if (end == p)
+			continue;		/* "a=1&&b=2" */
+		n = strcspn(p, "=&");
+		bit = query_key_bit(p, n);
+		if (bit != 0 && (r->query & bit) != 0 && (seen & bit) == 0) {
+			seen |= bit;
+			continue;
+		}
+		query_key_show(p, n, key, sizeof(key));
+		if (bit != 0 && (seen & bit) != 0)
+			snprintf(msg, msglen, "query parameter \"%s\" is given "
+			    "more than once", key);
+		else {
+			query_keys_list(r, takes, sizeof(takes));
+			snprintf(msg, msglen, "unknown query parameter \"%s\"; "
+			    "this resource takes: %s", key, takes);
+		}
+		return 400;
+	}
+	return 0;
+}
 
 /* Parse a decimal number of at most JOB_ID_MAX from [S, E): digits only,
  * no leading zero unless it is "0".  0 or -1. */
@@ -119,6 +219,7 @@ route_match(const char *method, const char *path, struct api_ctx *ctx,
 {
 	static struct match	 best_match;
 	struct match		 m;
+	const struct route	*r = NULL;
 	const char		*best = NULL;
 	int			 score, best_score = -1;
 	size_t			 i, used = 0;
@@ -143,7 +244,7 @@ route_match(const char *method, const char *path, struct api_ctx *ctx,
 		if (strcmp(routes[i].pattern, best) != 0)
 			continue;
 		if (strcmp(routes[i].method, method) == 0)
-			*handler = routes[i].handler;
+			*handler = routes[i].handler, r = &routes[i];
 		allow_add(allow, allowlen, &used, routes[i].method);
 		if (strcmp(routes[i].method, "GET") == 0)
 			allow_add(allow, allowlen, &used, "HEAD");
@@ -159,5 +260,6 @@ route_match(const char *method, const char *path, struct api_ctx *ctx,
 		    "expected CLUSTER or CLUSTER.PROC");
 		return 400;
 	}
-	return 0;
+	return ctx->x == NULL ? 0 : route_query_check(r, ctx->x->req.query,
+	    ctx->msg, sizeof(ctx->msg));
 }

@@ -194,23 +194,21 @@ bad:
 int
 api_jobs_submit(struct api_ctx *ctx)
 {
-	struct auth_token	 t;
+	struct api_call		 call;
 	struct submit_opts	 o;
 	struct submit_error	 e;
 	struct submit		*s = NULL;
 	struct schedd		 sd;
 	struct buf		 user = BUF_INIT;
 	const cJSON		*spool;
-	cJSON			*body = NULL;
 	const char		*text, *workdir, *at;
 	struct site		 site;
 	int			 rc, cluster = 0, open = 0;
 
-	if ((rc = api_auth(ctx, &t)) != 0)
-		return rc;
-	if ((rc = api_json_body(ctx, &body, 1)) != 0 ||
-	    (rc = api_json_string(ctx, body, "submit_file", &text)) != 0 ||
-	    (rc = api_json_string(ctx, body, "workdir", &workdir)) != 0)
+	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON)) != 0 ||
+	    (rc = api_json_string(ctx, call.body, "submit_file",
+	    &text)) != 0 ||
+	    (rc = api_json_string(ctx, call.body, "workdir", &workdir)) != 0)
 		goto out;
 	if (text == NULL || *text == '\0') {
 		snprintf(ctx->msg, sizeof(ctx->msg), "\"submit_file\" is "
@@ -218,7 +216,7 @@ api_jobs_submit(struct api_ctx *ctx)
 		rc = 400;
 		goto out;
 	}
-	spool = cJSON_GetObjectItemCaseSensitive(body, "spool");
+	spool = cJSON_GetObjectItemCaseSensitive(call.body, "spool");
 	if (spool != NULL && !cJSON_IsBool(spool)) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "\"spool\" must be a "
 		    "boolean");
@@ -231,7 +229,7 @@ api_jobs_submit(struct api_ctx *ctx)
 		rc = 400;
 		goto out;
 	}
-	if ((rc = api_token_user(ctx, &t, &user)) != 0)
+	if ((rc = api_token_user(ctx, &call.token, &user)) != 0)
 		goto out;
 	/* The Owner condor_submit would use: the identity's user part. */
 	if ((at = strrchr(buf_str(&user), '@')) != NULL)
@@ -250,9 +248,8 @@ api_jobs_submit(struct api_ctx *ctx)
 		rc = 400;
 		goto out;
 	}
-	rc = api_schedd_open(ctx, &t, SCHEDD_CMD_QMGMT, &sd);
-	auth_wipe(&t);
-	if (rc != 0)
+	if ((rc = api_call_open(ctx, &call, SCHEDD_CMD_QMGMT, &sd,
+	    API_LAST)) != 0)
 		goto out;
 	open = 1;
 	if ((rc = run_submit(ctx, &sd, s, &cluster)) != 0)
@@ -267,9 +264,8 @@ out:
 		/* Closing before the commit aborts the transaction. */
 		schedd_close(&sd);
 	}
-	auth_wipe(&t);
+	api_call_end(&call);
 	submit_free(s);
-	cJSON_Delete(body);
 	buf_free(&user);
 	return rc;
 }

@@ -216,19 +216,66 @@ sorted_ids() {
 	assert_output 1
 }
 
-@test "an action body that is not JSON is 415 or 400, and nothing is done" {
+@test "an action body that is not JSON is 400, and nothing is done" {
 	start_both
 	get "http://127.0.0.1:$PORT/api/v1/jobs/1.2/hold" -X POST \
-	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/plain' \
-	    --data-binary '{"reason": "x"}'
-	[ "$HTTP_CODE" = 415 ]
+	    -H "Authorization: Bearer $TOKEN" -d 'reason=x'
+	[ "$HTTP_CODE" = 400 ]
 	req POST /api/v1/jobs/1.2/hold '{"reason": '
 	[ "$HTTP_CODE" = 400 ]
 	run grep -c 'ACT_ON_JOBS' "$T/schedd.log"
 	assert_output 0
 }
 
+@test "a JSON body is read whatever its Content-Type (curl -d sends form data)" {
+	start_both
+	local u="http://127.0.0.1:$PORT" a="Authorization: Bearer $TOKEN"
+	get "$u/api/v1/jobs/1.2/hold" -X POST -H "$a" -d '{"reason": "by curl -d"}'
+	[ "$HTTP_CODE" = 200 ] || fail "hold gave $HTTP_CODE: $(cat "$T/b")"
+	run jobattr 1.2 HoldReason
+	assert_output '"by curl -d (by user alice)"'
+	get "$u/api/v1/jobs/1.2" -X PATCH -H "$a" -H 'Content-Type: text/plain' \
+	    --data-binary '{"Tag": "plain"}'
+	[ "$HTTP_CODE" = 200 ] || fail "PATCH gave $HTTP_CODE: $(cat "$T/b")"
+	# No Content-Type at all.
+	get "$u/api/v1/jobs/release" -X POST -H "$a" -H 'Content-Type:' \
+	    --data-binary '{"constraint": "ClusterId == 1 && ProcId == 2"}'
+	[ "$HTTP_CODE" = 200 ] || fail "bulk release gave $HTTP_CODE: $(cat "$T/b")"
+	get "$u/api/v1/jobs" -X POST -H "$a" \
+	    --data-binary "$(python3 -c 'import json; print(json.dumps({"submit_file": "executable = /bin/true\nqueue\n"}))')"
+	[ "$HTTP_CODE" = 201 ] || fail "submit gave $HTTP_CODE: $(cat "$T/b")"
+	api '/api/v1/jobs/1.2?projection=JobStatus,Tag'
+	run js 'd'
+	assert_output "{'JobStatus': 1, 'Tag': 'plain'}"
+}
+
 # --- a cluster -----------------------------------------------------------
+
+@test "remove, hold, release and edit answers carry a \"message\" sentence" {
+	start_both
+	req POST /api/v1/jobs/1.2/hold '{"reason": "x"}'
+	[ "$HTTP_CODE" = 200 ]
+	run js 'd["message"]'
+	assert_output "job 1.2 held"
+	req POST /api/v1/jobs/1.2/release
+	run js 'd["message"]'
+	assert_output "job 1.2 released"
+	req POST /api/v1/jobs/3/hold
+	run js 'd["message"]'
+	assert_output "7 of 7 jobs of cluster 3 held"
+	req POST /api/v1/jobs/hold '{"constraint": "ClusterId != 3 && ProcId == 4"}'
+	run js 'd["message"]'
+	assert_output "1 of 2 matching jobs held"
+	req DELETE /api/v1/jobs/1.3
+	run js 'd["message"]'
+	assert_output "job 1.3 removed"
+	req PATCH /api/v1/jobs/1.4 '{"attributes": {"JobPrio": 1, "Tag": "x"}}'
+	run js 'd["message"]'
+	assert_output "job 1.4: 2 attributes set"
+	req PATCH /api/v1/jobs '{"constraint": "ProcId == 5", "attributes": {"Tag": "y"}}'
+	run js 'd["message"]'
+	assert_output "2 of 3 matching jobs edited"
+}
 
 @test "a cluster id holds, releases and removes every job of the cluster" {
 	start_both
@@ -337,16 +384,15 @@ sorted_ids() {
 	assert_output 0
 }
 
-@test "bulk actions: no body is 400, a non-JSON type 415, bad JSON 400, too big 413" {
+@test "bulk actions: no body is 400, form data 400, bad JSON 400, too big 413" {
 	start_schedd
 	start_api --max-body 512
 	get "http://127.0.0.1:$PORT/api/v1/jobs" -X DELETE -H "Authorization: Bearer $TOKEN"
 	[ "$HTTP_CODE" = 400 ]
 	get "http://127.0.0.1:$PORT/api/v1/jobs" -X DELETE \
-	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/plain' \
-	    --data-binary '{"constraint": "true"}'
-	[ "$HTTP_CODE" = 415 ]
-	assert_error_json 415 "Unsupported Media Type"
+	    -H "Authorization: Bearer $TOKEN" -d 'constraint=true'
+	[ "$HTTP_CODE" = 400 ]
+	assert_error_json 400 "Bad Request"
 	req POST /api/v1/jobs/release '{"constraint": "true",}'
 	[ "$HTTP_CODE" = 400 ]
 	run grep -c 'not valid JSON' "$T/b"
@@ -369,7 +415,7 @@ sorted_ids() {
 	assert_output '(User == "alice@test.local") && (true)'
 	run counts
 	assert_output "16 16 0 0 0 0 0"
-	api '/api/v1/jobs?limit=*&projection=Owner'
+	api '/api/v1/jobs?mine=false&limit=*&projection=Owner'
 	run js 'sorted(set(j["Owner"] for j in d["jobs"])), len(d["jobs"])'
 	assert_output "(['bob'], 9)"
 	req POST /api/v1/jobs/hold '{"constraint": "true", "mine": true}' "$BOB"
@@ -407,6 +453,41 @@ sorted_ids() {
 	api '/api/v1/jobs?mine=true&limit=5&constraint=JobStatus%20%3D%3D%202&projection=ClusterId,ProcId'
 	run sorted_ids
 	assert_output "1.0 1.5 3.2"
+}
+
+@test "GET /api/v1/jobs lists the caller's own jobs by default; owned_by_me is mine's alias" {
+	start_both
+	api '/api/v1/jobs?limit=*&projection=Owner'
+	[ "$HTTP_CODE" = 200 ]
+	run js 'sorted(set(j["Owner"] for j in d["jobs"])), len(d["jobs"])'
+	assert_output "(['alice'], 16)"
+	api '/api/v1/jobs?limit=*&projection=Owner' "$BOB"
+	run js 'sorted(set(j["Owner"] for j in d["jobs"])), len(d["jobs"])'
+	assert_output "(['bob'], 9)"
+	api '/api/v1/jobs?owned_by_me=false&limit=*&projection=Owner'
+	run js 'len(d["jobs"])'
+	assert_output 25
+	api '/api/v1/jobs?owned_by_me=true&mine=true&limit=*&projection=Owner'
+	[ "$HTTP_CODE" = 200 ]
+	run js 'len(d["jobs"])'
+	assert_output 16
+	api '/api/v1/jobs?owned_by_me=true&mine=false'
+	[ "$HTTP_CODE" = 400 ]
+	run js 'd["message"]'
+	assert_output "mine and owned_by_me disagree"
+	api '/api/v1/jobs?owned_by_me=1'
+	[ "$HTTP_CODE" = 400 ]
+	# Not where a path names the jobs: another owner's cluster lists.
+	api '/api/v1/jobs/2?limit=*&projection=Owner'
+	run js 'sorted(set(j["Owner"] for j in d["jobs"])), len(d["jobs"])'
+	assert_output "(['bob'], 9)"
+	# Nor on history, whose default stays every owner's records.
+	api '/api/v1/history?projection=Owner'
+	run js 'len(d["jobs"])'
+	assert_output 3
+	api '/api/v1/history?owned_by_me=true&projection=Owner'
+	run js 'len(d["jobs"])'
+	assert_output 2
 }
 
 # --- PATCH one job -------------------------------------------------------
@@ -451,6 +532,63 @@ sorted_ids() {
 	[ "$HTTP_CODE" = 200 ]
 	run jobattr 1.2 JobPrio
 	assert_output -5
+}
+
+@test "PATCH takes the reference server's flat body as well as {\"attributes\": ...}" {
+	start_both
+	req PATCH /api/v1/jobs/1.2 '{"JobPrio": 10, "Tag": "flat"}'
+	[ "$HTTP_CODE" = 200 ]
+	run js 'd["job_id"], d["edited"]'
+	assert_output "('1.2', ['JobPrio', 'Tag'])"
+	api '/api/v1/jobs/1.2?projection=JobPrio,Tag'
+	run js 'd'
+	assert_output "{'JobPrio': 10, 'Tag': 'flat'}"
+	# A cluster too; an empty flat body is 400.
+	req PATCH /api/v1/jobs/3 '{"Tag": "c3"}'
+	[ "$HTTP_CODE" = 200 ]
+	api '/api/v1/jobs/3?projection=Tag&limit=*'
+	run js 'sorted(set(j["Tag"] for j in d["jobs"]))'
+	assert_output "['c3']"
+	req PATCH /api/v1/jobs/1.2 '{}'
+	[ "$HTTP_CODE" = 400 ]
+	# Bulk PATCH keeps "attributes": its body also holds the constraint.
+	req PATCH /api/v1/jobs '{"constraint": "ProcId == 1", "JobPrio": 3}'
+	[ "$HTTP_CODE" = 400 ]
+}
+
+@test "PATCH: a JSON string for a number or expression attribute is 400 saying to send a number or {\"expr\"}" {
+	start_both
+	# By name: what the negotiator and the schedd read as numbers or
+	# expressions (a later reference server client sends "256").
+	for a in RequestMemory request_disk JobPrio Requirements Rank \
+	    PeriodicRemove OnExitHold MaxJobRetirementTime JobLeaseDuration; do
+		req PATCH /api/v1/jobs/1.2 "{\"$a\": \"256\"}"
+		[ "$HTTP_CODE" = 400 ] || fail "$a gave $HTTP_CODE"
+		run js 'd["message"]'
+		assert_output "$a: its value is a number or an expression, so a JSON string would be stored as a ClassAd string; send a number (256, not \"256\") or {\"expr\": \"<ClassAd expression>\"}"
+	done
+	run grep -c 'QUERY_JOB_ADS\|QMGMT' "$T/schedd.log"
+	assert_output 0
+	# By the job's current value: ImageSize is a number in job 1.2, and
+	# in every job a bulk edit matches.
+	req PATCH /api/v1/jobs/1.2 '{"attributes": {"ImageSize": "1000"}}'
+	[ "$HTTP_CODE" = 400 ]
+	run js 'd["message"]'
+	assert_output --partial "ImageSize: the job's value of it is not a string"
+	req PATCH /api/v1/jobs/3 '{"ImageSize": "1000"}'
+	[ "$HTTP_CODE" = 400 ]
+	req PATCH /api/v1/jobs '{"constraint": "ProcId == 1", "attributes": {"ImageSize": "1000"}}'
+	[ "$HTTP_CODE" = 400 ]
+	run grep -c 'QMGMT' "$T/schedd.log"
+	assert_output 0
+	run jobattr 1.2 ImageSize
+	assert_output 1002
+	# The ways that work: a number, an expression, a string where the
+	# job has a string or nothing.
+	req PATCH /api/v1/jobs/1.2 '{"RequestMemory": 256, "Requirements": {"expr": "true"}, "Args": "5", "Tag": "t"}'
+	[ "$HTTP_CODE" = 200 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	run jobattr 1.2 RequestMemory
+	assert_output 256
 }
 
 @test "PATCH of ClusterId, Owner, ProcId, JobUniverse, User is 403 naming the attribute" {
@@ -504,7 +642,7 @@ sorted_ids() {
 	    '{"attributes": {"A": [1, 2]}}' \
 	    '{"attributes": {"A": {"value": "x"}}}' \
 	    '{"attributes": {"A": {"expr": 5}}}' \
-	    '{"JobPrio": 5}' \
+	    '{"attributes": 5, "JobPrio": 5}' \
 	    '{}'; do
 		req PATCH /api/v1/jobs/1.2 "$body"
 		[ "$HTTP_CODE" = 400 ] || fail "$body gave $HTTP_CODE"
@@ -537,14 +675,12 @@ sorted_ids() {
 	assert_output 9007199254740993
 }
 
-@test "PATCH body errors: 415 for a non-JSON type, 400 for bad JSON, 413 over --max-body" {
+@test "PATCH body errors: 400 for form data and bad JSON, 413 over --max-body" {
 	start_schedd
 	start_api --max-body 256
 	get "http://127.0.0.1:$PORT/api/v1/jobs/1.2" -X PATCH \
-	    -H "Authorization: Bearer $TOKEN" \
-	    -H 'Content-Type: application/x-www-form-urlencoded' \
-	    --data-binary '{"attributes": {"A": 1}}'
-	[ "$HTTP_CODE" = 415 ]
+	    -H "Authorization: Bearer $TOKEN" -d 'A=1'
+	[ "$HTTP_CODE" = 400 ]
 	req PATCH /api/v1/jobs/1.2 '{"attributes": {"A": 1}'
 	[ "$HTTP_CODE" = 400 ]
 	req PATCH /api/v1/jobs/1.2 "{\"attributes\": {\"A\": \"$(printf 'y%.0s' {1..300})\"}}"
@@ -756,7 +892,7 @@ submit() {
 	[ "$HTTP_CODE" = 200 ]
 	run js 'len(d["jobs"])'
 	assert_output 0
-	api '/api/v1/jobs?limit=*&projection=ClusterId'
+	api '/api/v1/jobs?mine=false&limit=*&projection=ClusterId'
 	run js 'len(d["jobs"])'
 	assert_output 25
 	# The refused cluster's id is not given out again.
@@ -774,7 +910,7 @@ submit() {
 	assert_output 1
 	run grep -c 'uncommitted changes discarded' "$T/schedd.log"
 	assert_output 1
-	api '/api/v1/jobs?limit=*&projection=ClusterId'
+	api '/api/v1/jobs?mine=false&limit=*&projection=ClusterId'
 	run js 'len(d["jobs"])'
 	assert_output 25
 }
@@ -843,6 +979,25 @@ submit() {
 	[ "$HTTP_CODE" = 200 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
 	run ids
 	assert_output "102.0 101.0"
+}
+
+@test "history?mine=true lists only the caller's records; mine=false every owner's" {
+	start_both
+	api '/api/v1/history?mine=true&projection=ClusterId,ProcId'
+	[ "$HTTP_CODE" = 200 ]
+	run ids
+	assert_output "102.0 100.0"
+	api '/api/v1/history?mine=true&projection=ClusterId,ProcId' "$BOB"
+	[ "$HTTP_CODE" = 200 ]
+	run ids
+	assert_output "101.0"
+	# With the other history parameters, and off again.
+	api '/api/v1/history?mine=true&completed_since=1795000150&projection=ClusterId,ProcId'
+	run ids
+	assert_output "102.0"
+	api '/api/v1/history?mine=false&projection=ClusterId,ProcId'
+	run ids
+	assert_output "102.0 101.0 100.0"
 }
 
 @test "history of one job: the record; a missing one 404; a cluster id 400" {

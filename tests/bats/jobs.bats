@@ -39,6 +39,11 @@ ids() {
 	    sed -E 's/"ClusterId":([0-9]*),"ProcId":([0-9]*)/\1.\2/' | sort -V
 }
 
+# The message of the JSON error body of the last answer.
+errmsg() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["code"] == 400 and d["error"] == "Bad Request"; print(d["message"])' "$T/b"
+}
+
 @test "whoami: the identity the schedd mapped from the token" {
 	start_schedd
 	start_api
@@ -108,7 +113,7 @@ raw_request() {
 @test "a listing with limit=* returns every job" {
 	start_schedd
 	start_api
-	api '/api/v1/jobs?limit=*&projection=ClusterId,ProcId'
+	api '/api/v1/jobs?mine=false&limit=*&projection=ClusterId,ProcId'
 	[ "$HTTP_CODE" = 200 ]
 	run ids
 	[ "${#lines[@]}" -eq 25 ]
@@ -124,7 +129,7 @@ raw_request() {
 	start_api
 	local all="" tok="" n=0
 	while :; do
-		api "/api/v1/jobs?limit=10&projection=ClusterId,ProcId${tok:+&page_token=$tok}"
+		api "/api/v1/jobs?mine=false&limit=10&projection=ClusterId,ProcId${tok:+&page_token=$tok}"
 		[ "$HTTP_CODE" = 200 ]
 		all="$all $(ids | tr '\n' ' ')"
 		tok=$(sed -n 's/.*"next_page_token": "\([^"]*\)".*/\1/p' "$T/b")
@@ -136,7 +141,7 @@ raw_request() {
 	run sh -c "echo $all | tr ' ' '\n' | sort -V | tr '\n' ' '"
 	assert_output "1.0 1.1 1.2 1.3 1.4 1.5 1.6 1.7 1.8 2.0 2.1 2.2 2.3 2.4 2.5 2.6 2.7 2.8 3.0 3.1 3.2 3.3 3.4 3.5 3.6 "
 	# The first page is exactly the ten smallest ids.
-	api "/api/v1/jobs?limit=10&projection=ClusterId,ProcId"
+	api "/api/v1/jobs?mine=false&limit=10&projection=ClusterId,ProcId"
 	run ids
 	assert_output "$(printf '%s\n' 1.0 1.1 1.2 1.3 1.4 1.5 1.6 1.7 1.8 2.0)"
 }
@@ -144,7 +149,7 @@ raw_request() {
 @test "constraint and projection reach the schedd" {
 	start_schedd
 	start_api
-	api '/api/v1/jobs?constraint=Owner%20%3D%3D%20%22bob%22%20%26%26%20JobStatus%20%3D%3D%202&projection=ClusterId,ProcId,Owner,JobStatus&limit=*'
+	api '/api/v1/jobs?mine=false&constraint=Owner%20%3D%3D%20%22bob%22%20%26%26%20JobStatus%20%3D%3D%202&projection=ClusterId,ProcId,Owner,JobStatus&limit=*'
 	[ "$HTTP_CODE" = 200 ]
 	run grep -c '"Owner": "bob"' "$T/b"
 	[ "$output" -ge 1 ]
@@ -234,6 +239,42 @@ raw_request() {
 		api "/api/v1/jobs?$q"
 		[ "$HTTP_CODE" = 400 ] || fail "$q gave $HTTP_CODE"
 	done
+}
+
+@test "an unknown or repeated query parameter is 400 naming it, before the schedd" {
+	start_schedd
+	start_api
+	# A typo would otherwise list every job.
+	api '/api/v1/jobs?constrant=Owner%20%3D%3D%20%22bob%22'
+	[ "$HTTP_CODE" = 400 ]
+	run errmsg
+	assert_output 'unknown query parameter "constrant"; this resource takes: constraint, projection, limit, page_token, mine, owned_by_me'
+	api '/api/v1/jobs?mine=true&mine=false'
+	[ "$HTTP_CODE" = 400 ]
+	run errmsg
+	assert_output 'query parameter "mine" is given more than once'
+	# Each route takes its own: since is history's, limit not one job's
+	# record; the write routes and whoami take none.
+	for p in '/api/v1/jobs?since=1.0' '/api/v1/jobs/1.2?mine=true' \
+	    '/api/v1/history/1.2?limit=1' '/api/v1/history?page_token=x' \
+	    '/api/v1/jobs?limit=1&x' '/api/v1/jobs?%6dine=true' \
+	    '/api/v1/whoami?x=1'; do
+		api "$p"
+		[ "$HTTP_CODE" = 400 ] || fail "$p gave $HTTP_CODE"
+	done
+	run errmsg
+	assert_output --partial 'takes: none'
+	# A key is shown only as letters, digits and _-.: nothing else echoes.
+	api '/api/v1/jobs?%3Cb%3E=1'
+	run errmsg
+	assert_output --partial 'unknown query parameter "?3Cb?3E";'
+	run grep -c 'QUERY_JOB_ADS' "$T/schedd.log"
+	assert_output 0
+	# Empty segments are no parameter; the service routes ignore any.
+	api '/api/v1/jobs?&limit=1&&mine=false&'
+	[ "$HTTP_CODE" = 200 ]
+	get "http://127.0.0.1:$PORT/healthz?nocache=123"
+	[ "$HTTP_CODE" = 200 ]
 }
 
 @test "a token signed with another key is 401" {

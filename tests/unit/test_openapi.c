@@ -1,7 +1,8 @@
 /*
  * test_openapi.c — openapi/openapi.json documents exactly the routes in
  * the route table: every (method, path) pair of the table is an operation
- * of the document, and every operation of the document is a route.
+ * of the document, and every operation of the document is a route; and
+ * each operation documents exactly the query parameters its route takes.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -32,6 +33,33 @@ has_route(const char *method, const char *path)
 	return 0;
 }
 
+/* The query parameters OP documents, as QP_* bits; names the API does
+ * not know are counted in *UNKNOWN. */
+static unsigned
+documented_query(const cJSON *op, int *unknown)
+{
+	const cJSON	*p, *in, *name;
+	unsigned	 bits = 0;
+	size_t		 k;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(op,
+	    "parameters")) {
+		in = cJSON_GetObjectItemCaseSensitive(p, "in");
+		name = cJSON_GetObjectItemCaseSensitive(p, "name");
+		if (!cJSON_IsString(in) || strcmp(in->valuestring, "query") ||
+		    !cJSON_IsString(name))
+			continue;
+		for (k = 0; k < nquery_keys; k++)
+			if (strcmp(query_keys[k].name, name->valuestring) == 0)
+				break;
+		if (k == nquery_keys)
+			(*unknown)++;
+		else
+			bits |= query_keys[k].bit;
+	}
+	return bits;
+}
+
 int
 main(void)
 {
@@ -39,7 +67,7 @@ main(void)
 	const cJSON	*item;
 	size_t		 i;
 	char		 lower[16];
-	int		 ops = 0;
+	int		 ops = 0, unknown;
 
 	doc = cJSON_ParseWithLength((const char *)openapi_json,
 	    openapi_json_len);
@@ -59,9 +87,14 @@ main(void)
 		lower[k] = '\0';
 		path = cJSON_GetObjectItemCaseSensitive(paths,
 		    routes[i].pattern);
-		tap_ok(cJSON_GetObjectItemCaseSensitive(path, lower) != NULL,
-		    "route %s %s is documented", routes[i].method,
-		    routes[i].pattern);
+		op = cJSON_GetObjectItemCaseSensitive(path, lower);
+		tap_ok(op != NULL, "route %s %s is documented",
+		    routes[i].method, routes[i].pattern);
+		unknown = 0;
+		tap_ok(documented_query(op, &unknown) == (routes[i].query ==
+		    QP_ANY ? 0 : routes[i].query) && unknown == 0,
+		    "route %s %s documents the query parameters it takes",
+		    routes[i].method, routes[i].pattern);
 	}
 	cJSON_ArrayForEach(path, paths) {
 		cJSON_ArrayForEach(op, path) {
