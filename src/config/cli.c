@@ -1,0 +1,92 @@
+/*
+ * cli.c — the --config-val front end: read the configuration as a given
+ * subsystem and print values the way condor_config_val does.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "config/config.h"
+#include "config/config_int.h"
+
+/* Match "-WORD", "--WORD" or an abbreviation of at least MIN letters. */
+static int
+is_arg(const char *arg, const char *word, size_t min)
+{
+	size_t	 n;
+
+	if (*arg++ != '-')
+		return 0;
+	if (*arg == '-')
+		arg++;
+	n = strlen(arg);
+	return n >= min && n <= strlen(word) && strncmp(arg, word, n) == 0;
+}
+
+int
+config_val_main(int argc, char **argv, const char *default_subsys)
+{
+	struct config	*cf;
+	struct buf	 err = BUF_INIT;
+	const char	*subsys = default_subsys, *local = NULL, *raw, *key;
+	char		*name, *v;
+	int		 i, first, missing = 0, status = 0;
+
+	for (i = 0; i < argc && argv[i][0] == '-'; i++) {
+		if (is_arg(argv[i], "subsystem", 3) && i + 1 < argc)
+			subsys = argv[++i];
+		else if (is_arg(argv[i], "local-name", 2) && i + 1 < argc)
+			local = argv[++i];
+		else {
+			fprintf(stderr, "%s is not a valid argument\n", argv[i]);
+			return 1;
+		}
+	}
+	first = i;
+	if (first >= argc) {
+		fprintf(stderr, "Usage: htcondor-api --config-val "
+		    "[-subsystem NAME] [-local-name NAME] PARAM...\n");
+		return 1;
+	}
+	if ((cf = cf_new(subsys, local)) == NULL) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	if (cf_load_all(cf) == -1) {
+		fputs(buf_str(&cf->log), stderr);
+		config_free(cf);
+		return 1;
+	}
+	fputs(buf_str(&cf->log), stderr);
+	for (i = first; i < argc; i++) {
+		key = NULL;
+		raw = cf_lookup_key(cf, argv[i], &key);
+		if (raw == NULL || key == NULL) {
+			if ((name = strdup(argv[i])) == NULL)
+				break;
+			for (char *p = name; *p; p++)
+				*p = (char)toupper((unsigned char)*p);
+			fprintf(stderr, "Not defined: %s\n", name);
+			free(name);
+			missing = 1;
+			continue;
+		}
+		buf_reset(&err);
+		v = cf_expand(cf, raw, &err);
+		if (v == NULL) {
+			fprintf(stderr, "ERROR \"%s\"\n", buf_str(&err));
+			status = 1;
+		} else if (*v == '\0') {
+			fprintf(stderr, "Not defined: %s\n", key);
+			missing = 1;
+		} else
+			printf("%s\n", v);
+		free(v);
+	}
+	fflush(stdout);
+	buf_free(&err);
+	config_free(cf);
+	return status || missing ? 1 : 0;
+}
