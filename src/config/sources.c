@@ -162,19 +162,98 @@ local_required(struct config *cf)
 	return b;
 }
 
+/* Which directory entries LOCAL_CONFIG_DIR_EXCLUDE_REGEXP leaves out: none
+ * (empty, or a pattern that does not compile), the default (matched by
+ * default_excluded), or another pattern (compiled once for every
+ * directory). */
+struct exclusion {
+	regex_t	 re;
+	int	 use_re;
+	int	 none;
+};
+
+/* Set up EX from LOCAL_CONFIG_DIR_EXCLUDE_REGEXP. */
+static void
+exclusion_init(struct config *cf, struct exclusion *ex)
+{
+	const char	*def = cf_default("LOCAL_CONFIG_DIR_EXCLUDE_REGEXP", NULL);
+	char		*rx;
+
+	ex->use_re = ex->none = 0;
+	rx = cf_value_of(cf, "LOCAL_CONFIG_DIR_EXCLUDE_REGEXP", NULL);
+	if (rx == NULL)
+		ex->none = 1;
+	else if (strcmp(rx, def) != 0) {
+		if (regcomp(&ex->re, rx, REG_EXTENDED | REG_NOSUB) == 0)
+			ex->use_re = 1;
+		else
+			ex->none = 1;
+	}
+	free(rx);
+}
+
+/* Is the directory entry NAME left out by EX? */
+static int
+excluded(const struct exclusion *ex, const char *name)
+{
+	if (ex->none)
+		return 0;
+	return ex->use_re ? regexec(&ex->re, name, 0, NULL, 0) == 0 :
+	    default_excluded(name);
+}
+
+/* The files of directory DIR that EX keeps (subdirectories skipped), as
+ * full paths sorted bytewise, so that the order of reading does not
+ * depend on the file system.  Returns the count; *FILES is
+ * NULL-terminated, or NULL when there are none or DIR cannot be opened. */
+static size_t
+dir_files(const char *dir, const struct exclusion *ex, char ***files)
+{
+	char		**nf, *path;
+	size_t		 nfiles = 0;
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+
+	*files = NULL;
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (excluded(ex, de->d_name))
+			continue;
+		if (asprintf(&path, "%s/%s", dir, de->d_name) == -1)
+			continue;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if ((nf = realloc(*files, (nfiles + 2) * sizeof(**files))) ==
+		    NULL) {
+			free(path);
+			break;
+		}
+		*files = nf;
+		(*files)[nfiles++] = path;
+		(*files)[nfiles] = NULL;
+	}
+	closedir(d);
+	if (nfiles > 0)
+		qsort(*files, nfiles, sizeof(**files), cmp_str);
+	return nfiles;
+}
+
 /* Read every regular file of each directory in DIRLIST, in byte order of
  * the full path, skipping LOCAL_CONFIG_DIR_EXCLUDE_REGEXP matches. */
 static int
 process_directories(struct config *cf, const char *dirlist)
 {
-	char		**dirs, **files = NULL, **nf, *path, *rx;
-	const char	*def;
-	regex_t		 re;
-	int		 use_re = 0, no_exclude = 0, rc = 0, required;
-	size_t		 nd, i, j, nfiles;
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 st;
+	char			**dirs, **files;
+	struct exclusion	 ex;
+	int			 rc = 0, required;
+	size_t			 nd, i, j, nfiles;
 
 	nd = split_list(dirlist, &dirs);
 	if (nd == 0) {
@@ -182,56 +261,16 @@ process_directories(struct config *cf, const char *dirlist)
 		return 0;
 	}
 	required = local_required(cf);
-	def = cf_default("LOCAL_CONFIG_DIR_EXCLUDE_REGEXP", NULL);
-	rx = cf_value_of(cf, "LOCAL_CONFIG_DIR_EXCLUDE_REGEXP", NULL);
-	if (rx == NULL)
-		no_exclude = 1;
-	else if (strcmp(rx, def) != 0) {
-		if (regcomp(&re, rx, REG_EXTENDED | REG_NOSUB) == 0)
-			use_re = 1;
-		else
-			no_exclude = 1;
-	}
+	exclusion_init(cf, &ex);
 	for (i = 0; i < nd && rc == 0; i++) {
-		if ((d = opendir(dirs[i])) == NULL)
-			continue;
-		nfiles = 0;
-		files = NULL;
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 ||
-			    strcmp(de->d_name, "..") == 0)
-				continue;
-			if (!no_exclude && (use_re ?
-			    regexec(&re, de->d_name, 0, NULL, 0) == 0 :
-			    default_excluded(de->d_name)))
-				continue;
-			if (asprintf(&path, "%s/%s", dirs[i], de->d_name) == -1)
-				continue;
-			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-				free(path);
-				continue;
-			}
-			if ((nf = realloc(files, (nfiles + 2) *
-			    sizeof(*files))) == NULL) {
-				free(path);
-				break;
-			}
-			files = nf;
-			files[nfiles++] = path;
-			files[nfiles] = NULL;
-		}
-		closedir(d);
-		if (nfiles > 0)
-			qsort(files, nfiles, sizeof(*files), cmp_str);
+		nfiles = dir_files(dirs[i], &ex, &files);
 		for (j = 0; j < nfiles && rc == 0; j++)
 			rc = process_source(cf, files[j], "config source",
 			    required);
 		free_list(files);
-		files = NULL;
 	}
-	if (use_re)
-		regfree(&re);
-	free(rx);
+	if (ex.use_re)
+		regfree(&ex.re);
 	free_list(dirs);
 	return rc;
 }
@@ -247,14 +286,37 @@ list_len(char **v)
 	return n;
 }
 
+/* Remove from the list TODO the sources already read (the NDONE entries
+ * of DONE, some maybe NULL), so that a LOCAL_CONFIG_FILE that names
+ * itself again is not read twice. */
+static void
+drop_done(char **todo, char **done, size_t ndone)
+{
+	size_t	 a, k;
+	int	 again;
+
+	for (a = 0; todo != NULL && todo[a] != NULL; ) {
+		again = 0;
+		for (k = 0; k < ndone; k++)
+			if (done[k] != NULL && strcmp(todo[a], done[k]) == 0)
+				again = 1;
+		if (again) {
+			free(todo[a]);
+			memmove(&todo[a], &todo[a + 1],
+			    (list_len(todo + a + 1) + 1) * sizeof(*todo));
+		} else
+			a++;
+	}
+}
+
 /* Read the LOCAL_CONFIG_FILE entries left to right; when a file changes
  * LOCAL_CONFIG_FILE, the rest of the new list (less those done) follows. */
 static int
 process_locals(struct config *cf)
 {
 	char	**todo = NULL, **done = NULL, **nd, *list, *nlist;
-	size_t	 ndone = 0, i, k;
-	int	 rc = 0, required, again;
+	size_t	 ndone = 0, i;
+	int	 rc = 0, required;
 
 	if ((list = cf_value_of(cf, "LOCAL_CONFIG_FILE", NULL)) == NULL)
 		return 0;
@@ -273,21 +335,7 @@ process_locals(struct config *cf)
 		if (rc == 0 && nlist != NULL && strcmp(nlist, list) != 0) {
 			free_list(todo);
 			split_list(nlist, &todo);
-			/* drop the sources already read */
-			for (size_t a = 0; todo != NULL && todo[a] != NULL; ) {
-				again = 0;
-				for (k = 0; k < ndone; k++)
-					if (done[k] != NULL &&
-					    strcmp(todo[a], done[k]) == 0)
-						again = 1;
-				if (again) {
-					free(todo[a]);
-					memmove(&todo[a], &todo[a + 1],
-					    (list_len(todo + a + 1) + 1) *
-					    sizeof(*todo));
-				} else
-					a++;
-			}
+			drop_done(todo, done, ndone);
 			free(list);
 			list = nlist;
 			i = 0;
@@ -431,41 +479,55 @@ user_config(struct config *cf)
 	return rc;
 }
 
+/* Define CONFIG_ROOT, the directory of the root file ROOT (not empty),
+ * which the root file may use to name files beside it. */
+static int
+set_config_root(struct config *cf, const char *root)
+{
+	char	*croot, *slash;
+	int	 rc;
+
+	if ((croot = strdup(root)) == NULL)
+		return -1;
+	if ((slash = strrchr(croot, '/')) == NULL) {
+		/* root is not empty, so croot has room for "." */
+		croot[0] = '.';
+		croot[1] = '\0';
+	} else if (slash == croot)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	rc = cf_set(cf, "CONFIG_ROOT", croot);
+	free(croot);
+	return rc;
+}
+
+/* Read the root file ROOT, which must be readable once it was found. */
+static int
+read_root(struct config *cf, const char *root)
+{
+	if (set_config_root(cf, root) == -1)
+		return -1;
+	if (access(root, R_OK) != 0) {
+		cf_logf(cf, "ERROR: Can't read global config source %s\n",
+		    root);
+		return -1;
+	}
+	return process_source(cf, root, "global config source", 1);
+}
+
 /* Read the whole configuration into CF in HTCondor's order; messages go
  * to cf->log.  Returns 0 or -1. */
 int
 cf_load_all(struct config *cf)
 {
-	char	*root = NULL, *dir1 = NULL, *dir2 = NULL, *slash;
-	char	*croot;
+	char	*root = NULL, *dir1 = NULL, *dir2 = NULL;
 	int	 rc = -1;
 
 	if (find_root(cf, &root) == -1)
 		goto done;
-	if (root != NULL) {
-		if ((croot = strdup(root)) == NULL)
-			goto done;
-		if ((slash = strrchr(croot, '/')) == NULL) {
-			/* root is not empty, so croot has room for "." */
-			croot[0] = '.';
-			croot[1] = '\0';
-		} else if (slash == croot)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (cf_set(cf, "CONFIG_ROOT", croot) == -1) {
-			free(croot);
-			goto done;
-		}
-		free(croot);
-		if (access(root, R_OK) != 0) {
-			cf_logf(cf, "ERROR: Can't read global config source %s\n",
-			    root);
-			goto done;
-		}
-		if (process_source(cf, root, "global config source", 1) == -1)
-			goto done;
-	}
+	if (root != NULL && read_root(cf, root) == -1)
+		goto done;
 	if (insert_specials(cf, 0) != 0)
 		goto done;
 	if ((dir1 = cf_value_of(cf, "LOCAL_CONFIG_DIR", NULL)) != NULL &&
