@@ -700,16 +700,79 @@ blank(const char *s)
 	return *s == '\0';
 }
 
+/* The arguments of a knob, `(args)` at *PP: everything up to the matching
+ * parenthesis, brackets counted too.  *PP moves past them and the blanks
+ * after.  Returns the arguments, or NULL when there are none (an
+ * unmatched parenthesis is skipped alone). */
+static char *
+knob_args(const char **pp)
+{
+	const char	*p = *pp, *a;
+	char		*args = NULL;
+	int		 level;
+
+	if (*p != '(')
+		return NULL;
+	for (a = p + 1, level = 1; *a && level > 0; a++) {
+		if (*a == '(' || *a == '[')
+			level++;
+		else if (*a == ')' || *a == ']')
+			level--;
+	}
+	if (level == 0) {
+		args = strndup(p + 1, (size_t)(a - 1 - (p + 1)));
+		p = a;
+	} else
+		p++;
+	while (isspace((unsigned char)*p))
+		p++;
+	*pp = p;
+	return args;
+}
+
+/* Parse the template of CAT:KNOB, its $(N) replaced by ARGS (may be NULL),
+ * in place of the use line, one level deeper.  An unknown knob is only a
+ * warning, as in HTCondor.  Returns 0 or the parse's error. */
+static int
+apply_knob(struct config *cf, struct cfsrc *src, int depth, const char *cat,
+    const char *knob, const char *args, struct buf *emsg)
+{
+	const char	*text;
+	char		*exp;
+	struct cfsrc	 ms;
+	int		 rc;
+
+	if ((text = metaknob_text(cat, knob)) == NULL) {
+		cf_warnf(cf, "Config source Warning \"%s\", Line %d: use "
+		    "%.*s: does not recognise %s; ignored", src->name,
+		    src->line, (int)strcspn(cat, ":"), cat, knob);
+		return 0;
+	}
+	if ((exp = cf_expand_meta_args(text, args != NULL ? args : "")) ==
+	    NULL)
+		return -1;
+	ms.name = src->name;
+	ms.text = exp;
+	ms.len = strlen(exp);
+	ms.pos = 0;
+	ms.line = 0;
+	rc = cf_parse(cf, &ms, depth + 1, emsg);
+	free(exp);
+	if (rc < 0 && emsg->len == 0)
+		buf_addf(emsg, "use %.*s: %s is invalid",
+		    (int)strcspn(cat, ":"), cat, knob);
+	return rc < 0 ? rc : 0;
+}
+
 /* Apply `use CAT : KNOB[(args)] ...` by parsing each template in place.
  * An unknown category or knob is a warning, never a failure. */
 static int
 use_metaknob(struct config *cf, struct cfsrc *src, int depth, const char *cat,
     const char *rhs, struct buf *emsg)
 {
-	const char	*p = rhs, *e, *a, *text;
-	char		*knob, *args, *exp;
-	struct cfsrc	 ms;
-	int		 rc, level;
+	const char	*p = rhs, *e;
+	char		*knob, *args;
+	int		 rc;
 
 	if (*cat == '\0') {
 		cf_warnf(cf, "Config source Warning \"%s\", Line %d: use needs "
@@ -729,60 +792,19 @@ use_metaknob(struct config *cf, struct cfsrc *src, int depth, const char *cat,
 		    *e != '('; e++)
 			;
 		knob = strndup(p, (size_t)(e - p));
-		args = NULL;
 		p = e;
 		while (isspace((unsigned char)*p))
 			p++;
-		if (*p == '(') {
-			/* arguments run to the matching parenthesis */
-			for (a = p + 1, level = 1; *a && level > 0; a++) {
-				if (*a == '(' || *a == '[')
-					level++;
-				else if (*a == ')' || *a == ']')
-					level--;
-			}
-			if (level == 0) {
-				args = strndup(p + 1, (size_t)(a - 1 - (p + 1)));
-				p = a;
-			} else
-				p++;
-			while (isspace((unsigned char)*p))
-				p++;
-		}
+		args = knob_args(&p);
 		if (knob == NULL) {
 			free(args);
 			return -1;
 		}
-		text = metaknob_text(cat, knob);
-		if (text == NULL) {
-			cf_warnf(cf, "Config source Warning \"%s\", Line %d: use "
-			    "%.*s: does not recognise %s; ignored", src->name,
-			    src->line, (int)strcspn(cat, ":"), cat, knob);
-			free(knob);
-			free(args);
-			continue;
-		}
-		exp = cf_expand_meta_args(text, args != NULL ? args : "");
-		free(args);
-		if (exp == NULL) {
-			free(knob);
-			return -1;
-		}
-		ms.name = src->name;
-		ms.text = exp;
-		ms.len = strlen(exp);
-		ms.pos = 0;
-		ms.line = 0;
-		rc = cf_parse(cf, &ms, depth + 1, emsg);
-		free(exp);
-		if (rc < 0) {
-			if (emsg->len == 0)
-				buf_addf(emsg, "use %.*s: %s is invalid",
-				    (int)strcspn(cat, ":"), cat, knob);
-			free(knob);
-			return rc;
-		}
+		rc = apply_knob(cf, src, depth, cat, knob, args, emsg);
 		free(knob);
+		free(args);
+		if (rc < 0)
+			return rc;
 	}
 }
 
@@ -864,6 +886,51 @@ include_options(const char *words, int *ifexist)
 	return 0;
 }
 
+/* Take one LINE of the heredoc of *HNAME into HERE; the line @TAG ends it
+ * and defines the name, its own $(NAME) expanded now as in any
+ * assignment.  Returns 0, or -1 (the value too long, a bad expansion or
+ * a full table). */
+static int
+heredoc_line(struct config *cf, struct cfsrc *src, const char *line,
+    struct buf *here, char **hname, char **htag, struct buf *emsg)
+{
+	char	*v;
+
+	if (line[0] == '@' && strcmp(*htag, line + 1) == 0) {
+		v = cf_expand_self(cf, buf_str(here), *hname, emsg);
+		if (v == NULL || cf_set(cf, *hname, v) == -1) {
+			free(v);
+			return -1;
+		}
+		free(v);
+		free(*hname);
+		free(*htag);
+		*hname = *htag = NULL;
+		buf_reset(here);
+		return 0;
+	}
+	if (here->len > 0)
+		buf_addc(here, '\n');
+	if (buf_adds(here, line) == -1) {
+		cf_logf(cf, "Config source Error \"%s\", Line %d: "
+		    "value is too long\n", src->name, src->line);
+		return -1;
+	}
+	return 0;
+}
+
+/* HTCondor allows a colon before an if line (":if"), and before any line
+ * inside an if, where it is dropped; elsewhere it starts a statement. */
+static char *
+skip_if_colon(char *line, const struct ifstack *s)
+{
+	if (*line == ':' && (s->top > 1 || (line[1] == 'i' &&
+	    line[2] == 'f' && (isspace((unsigned char)line[3]) ||
+	    line[3] == '\0'))))
+		line++;
+	return line;
+}
+
 /* Parse the configuration source SRC at include depth DEPTH.  Returns 0;
  * a negative value on an error (messages are in cf->log, and EMSG may
  * hold the reason the caller prints); or a positive `error N :` code,
@@ -873,7 +940,7 @@ cf_parse(struct config *cf, struct cfsrc *src, int depth, struct buf *emsg)
 {
 	struct buf	 lb = BUF_INIT, here = BUF_INIT;
 	struct ifstack	 ifs = { 1, 0, 0, 1 };
-	char		*line, *hname = NULL, *htag = NULL, *v;
+	char		*line, *hname = NULL, *htag = NULL;
 	int		 rv = 0, r, at_eof = 0;
 
 	lb.cap = CONFIG_MAX_LINE_BYTES;
@@ -898,34 +965,14 @@ cf_parse(struct config *cf, struct cfsrc *src, int depth, struct buf *emsg)
 		if (*line == '#' || blank(line))
 			continue;
 		if (hname != NULL) {
-			if (line[0] == '@' && strcmp(htag, line + 1) == 0) {
-				v = cf_expand_self(cf, buf_str(&here), hname, emsg);
-				if (v == NULL || cf_set(cf, hname, v) == -1) {
-					free(v);
-					rv = -1;
-					break;
-				}
-				free(v);
-				free(hname);
-				free(htag);
-				hname = htag = NULL;
-				buf_reset(&here);
-				continue;
-			}
-			if (here.len > 0)
-				buf_addc(&here, '\n');
-			if (buf_adds(&here, line) == -1) {
-				cf_logf(cf, "Config source Error \"%s\", Line %d: "
-				    "value is too long\n", src->name, src->line);
+			if (heredoc_line(cf, src, line, &here, &hname, &htag,
+			    emsg) == -1) {
 				rv = -1;
 				break;
 			}
 			continue;
 		}
-		if (*line == ':' && (ifs.top > 1 || (line[1] == 'i' &&
-		    line[2] == 'f' && (isspace((unsigned char)line[3]) ||
-		    line[3] == '\0'))))
-			line++;
+		line = skip_if_colon(line, &ifs);
 		if ((r = line_is_if(cf, &ifs, line, emsg)) == -1) {
 			rv = -1;
 			break;
