@@ -1,7 +1,7 @@
 /*
  * config_int.h — private header of the configuration reader (config.c,
- * parse.c, expand.c, func.c).  Not for other
- * modules: they use config.h.
+ * defaults.c, sources.c, parse.c, expand.c, func.c, cli.c).  Not for
+ * other modules: they use config.h.
  */
 #ifndef CONFIG_INT_H
 #define CONFIG_INT_H
@@ -62,10 +62,21 @@ struct config	*cf_new(const char *, const char *);	/* empty table */
 int		 cf_set(struct config *, const char *, const char *);
 /* raw value: SUBSYS.LOCALNAME.X, LOCALNAME.X, SUBSYS.X, X, default */
 const char	*cf_lookup(struct config *, const char *);
+/* the same, and the spelling of the name that defined it */
+const char	*cf_lookup_key(struct config *, const char *, const char **);
+/* expanded value, NULL when undefined or empty (ERR may be NULL) */
+char		*cf_value_of(struct config *, const char *, struct buf *);
+int		 cf_parse_bool(const char *, int *);	/* true/yes/t/y/1... */
 void		 cf_logf(struct config *, const char *, ...)	/* to the log */
 		    __attribute__((format(printf, 2, 3)));
 void		 cf_warnf(struct config *, const char *, ...)	/* a warning */
 		    __attribute__((format(printf, 2, 3)));
+
+/* defaults.c: the built-in defaults (raw value, and the name's spelling) */
+const char	*cf_default(const char *, const char **);
+
+/* sources.c: the files and variables read, in HTCondor's order. */
+int		 cf_load_all(struct config *);	/* 0, or -1 with cf->log */
 int		 cf_read_file(const char *, char **, size_t *, struct buf *);
 
 /* parse.c: the statements of the language. */

@@ -244,65 +244,55 @@ literal_is(const char *p, const char *lit, int whole)
 enum { C_EMPTY, C_NUMBER, C_BOOL, C_IDENT, C_MACRO, C_VERSION, C_IFDEF,
 	C_COMPLEX };
 
-/* Classify an if condition by the kinds of characters in it, as
- * HTCondor's Characterize_config_if_expression does. */
-static int
-classify(const char *expr, int keywords)
-{
-	enum { SP = 0x01, DIG = 0x02, AL = 0x04, ID = 0x08, CMP = 0x10,
-	    SUM = 0x20, LOG = 0x40, GRP = 0x80, MON = 0x100, COL = 0x200,
-	    OTH = 0x400, FLT = 0x1000, MAC = 0x2000 };
-	const char	*p = expr, *begin;
-	int		 set = 0, ch;
+/* The kinds of characters an if condition is made of, one bit each, as
+ * HTCondor's Characterize_config_if_expression collects them. */
+enum { SP = 0x01, DIG = 0x02, AL = 0x04, ID = 0x08, CMP = 0x10,
+	SUM = 0x20, LOG = 0x40, GRP = 0x80, MON = 0x100, COL = 0x200,
+	OTH = 0x400, FLT = 0x1000, MAC = 0x2000 };
 
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p == '\0')
-		return C_EMPTY;
-	begin = p;
-	if (*p == '-')
-		p++;
-	while ((ch = (unsigned char)*p++) != '\0') {
-		if (ch >= '0' && ch <= '9')
-			set |= DIG;
-		else if (ch == '.') {
-			if (set == DIG || *p == '\0' || (*p >= '0' && *p <= '9'))
-				set |= FLT;
-			else
-				set |= ID;
-		} else if (ch == 'e' || ch == 'E') {
-			if ((set & ~FLT) == DIG)
-				set |= FLT;
-			else
-				set |= AL;
-		} else if (ch == '-' || ch == '+') {
-			if (set != (DIG | FLT))
-				set |= SUM;
-		} else if (isalpha(ch))
-			set |= AL;
-		else if (ch == '_' || ch == '/')
-			set |= ID;
-		else if (ch >= '<' && ch <= '>')
-			set |= CMP;
-		else if (ch == '!' && *p == '=')
-			set |= CMP;
-		else if (ch == '$') {
-			set |= MON;
-			if (*p == '(')
-				set |= MAC;
-		} else if (isspace(ch)) {
-			if (*p && !isspace((unsigned char)*p))
-				set |= SP;
-		} else if (ch == '&' || ch == '|')
-			set |= LOG;
-		else if ((ch >= '{' && ch <= '}') || ch == '(' || ch == ')' ||
-		    ch == '[' || ch == ']')
-			set |= GRP;
-		else if (ch == ':')
-			set |= COL;
-		else
-			set |= OTH;
-	}
+/* The kind bits of the character CH, followed by NEXT, given the bits SET
+ * seen so far: a dot, an e and a sign belong to a number only where a
+ * number can hold them, so their kind depends on what came before. */
+static int
+char_kind(int ch, const char *next, int set)
+{
+	if (ch >= '0' && ch <= '9')
+		return DIG;
+	if (ch == '.')
+		return set == DIG || *next == '\0' ||
+		    (*next >= '0' && *next <= '9') ? FLT : ID;
+	if (ch == 'e' || ch == 'E')
+		return (set & ~FLT) == DIG ? FLT : AL;
+	if (ch == '-' || ch == '+')
+		return set != (DIG | FLT) ? SUM : 0;
+	if (isalpha(ch))
+		return AL;
+	if (ch == '_' || ch == '/')
+		return ID;
+	if (ch >= '<' && ch <= '>')
+		return CMP;
+	if (ch == '!' && *next == '=')
+		return CMP;
+	if (ch == '$')
+		return *next == '(' ? MON | MAC : MON;
+	if (isspace(ch))
+		return *next && !isspace((unsigned char)*next) ? SP : 0;
+	if (ch == '&' || ch == '|')
+		return LOG;
+	if ((ch >= '{' && ch <= '}') || ch == '(' || ch == ')' ||
+	    ch == '[' || ch == ']')
+		return GRP;
+	if (ch == ':')
+		return COL;
+	return OTH;
+}
+
+/* Turn the kind bits SET of the condition EXPR (BEGIN: its first non-blank
+ * character) into its class; the words version and defined count only with
+ * KEYWORDS, so that `defined X` can classify X alone. */
+static int
+class_of(const char *expr, const char *begin, int set, int keywords)
+{
 	switch (set) {
 	case 0:
 		return C_EMPTY;
@@ -343,6 +333,27 @@ classify(const char *expr, int keywords)
 	if ((set & MAC) && (set & ~(MON | ID | AL | DIG | MAC | COL)) == 0)
 		return C_MACRO;
 	return C_COMPLEX;
+}
+
+/* Classify an if condition by the kinds of characters in it, as
+ * HTCondor's Characterize_config_if_expression does, so that the same
+ * conditions are accepted and refused. */
+static int
+classify(const char *expr, int keywords)
+{
+	const char	*p = expr, *begin;
+	int		 set = 0, ch;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0')
+		return C_EMPTY;
+	begin = p;
+	if (*p == '-')
+		p++;
+	while ((ch = (unsigned char)*p++) != '\0')
+		set |= char_kind(ch, p, set);
+	return class_of(expr, begin, set, keywords);
 }
 
 /* yes/no/t/f, HTCondor's "crufty" booleans. */
@@ -532,95 +543,151 @@ if_enabled(const struct ifstack *s)
 	return (s->state & mask) == mask;
 }
 
-/* Handle if/elif/else/endif lines: returns 1 when LINE was one, 0 when it
- * was not, -1 with EMSG on an error. */
+/* Does LINE start with the keyword KW, followed by a blank or nothing?
+ * The if keywords are words of their own, so `ifx = 1` is an assignment. */
+static int
+if_keyword(const char *line, const char *kw)
+{
+	size_t	 n = strlen(kw);
+
+	return strncasecmp(line, kw, n) == 0 &&
+	    (line[n] == '\0' || isspace((unsigned char)line[n]));
+}
+
+/* The condition after the keyword KW of LINE, blanks skipped. */
+static const char *
+if_condition(const char *line, const char *kw)
+{
+	const char	*expr = line + strlen(kw);
+
+	while (isspace((unsigned char)*expr))
+		expr++;
+	return expr;
+}
+
+/* Evaluate the condition EXPR of keyword KW into *TAKEN, but only when
+ * *TAKEN says the branch could be taken at all: HTCondor does not look at
+ * the conditions of branches it skips, so their errors go unseen. */
+static int
+if_test(struct config *cf, const char *kw, const char *expr, int *taken,
+    struct buf *emsg)
+{
+	const char	*reason;
+
+	if (*taken && test_if(cf, expr, taken, &reason) == -1) {
+		buf_addf(emsg, "%s is not a valid %s condition", expr, kw);
+		if (reason != NULL)
+			buf_addf(emsg, " because %s", reason);
+		return -1;
+	}
+	return 0;
+}
+
+/* `if COND`: open a nesting level whose branch is on when the enclosing
+ * levels are on and COND holds.  Returns 1, or -1 with EMSG. */
+static int
+if_open(struct config *cf, struct ifstack *s, const char *expr,
+    struct buf *emsg)
+{
+	int	 taken = if_enabled(s);
+
+	if (if_test(cf, "if", expr, &taken, emsg) == -1)
+		return -1;
+	s->top <<= 1;
+	if (s->top == 0 || s->top > (1ull << CONFIG_MAX_IF_DEPTH)) {
+		buf_adds(emsg, "if nesting too deep!");
+		return -1;
+	}
+	s->istate |= s->top;
+	if (taken) {
+		s->state |= s->top;
+		s->estate |= s->top;
+	} else {
+		s->state &= ~s->top;
+		s->estate &= ~s->top;
+	}
+	return 1;
+}
+
+/* `elif COND`: the branch is on when no earlier branch of this level was
+ * taken, the enclosing levels are on and COND holds.  The condition is
+ * checked before the nesting, as HTCondor does, so that its error wins.
+ * Returns 1, or -1 with EMSG. */
+static int
+if_elif(struct config *cf, struct ifstack *s, const char *expr,
+    struct buf *emsg)
+{
+	int	 taken = !(s->estate & s->top) &&
+		    (s->state & (s->top - 1)) == s->top - 1;
+
+	if (if_test(cf, "elif", expr, &taken, emsg) == -1)
+		return -1;
+	if (!(s->istate & s->top) || s->top <= 1) {
+		buf_adds(emsg, s->top > 1 && !(s->istate & s->top) ?
+		    "elif is not allowed after else" :
+		    "elif without matching if");
+		return -1;
+	}
+	if (s->estate & s->top)
+		s->state &= ~s->top;
+	else if (taken) {
+		s->estate |= s->top;
+		s->state |= s->top;
+	} else
+		s->state &= ~s->top;
+	return 1;
+}
+
+/* `else`: the branch is on when no earlier branch of this level was
+ * taken; a second else on one level is an error.  Returns 1, or -1. */
+static int
+if_else(struct ifstack *s, struct buf *emsg)
+{
+	if (!(s->istate & s->top) || s->top <= 1) {
+		buf_adds(emsg, s->top > 1 && !(s->istate & s->top) ?
+		    "else is not allowed after else" :
+		    "else without matching if");
+		return -1;
+	}
+	s->istate &= ~s->top;
+	if ((s->estate | s->state) & s->top)
+		s->state &= ~s->top;
+	else
+		s->state |= s->top;
+	return 1;
+}
+
+/* `endif`: close the level; one too many resets the stack so that the
+ * error is reported once.  Returns 1, or -1 with EMSG. */
+static int
+if_close(struct ifstack *s, struct buf *emsg)
+{
+	s->istate &= ~s->top;
+	s->top >>= 1;
+	if (s->top == 0) {
+		s->top = s->state = 1;
+		s->istate = s->estate = 0;
+		buf_adds(emsg, "endif without matching if");
+		return -1;
+	}
+	return 1;
+}
+
+/* Handle if/elif/else/endif lines, which steer what the other lines do:
+ * returns 1 when LINE was one, 0 when it was not, -1 with EMSG on an
+ * error. */
 static int
 line_is_if(struct config *cf, struct ifstack *s, const char *line,
     struct buf *emsg)
 {
-	const char	*expr, *reason;
-	int		 bb;
-	const char	*kw = NULL;
-
-	if (strncasecmp(line, "if", 2) == 0 &&
-	    (line[2] == '\0' || isspace((unsigned char)line[2])))
-		kw = "if";
-	else if (strncasecmp(line, "elif", 4) == 0 &&
-	    (line[4] == '\0' || isspace((unsigned char)line[4])))
-		kw = "elif";
-	if (kw != NULL) {
-		expr = line + strlen(kw);
-		while (isspace((unsigned char)*expr))
-			expr++;
-		if (kw[0] == 'i')
-			bb = if_enabled(s);
-		else
-			bb = !(s->estate & s->top) &&
-			    (s->state & (s->top - 1)) == s->top - 1;
-		if (bb && test_if(cf, expr, &bb, &reason) == -1) {
-			buf_addf(emsg, "%s is not a valid %s condition", expr, kw);
-			if (reason != NULL)
-				buf_addf(emsg, " because %s", reason);
-			return -1;
-		}
-		if (kw[0] == 'i') {
-			s->top <<= 1;
-			if (s->top == 0 || s->top > (1ull << CONFIG_MAX_IF_DEPTH)) {
-				buf_adds(emsg, "if nesting too deep!");
-				return -1;
-			}
-			s->istate |= s->top;
-			if (bb) {
-				s->state |= s->top;
-				s->estate |= s->top;
-			} else {
-				s->state &= ~s->top;
-				s->estate &= ~s->top;
-			}
-			return 1;
-		}
-		if (!(s->istate & s->top) || s->top <= 1) {
-			buf_adds(emsg, s->top > 1 && !(s->istate & s->top) ?
-			    "elif is not allowed after else" :
-			    "elif without matching if");
-			return -1;
-		}
-		if (s->estate & s->top)
-			s->state &= ~s->top;
-		else if (bb) {
-			s->estate |= s->top;
-			s->state |= s->top;
-		} else
-			s->state &= ~s->top;
-		return 1;
-	}
-	if (strncasecmp(line, "else", 4) == 0 &&
-	    (line[4] == '\0' || isspace((unsigned char)line[4]))) {
-		if (!(s->istate & s->top) || s->top <= 1) {
-			buf_adds(emsg, s->top > 1 && !(s->istate & s->top) ?
-			    "else is not allowed after else" :
-			    "else without matching if");
-			return -1;
-		}
-		s->istate &= ~s->top;
-		if ((s->estate | s->state) & s->top)
-			s->state &= ~s->top;
-		else
-			s->state |= s->top;
-		return 1;
-	}
-	if (strncasecmp(line, "endif", 5) == 0 &&
-	    (line[5] == '\0' || isspace((unsigned char)line[5]))) {
-		s->istate &= ~s->top;
-		s->top >>= 1;
-		if (s->top == 0) {
-			s->top = s->state = 1;
-			s->istate = s->estate = 0;
-			buf_adds(emsg, "endif without matching if");
-			return -1;
-		}
-		return 1;
-	}
+	if (if_keyword(line, "if"))
+		return if_open(cf, s, if_condition(line, "if"), emsg);
+	if (if_keyword(line, "elif"))
+		return if_elif(cf, s, if_condition(line, "elif"), emsg);
+	if (if_keyword(line, "else"))
+		return if_else(s, emsg);
+	if (if_keyword(line, "endif"))
+		return if_close(s, emsg);
 	return 0;
 }
 
@@ -633,16 +700,79 @@ blank(const char *s)
 	return *s == '\0';
 }
 
+/* The arguments of a knob, `(args)` at *PP: everything up to the matching
+ * parenthesis, brackets counted too.  *PP moves past them and the blanks
+ * after.  Returns the arguments, or NULL when there are none (an
+ * unmatched parenthesis is skipped alone). */
+static char *
+knob_args(const char **pp)
+{
+	const char	*p = *pp, *a;
+	char		*args = NULL;
+	int		 level;
+
+	if (*p != '(')
+		return NULL;
+	for (a = p + 1, level = 1; *a && level > 0; a++) {
+		if (*a == '(' || *a == '[')
+			level++;
+		else if (*a == ')' || *a == ']')
+			level--;
+	}
+	if (level == 0) {
+		args = strndup(p + 1, (size_t)(a - 1 - (p + 1)));
+		p = a;
+	} else
+		p++;
+	while (isspace((unsigned char)*p))
+		p++;
+	*pp = p;
+	return args;
+}
+
+/* Parse the template of CAT:KNOB, its $(N) replaced by ARGS (may be NULL),
+ * in place of the use line, one level deeper.  An unknown knob is only a
+ * warning, as in HTCondor.  Returns 0 or the parse's error. */
+static int
+apply_knob(struct config *cf, struct cfsrc *src, int depth, const char *cat,
+    const char *knob, const char *args, struct buf *emsg)
+{
+	const char	*text;
+	char		*exp;
+	struct cfsrc	 ms;
+	int		 rc;
+
+	if ((text = metaknob_text(cat, knob)) == NULL) {
+		cf_warnf(cf, "Config source Warning \"%s\", Line %d: use "
+		    "%.*s: does not recognise %s; ignored", src->name,
+		    src->line, (int)strcspn(cat, ":"), cat, knob);
+		return 0;
+	}
+	if ((exp = cf_expand_meta_args(text, args != NULL ? args : "")) ==
+	    NULL)
+		return -1;
+	ms.name = src->name;
+	ms.text = exp;
+	ms.len = strlen(exp);
+	ms.pos = 0;
+	ms.line = 0;
+	rc = cf_parse(cf, &ms, depth + 1, emsg);
+	free(exp);
+	if (rc < 0 && emsg->len == 0)
+		buf_addf(emsg, "use %.*s: %s is invalid",
+		    (int)strcspn(cat, ":"), cat, knob);
+	return rc < 0 ? rc : 0;
+}
+
 /* Apply `use CAT : KNOB[(args)] ...` by parsing each template in place.
  * An unknown category or knob is a warning, never a failure. */
 static int
 use_metaknob(struct config *cf, struct cfsrc *src, int depth, const char *cat,
     const char *rhs, struct buf *emsg)
 {
-	const char	*p = rhs, *e, *a, *text;
-	char		*knob, *args, *exp;
-	struct cfsrc	 ms;
-	int		 rc, level;
+	const char	*p = rhs, *e;
+	char		*knob, *args;
+	int		 rc;
 
 	if (*cat == '\0') {
 		cf_warnf(cf, "Config source Warning \"%s\", Line %d: use needs "
@@ -662,60 +792,19 @@ use_metaknob(struct config *cf, struct cfsrc *src, int depth, const char *cat,
 		    *e != '('; e++)
 			;
 		knob = strndup(p, (size_t)(e - p));
-		args = NULL;
 		p = e;
 		while (isspace((unsigned char)*p))
 			p++;
-		if (*p == '(') {
-			/* arguments run to the matching parenthesis */
-			for (a = p + 1, level = 1; *a && level > 0; a++) {
-				if (*a == '(' || *a == '[')
-					level++;
-				else if (*a == ')' || *a == ']')
-					level--;
-			}
-			if (level == 0) {
-				args = strndup(p + 1, (size_t)(a - 1 - (p + 1)));
-				p = a;
-			} else
-				p++;
-			while (isspace((unsigned char)*p))
-				p++;
-		}
+		args = knob_args(&p);
 		if (knob == NULL) {
 			free(args);
 			return -1;
 		}
-		text = metaknob_text(cat, knob);
-		if (text == NULL) {
-			cf_warnf(cf, "Config source Warning \"%s\", Line %d: use "
-			    "%.*s: does not recognise %s; ignored", src->name,
-			    src->line, (int)strcspn(cat, ":"), cat, knob);
-			free(knob);
-			free(args);
-			continue;
-		}
-		exp = cf_expand_meta_args(text, args != NULL ? args : "");
-		free(args);
-		if (exp == NULL) {
-			free(knob);
-			return -1;
-		}
-		ms.name = src->name;
-		ms.text = exp;
-		ms.len = strlen(exp);
-		ms.pos = 0;
-		ms.line = 0;
-		rc = cf_parse(cf, &ms, depth + 1, emsg);
-		free(exp);
-		if (rc < 0) {
-			if (emsg->len == 0)
-				buf_addf(emsg, "use %.*s: %s is invalid",
-				    (int)strcspn(cat, ":"), cat, knob);
-			free(knob);
-			return rc;
-		}
+		rc = apply_knob(cf, src, depth, cat, knob, args, emsg);
 		free(knob);
+		free(args);
+		if (rc < 0)
+			return rc;
 	}
 }
 
@@ -797,6 +886,51 @@ include_options(const char *words, int *ifexist)
 	return 0;
 }
 
+/* Take one LINE of the heredoc of *HNAME into HERE; the line @TAG ends it
+ * and defines the name, its own $(NAME) expanded now as in any
+ * assignment.  Returns 0, or -1 (the value too long, a bad expansion or
+ * a full table). */
+static int
+heredoc_line(struct config *cf, struct cfsrc *src, const char *line,
+    struct buf *here, char **hname, char **htag, struct buf *emsg)
+{
+	char	*v;
+
+	if (line[0] == '@' && strcmp(*htag, line + 1) == 0) {
+		v = cf_expand_self(cf, buf_str(here), *hname, emsg);
+		if (v == NULL || cf_set(cf, *hname, v) == -1) {
+			free(v);
+			return -1;
+		}
+		free(v);
+		free(*hname);
+		free(*htag);
+		*hname = *htag = NULL;
+		buf_reset(here);
+		return 0;
+	}
+	if (here->len > 0)
+		buf_addc(here, '\n');
+	if (buf_adds(here, line) == -1) {
+		cf_logf(cf, "Config source Error \"%s\", Line %d: "
+		    "value is too long\n", src->name, src->line);
+		return -1;
+	}
+	return 0;
+}
+
+/* HTCondor allows a colon before an if line (":if"), and before any line
+ * inside an if, where it is dropped; elsewhere it starts a statement. */
+static char *
+skip_if_colon(char *line, const struct ifstack *s)
+{
+	if (*line == ':' && (s->top > 1 || (line[1] == 'i' &&
+	    line[2] == 'f' && (isspace((unsigned char)line[3]) ||
+	    line[3] == '\0'))))
+		line++;
+	return line;
+}
+
 /* Parse the configuration source SRC at include depth DEPTH.  Returns 0;
  * a negative value on an error (messages are in cf->log, and EMSG may
  * hold the reason the caller prints); or a positive `error N :` code,
@@ -806,7 +940,7 @@ cf_parse(struct config *cf, struct cfsrc *src, int depth, struct buf *emsg)
 {
 	struct buf	 lb = BUF_INIT, here = BUF_INIT;
 	struct ifstack	 ifs = { 1, 0, 0, 1 };
-	char		*line, *hname = NULL, *htag = NULL, *v;
+	char		*line, *hname = NULL, *htag = NULL;
 	int		 rv = 0, r, at_eof = 0;
 
 	lb.cap = CONFIG_MAX_LINE_BYTES;
@@ -831,34 +965,14 @@ cf_parse(struct config *cf, struct cfsrc *src, int depth, struct buf *emsg)
 		if (*line == '#' || blank(line))
 			continue;
 		if (hname != NULL) {
-			if (line[0] == '@' && strcmp(htag, line + 1) == 0) {
-				v = cf_expand_self(cf, buf_str(&here), hname, emsg);
-				if (v == NULL || cf_set(cf, hname, v) == -1) {
-					free(v);
-					rv = -1;
-					break;
-				}
-				free(v);
-				free(hname);
-				free(htag);
-				hname = htag = NULL;
-				buf_reset(&here);
-				continue;
-			}
-			if (here.len > 0)
-				buf_addc(&here, '\n');
-			if (buf_adds(&here, line) == -1) {
-				cf_logf(cf, "Config source Error \"%s\", Line %d: "
-				    "value is too long\n", src->name, src->line);
+			if (heredoc_line(cf, src, line, &here, &hname, &htag,
+			    emsg) == -1) {
 				rv = -1;
 				break;
 			}
 			continue;
 		}
-		if (*line == ':' && (ifs.top > 1 || (line[1] == 'i' &&
-		    line[2] == 'f' && (isspace((unsigned char)line[3]) ||
-		    line[3] == '\0'))))
-			line++;
+		line = skip_if_colon(line, &ifs);
 		if ((r = line_is_if(cf, &ifs, line, emsg)) == -1) {
 			rv = -1;
 			break;
@@ -898,203 +1012,340 @@ valid_name(const char *name)
 
 #define ISOP(c)	((c) == '=' || (c) == ':')
 
+/* One statement line taken apart in place: NAME OP RHS, or KEYWORD WORDS
+ * : RHS for include, use and error. */
+struct stmt {
+	char	*name;		/* the first word */
+	char	*opat;		/* where the operator was (a NUL after split) */
+	char	*words;		/* between keyword and operator, or NULL */
+	char	*rhs;		/* after the operator, blanks skipped */
+	char	 op;		/* '=', ':', '@' (for @=) or '+' (for +=) */
+	char	 sep;		/* the separator of +,= +;= etc., or 0 */
+	int	 dbl;		/* 1, or 2 when the separator is doubled */
+};
+
+/* The statements with a keyword before a colon. */
+enum { K_NONE, K_INCLUDE, K_USE, K_ERROR, K_WARNING };
+
+/* Read the operator that follows blanks after the first word, starting at
+ * PTR: = or :, @=, or += with an optional (doubled) separator in between,
+ * as HTCondor's Parse_macros allows.  Words before it stay for the
+ * keyword statements.  Returns the first byte after the operator, with
+ * st->op 0 when there is none. */
+static char *
+later_operator(char *ptr, struct stmt *st)
+{
+	while (isspace((unsigned char)*ptr))
+		ptr++;
+	while (*ptr && !ISOP(*ptr) && *ptr != '@' && *ptr != '+')
+		ptr++;
+	st->opat = ptr;
+	st->op = *ptr;
+	if (st->op == '\0')
+		return ptr;
+	ptr++;
+	if (st->op == '+' && *ptr && strchr(",;|&*", *ptr) != NULL) {
+		st->sep = *ptr++;
+		st->dbl = 1;
+		if (*ptr == st->sep) {
+			st->dbl = 2;
+			ptr++;
+		}
+	}
+	if ((st->op == '@' || st->op == '+') && *ptr != '=')
+		st->op = 0;
+	else if (st->op == '@' || st->op == '+')
+		ptr++;
+	return ptr;
+}
+
+/* Split LINE into ST in place.  Returns 0; 1 for a [section] line, which
+ * HTCondor ignores; -1 when there is no operator (a syntax error). */
+static int
+split_statement(char *line, struct stmt *st)
+{
+	char	*ptr = line;
+
+	memset(st, 0, sizeof(*st));
+	st->name = line;
+	while (*ptr && !isspace((unsigned char)*ptr) && !ISOP(*ptr))
+		ptr++;
+	if (*ptr == '\0')
+		return line[0] == '[' ? 1 : -1;
+	st->opat = ptr;
+	st->op = *ptr;
+	*ptr++ = '\0';
+	if (!ISOP(st->op))
+		ptr = later_operator(ptr, st);
+	if (!ISOP(st->op) && st->op != '@' && st->op != '+')
+		return -1;
+	while (isspace((unsigned char)*ptr))
+		ptr++;
+	st->rhs = ptr;
+	return 0;
+}
+
+/* Which keyword statement ST is, if any: only before a colon, and an @
+ * in front of the keyword is allowed. */
+static int
+keyword_of(const struct stmt *st)
+{
+	const char	*kw = st->name + (*st->name == '@');
+
+	if (st->op != ':')
+		return K_NONE;
+	if (strcasecmp(kw, "include") == 0)
+		return K_INCLUDE;
+	if (strcasecmp(kw, "use") == 0)
+		return K_USE;
+	if (strcasecmp(kw, "error") == 0)
+		return K_ERROR;
+	if (strcasecmp(kw, "warning") == 0)
+		return K_WARNING;
+	return K_NONE;
+}
+
+/* Cut out the words between the keyword and the colon (the options of
+ * include, the category of use, the code of error) into st->words. */
+static void
+keyword_words(struct stmt *st)
+{
+	char	*p = st->name + strlen(st->name) + 1;
+
+	if (p >= st->opat)
+		return;
+	*st->opat = '\0';
+	while (p < st->opat && isspace((unsigned char)*p))
+		p++;
+	if (p < st->opat)
+		st->words = p;
+}
+
+/* `error [N] : text` and `warning : text`: print the expanded text.  An
+ * error stops this source: with a code N (not 0, below a million either
+ * way) that code is returned so the caller can go on; otherwise -1. */
+static int
+st_message(struct config *cf, struct cfsrc *src, const struct stmt *st,
+    int is_error)
+{
+	struct buf	 err = BUF_INIT;
+	char		*value;
+	int		 code = is_error ? -1 : 0;
+	long		 lcode;
+
+	if (is_error && st->words != NULL) {
+		errno = 0;
+		lcode = strtol(st->words, NULL, 10);
+		if (errno == 0 && lcode != 0 && lcode > -1000000 &&
+		    lcode < 1000000)
+			code = (int)lcode;
+	}
+	value = cf_expand(cf, st->rhs, &err);
+	if (is_error)
+		cf_logf(cf, "Config source Error \"%s\", Line %d: %s\n",
+		    src->name, src->line, value ? value : "");
+	else
+		cf_warnf(cf, "Config source Warning \"%s\", Line %d: %s",
+		    src->name, src->line, value ? value : "");
+	free(value);
+	buf_free(&err);
+	return code;
+}
+
+/* `include [ifexist] : FILE`: read the expanded file name one level
+ * deeper.  Commands are refused, since this reader runs nothing; an
+ * `error N` code inside the file ends only that file. */
+static int
+st_include(struct config *cf, struct cfsrc *src, int depth,
+    const struct stmt *st, struct buf *emsg)
+{
+	struct buf	 err = BUF_INIT;
+	char		*xname = NULL;
+	int		 rv, ifexist = 0;
+
+	if (st->words != NULL && include_options(st->words, &ifexist) == -1) {
+		cf_logf(cf, "Config source Error \"%s\", Line %d: "
+		    "unexpected keyword(s) '%s' after include\n",
+		    src->name, src->line, st->words);
+		rv = -1;
+	} else if ((xname = cf_expand(cf, st->rhs, &err)) == NULL) {
+		buf_reset(emsg);
+		buf_addf(emsg, "%s", buf_str(&err));
+		rv = -1;
+	} else if (strchr(xname, '|') != NULL) {
+		cf_logf(cf, "Config source Error \"%s\", Line %d: include "
+		    "of a command is not supported\n", src->name, src->line);
+		rv = -1;
+	} else if ((rv = include_file(cf, src, depth, xname, ifexist,
+	    emsg)) > 0)
+		rv = 0;
+	free(xname);
+	buf_free(&err);
+	return rv;
+}
+
+/* `use CATEGORY : KNOB ...`: the category is the expanded words before
+ * the colon, trailing blanks cut, so that `use role : x` works. */
+static int
+st_use(struct config *cf, struct cfsrc *src, int depth, struct stmt *st,
+    struct buf *emsg)
+{
+	struct buf	 err = BUF_INIT;
+	char		*xname, *t;
+	int		 rv;
+
+	if (st->words != NULL)
+		for (t = st->opat - 1; t > st->words &&
+		    isspace((unsigned char)*t); t--)
+			*t = '\0';
+	if ((xname = cf_expand(cf, st->words != NULL ? st->words : "",
+	    &err)) == NULL) {
+		buf_free(&err);
+		return -1;
+	}
+	rv = use_metaknob(cf, src, depth, xname, st->rhs, emsg);
+	if (rv < 0)
+		cf_logf(cf, "Config source Error \"%s\", Line %d: at use "
+		    "%s:%s\n", src->name, src->line, xname, st->rhs);
+	free(xname);
+	buf_free(&err);
+	return rv;
+}
+
+/* The expanded name NAME assigns to, or NULL after logging why it is not
+ * a legal parameter name.  ERR collects the expansion's reason. */
+static char *
+assigned_name(struct config *cf, struct cfsrc *src, const char *name,
+    struct buf *err)
+{
+	char	*xname;
+
+	if ((xname = cf_expand(cf, name, err)) == NULL) {
+		cf_logf(cf, "Config source Error \"%s\", Line %d: %s\n",
+		    src->name, src->line, buf_str(err));
+		return NULL;
+	}
+	if (!valid_name(xname)) {
+		cf_logf(cf, "Config source Error \"%s\", Line %d: Illegal "
+		    "Identifier: <%s>\n", src->name, src->line, xname);
+		free(xname);
+		return NULL;
+	}
+	return xname;
+}
+
+/* `NAME @=TAG`: the lines up to `@TAG` become the value of NAME, so the
+ * caller keeps the name XNAME (taken over here) and the tag. */
+static int
+heredoc_start(char *xname, const char *tag, char **hname, char **htag)
+{
+	free(*hname);
+	free(*htag);
+	*hname = xname;
+	*htag = strdup(tag);
+	return *htag == NULL ? -1 : 0;
+}
+
+/* The text `NAME += RHS` stands for: the current value, the separator
+ * (a blank by default, a doubled one with blanks around it) and RHS, or
+ * RHS alone when NAME has no value yet.  PLUS holds the joined text. */
+static const char *
+appended_text(struct config *cf, const char *xname, const struct stmt *st,
+    struct buf *plus)
+{
+	const char	*cur = cf_lookup(cf, xname);
+
+	if (cur == NULL || *cur == '\0')
+		return st->rhs;
+	buf_adds(plus, cur);
+	if (st->sep && st->dbl > 1)
+		buf_addf(plus, " %c%c ", st->sep, st->sep);
+	else
+		buf_addc(plus, st->sep ? st->sep : ' ');
+	buf_adds(plus, st->rhs);
+	return buf_str(plus);
+}
+
+/* Set XNAME to the value of the assignment ST, its own $(XNAME) expanded
+ * now (the old value) and every other macro left for lookup time. */
+static int
+assign_value(struct config *cf, struct cfsrc *src, const struct stmt *st,
+    const char *xname, struct buf *err)
+{
+	struct buf	 plus = BUF_INIT;
+	const char	*text = st->rhs;
+	char		*value;
+	int		 rv = 0;
+
+	if (st->op == '+')
+		text = appended_text(cf, xname, st, &plus);
+	if ((value = cf_expand_self(cf, text, xname, err)) == NULL) {
+		cf_logf(cf, "Config source Error \"%s\", Line %d: %s\n",
+		    src->name, src->line, buf_str(err));
+		rv = -1;
+	} else if (cf_set(cf, xname, value) == -1) {
+		cf_logf(cf, "Config source Error \"%s\", Line %d: too many "
+		    "parameters or out of memory\n", src->name, src->line);
+		rv = -1;
+	}
+	free(value);
+	buf_free(&plus);
+	return rv;
+}
+
+/* `NAME = value`, `NAME += value`, `NAME @=TAG`, and the obsolete
+ * `NAME : value`, which HTCondor still takes with a warning. */
+static int
+st_assign(struct config *cf, struct cfsrc *src, struct stmt *st,
+    char **hname, char **htag)
+{
+	struct buf	 err = BUF_INIT;
+	char		*xname;
+	int		 rv;
+
+	if (st->op == ':') {
+		st->op = '=';
+		if (strcasecmp(st->name, "RunBenchmarks") != 0)
+			cf_warnf(cf, "Config source Warning \"%s\", Line %d: "
+			    "obsolete use of ':' for parameter assignment at "
+			    "%s : %s", src->name, src->line, st->name, st->rhs);
+	}
+	if ((xname = assigned_name(cf, src, st->name, &err)) == NULL)
+		rv = -1;
+	else if (st->op == '@')
+		rv = heredoc_start(xname, st->rhs, hname, htag);
+	else {
+		rv = assign_value(cf, src, st, xname, &err);
+		free(xname);
+	}
+	buf_free(&err);
+	return rv;
+}
+
 /* One statement that is not an if line: an assignment, heredoc start,
  * include, use, error or warning.  LINE may be modified. */
 static int
 statement(struct config *cf, struct cfsrc *src, int depth, char *line,
     struct buf *emsg, char **hname, char **htag)
 {
-	struct buf	 err = BUF_INIT, plus = BUF_INIT;
-	char		*name = line, *ptr = line, *pop, *rhs, *p, *xname = NULL;
-	char		*value = NULL;
-	const char	*crhs, *cur;
-	char		 op, sep = 0;
-	int		 dbl = 0, has_at, is_include, is_meta, is_error, is_warn;
-	int		 rv = 0, code, ifexist = 0;
-	long		 lcode;
+	struct stmt	 st;
+	int		 r, kw;
 
-	while (*ptr && !isspace((unsigned char)*ptr) && !ISOP(*ptr))
-		ptr++;
-	if (*ptr == '\0')
-		return name[0] == '[' ? 0 : -1;
-	pop = ptr;
-	op = *pop;
-	*ptr++ = '\0';
-	if (!ISOP(op)) {
-		while (isspace((unsigned char)*ptr))
-			ptr++;
-		while (*ptr && !ISOP(*ptr) && *ptr != '@' && *ptr != '+')
-			ptr++;
-		pop = ptr;
-		op = *ptr;
-		if (op) {
-			ptr++;
-			if (op == '@') {
-				if (*ptr == '=')
-					ptr++;
-				else
-					op = 0;
-			} else if (op == '+') {
-				if (*ptr && strchr(",;|&*", *ptr) != NULL) {
-					sep = *ptr++;
-					dbl = 1;
-					if (*ptr == sep) {
-						dbl = 2;
-						ptr++;
-					}
-				}
-				if (*ptr == '=')
-					ptr++;
-				else
-					op = 0;
-			}
-		}
+	if ((r = split_statement(line, &st)) != 0)
+		return r == 1 ? 0 : -1;
+	kw = keyword_of(&st);
+	if (kw == K_INCLUDE || kw == K_USE || kw == K_ERROR)
+		keyword_words(&st);
+	switch (kw) {
+	case K_ERROR:
+	case K_WARNING:
+		return st_message(cf, src, &st, kw == K_ERROR);
+	case K_INCLUDE:
+		return st_include(cf, src, depth, &st, emsg);
+	case K_USE:
+		return st_use(cf, src, depth, &st, emsg);
 	}
-	if (!ISOP(op) && op != '@' && op != '+')
-		return -1;
-	while (isspace((unsigned char)*ptr))
-		ptr++;
-	rhs = ptr;
-
-	has_at = *name == '@';
-	is_include = op == ':' && strcasecmp(name + has_at, "include") == 0;
-	is_meta = op == ':' && strcasecmp(name + has_at, "use") == 0;
-	is_error = op == ':' && strcasecmp(name + has_at, "error") == 0;
-	is_warn = op == ':' && strcasecmp(name + has_at, "warning") == 0;
-
-	if (is_meta || is_include || is_error) {
-		/* the words after the keyword, up to the operator */
-		p = name + strlen(name) + 1;
-		if (p < pop) {
-			*pop = '\0';
-			while (p < pop && isspace((unsigned char)*p))
-				p++;
-		} else
-			p = pop;
-	} else
-		p = NULL;
-
-	if (is_error || is_warn) {
-		code = is_error ? -1 : 0;
-		if (is_error && p != NULL && p < pop) {
-			errno = 0;
-			lcode = strtol(p, NULL, 10);
-			if (errno == 0 && lcode != 0 && lcode > -1000000 &&
-			    lcode < 1000000)
-				code = (int)lcode;
-		}
-		value = cf_expand(cf, rhs, &err);
-		if (is_error)
-			cf_logf(cf, "Config source Error \"%s\", Line %d: %s\n",
-			    src->name, src->line, value ? value : "");
-		else
-			cf_warnf(cf, "Config source Warning \"%s\", Line %d: %s",
-			    src->name, src->line, value ? value : "");
-		rv = code;
-		goto done;
-	}
-	if (is_include) {
-		if (p < pop && *p != '\0' && include_options(p, &ifexist) == -1) {
-			cf_logf(cf, "Config source Error \"%s\", Line %d: "
-			    "unexpected keyword(s) '%s' after include\n",
-			    src->name, src->line, p);
-			rv = -1;
-			goto done;
-		}
-		if ((xname = cf_expand(cf, rhs, &err)) == NULL) {
-			buf_reset(emsg);
-			buf_addf(emsg, "%s", buf_str(&err));
-			rv = -1;
-			goto done;
-		}
-		if (strchr(xname, '|') != NULL) {
-			cf_logf(cf, "Config source Error \"%s\", Line %d: include "
-			    "of a command is not supported\n", src->name,
-			    src->line);
-			rv = -1;
-			goto done;
-		}
-		rv = include_file(cf, src, depth, xname, ifexist, emsg);
-		if (rv > 0)
-			rv = 0;
-		goto done;
-	}
-	if (is_meta) {
-		/* the category, trimmed, is the word(s) before the colon */
-		if (p < pop) {
-			for (char *t = pop - 1; t > p && isspace((unsigned char)*t);
-			    t--)
-				*t = '\0';
-		}
-		if ((xname = cf_expand(cf, p < pop ? p : "", &err)) == NULL) {
-			rv = -1;
-			goto done;
-		}
-		rv = use_metaknob(cf, src, depth, xname, rhs, emsg);
-		if (rv < 0) {
-			cf_logf(cf, "Config source Error \"%s\", Line %d: at use "
-			    "%s:%s\n", src->name, src->line, xname, rhs);
-		}
-		goto done;
-	}
-	if (op == ':') {
-		op = '=';
-		if (strcasecmp(name, "RunBenchmarks") != 0)
-			cf_warnf(cf, "Config source Warning \"%s\", Line %d: "
-			    "obsolete use of ':' for parameter assignment at "
-			    "%s : %s", src->name, src->line, name, rhs);
-	}
-	if ((xname = cf_expand(cf, name, &err)) == NULL) {
-		cf_logf(cf, "Config source Error \"%s\", Line %d: %s\n",
-		    src->name, src->line, buf_str(&err));
-		rv = -1;
-		goto done;
-	}
-	if (!valid_name(xname)) {
-		cf_logf(cf, "Config source Error \"%s\", Line %d: Illegal "
-		    "Identifier: <%s>\n", src->name, src->line, xname);
-		rv = -1;
-		goto done;
-	}
-	if (op == '@') {
-		free(*hname);
-		free(*htag);
-		*hname = xname;
-		*htag = strdup(rhs);
-		xname = NULL;
-		rv = *htag == NULL ? -1 : 0;
-		goto done;
-	}
-	crhs = rhs;
-	if (op == '+') {
-		cur = cf_lookup(cf, xname);
-		if (cur != NULL && *cur != '\0') {
-			buf_adds(&plus, cur);
-			if (sep && dbl > 1)
-				buf_addf(&plus, " %c%c ", sep, sep);
-			else
-				buf_addc(&plus, sep ? sep : ' ');
-			buf_adds(&plus, rhs);
-			crhs = buf_str(&plus);
-		}
-	}
-	if ((value = cf_expand_self(cf, crhs, xname, &err)) == NULL) {
-		cf_logf(cf, "Config source Error \"%s\", Line %d: %s\n",
-		    src->name, src->line, buf_str(&err));
-		rv = -1;
-		goto done;
-	}
-	if (cf_set(cf, xname, value) == -1) {
-		cf_logf(cf, "Config source Error \"%s\", Line %d: too many "
-		    "parameters or out of memory\n", src->name, src->line);
-		rv = -1;
-	}
-done:
-	free(xname);
-	free(value);
-	buf_free(&err);
-	buf_free(&plus);
-	return rv;
+	return st_assign(cf, src, &st, hname, htag);
 }
 
 /* Parse TEXT (LEN bytes) as if it were a root configuration file named
