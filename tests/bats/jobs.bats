@@ -323,9 +323,9 @@ raw_request() {
 	start_api
 	api /api/v1/jobs
 	[ "$HTTP_CODE" = 200 ]
-	run grep -c -F "${TOKEN%%.*}" "$T/api.log"
+	run grep -c -F -e "${TOKEN%%.*}" "$T/api.log"
 	assert_output 0
-	run grep -c -F "${TOKEN##*.}" "$T/api.log"
+	run grep -c -F -e "${TOKEN##*.}" "$T/api.log"
 	assert_output 0
 }
 
