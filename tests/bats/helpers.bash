@@ -34,6 +34,11 @@ require_bin() {
 	[ -x "$BIN" ] || fail "binary under test $BIN is missing or not executable"
 }
 
+# Is the binary under test built with AddressSanitizer?
+asan_build() {
+	readelf -sW "$BIN" 2>/dev/null | grep -q '__asan_init'
+}
+
 # A monotonic-enough clock in milliseconds (bash 5 EPOCHREALTIME).
 now_ms() {
 	local t=${EPOCHREALTIME/[.,]/}

@@ -121,6 +121,13 @@ start_tcpserver() {
 	    "$sv/run"
 	sed -i -e "s|s6-setuidgid nobody|s6-setuidgid $user|" \
 	    -e "s|/var/log/htcondor-api|$logdir|" "$sv/log/run"
+	# Only root may drop privileges (setgroups): as another user, the
+	# scripts run as that user already, without the s6-setuidgid step.
+	if [ "$(id -u)" -ne 0 ]; then
+		sed -i -e "s|s6-setuidgid $user ||" "$sv/run" "$sv/log/run"
+		! grep -q "^[^#]*s6-setuidgid" "$sv/run" "$sv/log/run" ||
+		    fail "s6-setuidgid left in the scripts"
+	fi
 	sh -n "$sv/run"
 	sh -n "$sv/log/run"
 	bg_start "$LOG" s6-svscan "$SCANDIR"
