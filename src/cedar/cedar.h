@@ -346,4 +346,78 @@ int		 cedar_shared_port_prologue(struct cedar_stream *s,
 enum cedar_err	 cedar_connect(const char *sinful, int timeout_ms,
 		    struct cedar_stream **out, char *err, size_t errlen);
 
+/* ---- the FileTransfer sub-protocol (xfer.c; HTCondor's
+ * src/condor_utils/file_transfer.cpp and reli_sock.cpp put_file/get_file)
+ * ----
+ * One sandbox, one direction, on an open encrypted stream: the uploader
+ * sends a preamble, then per entry a command, a name, the go-ahead
+ * handshake (first entry only, both sides grant "always"), a mode and,
+ * for a file, its size and the data in messages of at most
+ * CEDAR_XFER_CHUNK bytes (the 666 marker for an empty file); then
+ * Finished and the two acknowledgement ads.  Either role may be played
+ * by either end (the schedd client uploads a spool and downloads output;
+ * a test or demo schedd does the reverse).  Every function returns 0 or
+ * -1 with the stream's sticky error set. */
+
+#define CEDAR_XFER_CHUNK	262144	/* bytes per data message (AES) */
+#define CEDAR_XFER_ALIVE	300	/* alive interval we state, s */
+#define CEDAR_XFER_EOM_MARK	666	/* PUT_FILE_EOM_NUM: empty file */
+#define CEDAR_XFER_MODE_MISSING	16777216 /* source file could not be read */
+#define CEDAR_XFER_NAME_MAX	4096	/* longest entry name accepted */
+
+enum cedar_xfer_kind {
+	CEDAR_XFER_END,			/* Finished: no more entries */
+	CEDAR_XFER_FILE,
+	CEDAR_XFER_DIR
+};
+
+/* An entry as it is announced.  For a received entry NAME belongs to the
+ * transfer and stays valid until the next cedar_xfer_get_next. */
+struct cedar_xfer_entry {
+	enum cedar_xfer_kind	 kind;
+	const char		*name;	/* relative, '/'-separated */
+	int64_t			 mode;	/* permission bits; 0 = unknown */
+	int64_t			 size;	/* files: bytes that follow */
+};
+
+struct cedar_xfer;
+
+/* A transfer on S (which it does not own).  NULL when memory runs out. */
+struct cedar_xfer *cedar_xfer_new(struct cedar_stream *s);
+void		 cedar_xfer_free(struct cedar_xfer *x);
+
+/* Uploader.  The preamble states FINAL (0: into a spool, 1: to the
+ * end user) and the sandbox's total file bytes.  put_dir and put_file
+ * announce an entry (parents before children); put_data sends the file's
+ * bytes, any split, until exactly its size was given (full chunks go out
+ * as they fill).  put_finish sends Finished and our acknowledgement (OK,
+ * or a failure with REASON) and reads the downloader's: 0 when both say
+ * success, else -1 with the downloader's reason in the stream error. */
+int		 cedar_xfer_put_preamble(struct cedar_xfer *x, int final,
+		    int64_t sandbox_size);
+int		 cedar_xfer_put_dir(struct cedar_xfer *x, const char *name,
+		    int64_t mode);
+int		 cedar_xfer_put_file(struct cedar_xfer *x, const char *name,
+		    int64_t mode, int64_t size);
+int		 cedar_xfer_put_data(struct cedar_xfer *x, const void *p,
+		    size_t n);
+int		 cedar_xfer_put_finish(struct cedar_xfer *x, int ok,
+		    const char *reason);
+
+/* Downloader.  get_preamble reads FINAL and the announced size;
+ * get_next the next entry (kind CEDAR_XFER_END after Finished), refusing
+ * a name that is absolute, empty, or has an empty, "." or ".." component
+ * (a protocol error); get_data reads up to N bytes of the current file:
+ * the count, 0 once the whole file was read, -1.  get_finish reads the
+ * uploader's acknowledgement and sends ours (OK, or a failure with
+ * REASON): 0 when both say success, else -1 with the reason. */
+int		 cedar_xfer_get_preamble(struct cedar_xfer *x, int *final,
+		    int64_t *sandbox_size);
+int		 cedar_xfer_get_next(struct cedar_xfer *x,
+		    struct cedar_xfer_entry *e);
+ssize_t		 cedar_xfer_get_data(struct cedar_xfer *x, void *p,
+		    size_t n);
+int		 cedar_xfer_get_finish(struct cedar_xfer *x, int ok,
+		    const char *reason);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct buf;
 struct classad;
@@ -138,5 +139,69 @@ struct history_query {
  * final ad arrived. */
 int	schedd_history(struct schedd *sd, const struct history_query *q,
 	    schedd_ad_fn fn, void *ctx, char *err, size_t errlen);
+
+/* --- Sandboxes: SPOOL_JOB_FILES_WITH_PERMS, TRANSFER_DATA_WITH_PERMS ----- */
+
+struct schedd_job_id {
+	int	cluster;
+	int	proc;
+};
+
+/* One entry of a sandbox, in the order it goes over the wire: a
+ * directory before anything in it.  NAME is relative and canonical. */
+struct sandbox_entry {
+	const char	*name;
+	int		 is_dir;
+	int64_t		 mode;		/* permission bits */
+	int64_t		 size;		/* a file's bytes */
+};
+
+/* Where an input sandbox comes from.  rewind starts it over (once before
+ * each job's transfer); next gives the next entry (1), or 0 at the end;
+ * read gives up to N bytes of the current file (the count, 0 at its
+ * end).  Each returns -1 with ERR on failure. */
+struct sandbox_source {
+	int	(*rewind)(void *ctx, char *err, size_t errlen);
+	int	(*next)(void *ctx, struct sandbox_entry *e, char *err,
+		    size_t errlen);
+	ssize_t	(*read)(void *ctx, void *p, size_t n, char *err,
+		    size_t errlen);
+	void	*ctx;
+};
+
+/* Upload the same input sandbox (SIZE file bytes in all) for each of the
+ * N jobs IDS, which must be held waiting for their input.  *STARTED is
+ * set once the schedd knows the jobs (from then on a failure makes it
+ * remove them).  0 once the schedd said OK; 502/503 with ERR (a source
+ * failure is 500 unless the source's ERR began with "NNN "). */
+int	schedd_spool(struct schedd *sd, const struct schedd_job_id *ids,
+	    size_t n, int64_t size, const struct sandbox_source *src,
+	    int *started, char *err, size_t errlen);
+
+/* Where an output sandbox goes.  job gets each job's ad before its files
+ * (return -1 to stop: nothing more is read); entry, data and entry_end
+ * get each entry and a file's bytes as they arrive.  Each returns 0 or
+ * -1 (stop; the callback's ERR stands). */
+struct sandbox_sink {
+	int	(*job)(void *ctx, const struct classad *ad, char *err,
+		    size_t errlen);
+	int	(*entry)(void *ctx, const struct sandbox_entry *e, char *err,
+		    size_t errlen);
+	int	(*data)(void *ctx, const void *p, size_t n, char *err,
+		    size_t errlen);
+	int	(*entry_end)(void *ctx, char *err, size_t errlen);
+	void	*ctx;
+};
+
+/* Download the output sandboxes of the caller's jobs matching CONSTRAINT
+ * (old syntax) into SINK.  FINISH sends the final OK that lets the
+ * schedd set StageOutFinish (so LeaveJobInQueue releases a completed
+ * job); without it the schedd counts the transfer as failed and changes
+ * nothing, so the download can be repeated.  *NJOBS gets the number of
+ * jobs the schedd announced.  0; 404 when none matched; -1 when the sink
+ * stopped (its ERR stands); 502/503 when the stream broke. */
+int	schedd_transfer(struct schedd *sd, const char *constraint,
+	    int finish, const struct sandbox_sink *sink, int64_t *njobs,
+	    char *err, size_t errlen);
 
 #endif

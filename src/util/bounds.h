@@ -69,6 +69,15 @@
 /* JSON nesting accepted in request bodies. */
 #define JSON_MAX_DEPTH		32
 
+/* multipart/form-data (RFC 7578): a part head is a few short fields;
+ * names and types are short; a filename is an input file's name. */
+#define MULTIPART_MAX_HEAD	8192		/* bytes of one part's head */
+#define MULTIPART_MAX_NAME	255		/* form-data name */
+#define MULTIPART_MAX_FILENAME	1024		/* filename= */
+#define MULTIPART_MAX_CTYPE	255		/* a part's Content-Type */
+#define MULTIPART_MAX_PARTS	10003		/* input files + 3 fields */
+#define MULTIPART_MAX_BOUNDARY	70		/* RFC 2046 */
+
 /* ---- api/: the handlers ---- */
 
 /* Path parameters of one route ({id} and the like); the table has two. */
@@ -82,6 +91,18 @@
 #define EDIT_MAX_ATTRS		256
 /* Failures listed in a bulk answer; the rest are only counted. */
 #define EDIT_MAX_FAILED		100
+
+/* Job sandboxes.  An input name is a path inside the sandbox. */
+#define INPUT_MAX_NAME		1024
+#define DEFAULT_MAX_INPUT_BYTES	(1LL << 30)	/* HTTP_API_MAX_INPUT_BYTES */
+#define DEFAULT_MAX_INPUT_FILES	10000		/* HTTP_API_MAX_INPUT_FILES */
+#define MAX_INPUT_FILES_MAX	1000000
+/* What a tar adds to its files' bytes: a 512-byte header and up to 511
+ * bytes of padding per entry, a pax header for a long name, the end
+ * blocks and the last record's padding.  The staged body may exceed the
+ * byte cap by this much per entry, plus TAR_SLACK. */
+#define TAR_OVERHEAD_PER_ENTRY	3072
+#define TAR_SLACK		(1 << 20)
 
 /* ---- cedar/: our side of the wire ---- */
 
