@@ -44,6 +44,11 @@ int	api_history(struct api_ctx *);
 /* api_submit.c */
 int	api_jobs_submit(struct api_ctx *);
 
+/* sandbox.c */
+int	api_job_input(struct api_ctx *);
+int	api_job_output(struct api_ctx *);
+int	api_job_file(struct api_ctx *);
+
 /* api_actions.c */
 int	api_job_action(struct api_ctx *);
 int	api_jobs_bulk_action(struct api_ctx *);

@@ -34,6 +34,11 @@ const struct route routes[] = {
 	{ "PATCH",	"/api/v1/jobs/{jobid}",	api_job_edit,	0 },
 	{ "POST",	"/api/v1/jobs/{jobid}/hold", api_job_action, 0 },
 	{ "POST",	"/api/v1/jobs/{jobid}/release", api_job_action, 0 },
+	{ "PUT",	"/api/v1/jobs/{jobid}/input", api_job_input, 0 },
+	{ "GET",	"/api/v1/jobs/{jobid}/output", api_job_output, QP_FINISH },
+	{ "GET",	"/api/v1/jobs/{jobid}/stdout", api_job_file, 0 },
+	{ "GET",	"/api/v1/jobs/{jobid}/stderr", api_job_file, 0 },
+	{ "GET",	"/api/v1/jobs/{jobid}/files/{path}", api_job_file, 0 },
 	{ "GET",	"/api/v1/history",	api_history,	QP_HISTORY },
 	{ "GET",	"/api/v1/history/{jobid}", api_history, QP_PROJECTION },
 	{ "GET",	"/api/v1/whoami",	api_whoami,	0 },
@@ -49,6 +54,7 @@ const struct query_key query_keys[] = {
 	{ "owned_by_me",	QP_OWNED_BY_ME },
 	{ "since",		QP_SINCE },
 	{ "completed_since",	QP_COMPLETED_SINCE },
+	{ "finish",		QP_FINISH },
 };
 const size_t nquery_keys = sizeof(query_keys) / sizeof(query_keys[0]);
 
@@ -161,9 +167,12 @@ parse_job_id(const char *s, struct job_id *id)
 	return parse_id_part(dot + 1, end, &id->proc);
 }
 
-/* Path parameters of one match, before they are handed to the handler. */
+/* Path parameters of one match, before they are handed to the handler;
+ * a {path} parameter, which takes the rest of the path (several
+ * segments), is the last one and goes into REST. */
 struct match {
 	char	param[API_MAX_PARAMS][256];
+	char	rest[HTTP_MAX_REQUEST_LINE + 1];
 	size_t	nparams;
 };
 
@@ -184,6 +193,15 @@ match_pattern(const char *pattern, const char *path, struct match *m)
 		p++, q++;
 		pe = p + strcspn(p, "/");
 		qe = q + strcspn(q, "/");
+		if (pe - p == 6 && memcmp(p, "{path}", 6) == 0) {
+			/* The rest of the path, at least one segment. */
+			if (*q == '\0' || *q == '/' ||
+			    m->nparams == API_MAX_PARAMS)
+				return -1;
+			snprintf(m->rest, sizeof(m->rest), "%s", q);
+			m->nparams++;
+			return literals;
+		}
 		if (*p == '{') {
 			n = (size_t)(qe - q);
 			if (n == 0 || n >= sizeof(m->param[0]) ||
@@ -252,7 +270,9 @@ route_match(const char *method, const char *path, struct api_ctx *ctx,
 	if (*handler == NULL)
 		return 405;
 	for (i = 0; i < best_match.nparams; i++)
-		ctx->params[i] = best_match.param[i];
+		ctx->params[i] = strstr(best, "{path}") != NULL &&
+		    i + 1 == best_match.nparams ? best_match.rest :
+		    best_match.param[i];
 	ctx->nparams = best_match.nparams;
 	if (strstr(best, "{jobid}") != NULL &&
 	    parse_job_id(ctx->params[0], &ctx->job) == -1) {

@@ -22,6 +22,7 @@ typedef int (*route_handler)(struct api_ctx *);
 #define QP_SINCE		0x0020
 #define QP_COMPLETED_SINCE	0x0040
 #define QP_OWNED_BY_ME		0x0080	/* mine's alias */
+#define QP_FINISH		0x0100
 #define QP_ANY			0xffff	/* takes none, ignores any */
 
 struct route {

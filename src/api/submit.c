@@ -19,12 +19,17 @@
 #include <cJSON.h>
 
 #include "api/api.h"
+#include "api/form.h"
 #include "api/handler.h"
+#include "api/inputs.h"
+#include "api/sandbox.h"
+#include "api/tar.h"
 #include "util/buf.h"
 #include "classad/classad.h"
 #include "config/config.h"
 #include "http/http.h"
 #include "http/json.h"
+#include "http/multipart.h"
 #include "schedd/schedd.h"
 #include "config/settings.h"
 #include "submit/submit.h"
@@ -116,7 +121,7 @@ submit_options(struct api_ctx *ctx, struct submit_opts *o, const char *owner,
  * submission may have 100,000 procs) and the warnings. */
 static int
 send_created(struct api_ctx *ctx, int cluster, int nprocs,
-    const struct submit *s)
+    const struct submit *s, const struct input_summary *in)
 {
 	struct buf	b = BUF_INIT;
 	char		loc[96];
@@ -135,6 +140,9 @@ send_created(struct api_ctx *ctx, int cluster, int nprocs,
 		}
 	}
 	buf_adds(&b, "]");
+	if (in != NULL)
+		buf_addf(&b, ", \"input\": {\"files\": %lld, \"bytes\": "
+		    "%lld}", (long long)in->files, (long long)in->bytes);
 	if (submit_warning_count(s) > 0) {
 		buf_adds(&b, ", \"warnings\": [");
 		for (i = 0; i < submit_warning_count(s); i++) {
@@ -153,11 +161,18 @@ send_created(struct api_ctx *ctx, int cluster, int nprocs,
 
 /* The QMGMT transaction: NewCluster, the procs with the cluster ad
  * before the first, commit. */
+/* The input's sizes, when the submit brings its input. */
+struct input_sizes {
+	const struct input_summary	*sum;
+	int64_t				 disk_usage, image_size;
+};
+
 static int
 run_submit(struct api_ctx *ctx, struct schedd *sd, struct submit *s,
-    int *cluster)
+    int *cluster, const struct input_sizes *in)
 {
 	struct submit_error	 e;
+	struct schedd_job_id	 id;
 	const struct classad	*delta;
 	int			 rc, procid, got;
 
@@ -184,6 +199,11 @@ run_submit(struct api_ctx *ctx, struct schedd *sd, struct submit *s,
 		}
 		if ((rc = send_ad(ctx, sd, *cluster, procid, delta)) != 0)
 			return rc;
+		id.cluster = *cluster;
+		id.proc = procid;
+		if (in != NULL && (rc = sandbox_send_sizes(ctx, sd, &id,
+		    in->sum, in->disk_usage, in->image_size)) != 0)
+			return rc;
 	}
 	return schedd_commit(sd, ctx->msg, sizeof(ctx->msg));
 bad:
@@ -191,20 +211,286 @@ bad:
 	return 400;
 }
 
+/* Parse the submit description TEXT as the caller (TOKEN's identity)
+ * would with condor_submit.  0 with *OUT, or 400/401 with ctx->msg. */
+static int
+parse_description(struct api_ctx *ctx, const struct auth_token *token,
+    const char *text, size_t len, const char *workdir, int spool,
+    struct submit **out)
+{
+	struct submit_opts	 o;
+	struct submit_error	 e;
+	struct buf		 user = BUF_INIT;
+	struct site		 site;
+	const char		*at;
+	int			 rc;
+
+	*out = NULL;
+	if ((rc = api_token_user(ctx, token, &user)) != 0)
+		goto out;
+	/* The Owner condor_submit would use: the identity's user part. */
+	if ((at = strrchr(buf_str(&user), '@')) != NULL)
+		user.data[at - user.data] = '\0';
+	submit_options(ctx, &o, buf_str(&user), workdir, spool, &site);
+	if (submit_parse(text, len, &o, out, &e) == -1) {
+		if (e.line > 0)
+			snprintf(ctx->msg, sizeof(ctx->msg), "submit file line "
+			    "%d: %.400s%s", e.line, e.reason, e.local_files ?
+			    LOCAL_FILES_HINT : "");
+		else
+			snprintf(ctx->msg, sizeof(ctx->msg), "submit file: "
+			    "%.400s%s", e.reason, e.local_files ?
+			    LOCAL_FILES_HINT : "");
+		rc = 400;
+	}
+out:
+	buf_free(&user);
+	return rc;
+}
+
+/* A multipart/form-data Content-Type, with its boundary into OUT?  1, 0
+ * for another type, -1 for a form without a valid boundary. */
+static int
+form_type(struct api_ctx *ctx, char *out, size_t outlen)
+{
+	const char	*v = http_header(&ctx->x->req, "Content-Type");
+
+	if (v == NULL || strncasecmp(v, "multipart/", 10) != 0)
+		return 0;
+	return multipart_boundary(v, out, outlen) == 0 ? 1 : -1;
+}
+
+/* A proc's whole ad: the cluster ad with the proc's attributes over it.
+ * NULL when memory runs out. */
+static struct classad *
+merged_ad(const struct classad *cluster, const struct classad *delta)
+{
+	const struct classad	*from[2] = { cluster, delta };
+	struct classad		*ad;
+	struct classad_expr	*e;
+	size_t			 i, k;
+
+	if ((ad = classad_new()) == NULL)
+		return NULL;
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < classad_count(from[k]); i++)
+			if ((e = classad_expr_copy(classad_expr_at(from[k],
+			    i))) == NULL || classad_insert_parsed(ad,
+			    classad_name_at(from[k], i), e) == -1) {
+				classad_free(ad);
+				return NULL;
+			}
+	return ad;
+}
+
+/* The input names of the procs S describes, which must all be the same:
+ * the form's one input goes to each.  Also the first proc's DiskUsage
+ * and ImageSize, to know what submit could not compute.  0 or the
+ * status. */
+static int
+form_names(struct api_ctx *ctx, struct submit *s, struct input_names **out,
+    int64_t *disk, int64_t *image)
+{
+	struct submit_error	 e;
+	const struct classad	*delta;
+	struct classad		*ad;
+	struct input_names	*n;
+	int			 rc, procid;
+
+	*out = NULL;
+	if (submit_begin(s, 1, &e) == -1)
+		goto bad;
+	while ((rc = submit_next_proc(s, &procid, &delta, &e)) == 1) {
+		if ((ad = merged_ad(submit_cluster_ad(s), delta)) == NULL) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
+			return 500;
+		}
+		rc = input_names_from_ad(ad, &n, ctx->msg, sizeof(ctx->msg));
+		if (rc == 0 && *out == NULL) {
+			*out = n;
+			*disk = *image = 0;
+			classad_lookup_int(ad, "DiskUsage", disk);
+			classad_lookup_int(ad, "ImageSize", image);
+		} else if (rc == 0) {
+			if (!input_names_equal(*out, n)) {
+				snprintf(ctx->msg, sizeof(ctx->msg), "proc %d "
+				    "names other input files than proc 0: a "
+				    "form's input goes to every proc, so "
+				    "submit these with spool and upload to "
+				    "each with PUT /api/v1/jobs/{id}/input",
+				    procid);
+				rc = 400;
+			}
+			input_names_free(n);
+		}
+		classad_free(ad);
+		if (rc != 0)
+			return rc;
+	}
+	if (rc == 0)
+		return 0;
+bad:
+	snprintf(ctx->msg, sizeof(ctx->msg), "%.400s", e.reason);
+	return 400;
+}
+
+/* The options part: {"spool": bool}, nothing else.  *SPOOL defaults to
+ * true. */
+static int
+form_spool(struct api_ctx *ctx, const cJSON *opts, int *spool)
+{
+	const cJSON *it;
+
+	*spool = 1;
+	cJSON_ArrayForEach(it, opts) {
+		if (strcmp(it->string, "spool") != 0) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "unknown option "
+			    "\"%.64s\": options takes spool", it->string);
+			return 400;
+		}
+		if (!cJSON_IsBool(it)) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "\"spool\" must "
+			    "be a boolean");
+			return 400;
+		}
+		*spool = cJSON_IsTrue(it);
+	}
+	return 0;
+}
+
+/* After a failed upload: remove the new cluster, so that the submit
+ * leaves nothing behind, and say so in ctx->msg. */
+static void
+form_undo(struct api_ctx *ctx, struct api_call *call, int cluster)
+{
+	struct schedd		sd;
+	struct act_result	res;
+	char			ids[32], why[sizeof(ctx->msg)], err[256];
+	int			rc;
+
+	snprintf(why, sizeof(why), "%s", ctx->msg);
+	snprintf(ids, sizeof(ids), "%d", cluster);
+	memset(&res, 0, sizeof(res));
+	if ((rc = api_call_open(ctx, call, SCHEDD_CMD_ACT, &sd,
+	    API_LAST)) == 0) {
+		rc = schedd_act(&sd, JOB_REMOVE, ids, NULL, "the upload of "
+		    "its input failed", &res, err, sizeof(err));
+		schedd_close(&sd);
+	}
+	if (rc == 0)
+		snprintf(ctx->msg, sizeof(ctx->msg), "%.380s; cluster %d was "
+		    "removed", why, cluster);
+	else
+		snprintf(ctx->msg, sizeof(ctx->msg), "%.300s; removing cluster "
+		    "%d failed too, remove it yourself", why, cluster);
+}
+
+/* Submit and spool the form's job in one request, all or nothing: the
+ * input is checked against what the description names before the
+ * schedd is contacted, and a failed upload removes the new cluster. */
+static int
+api_jobs_submit_form(struct api_ctx *ctx, const char *boundary)
+{
+	struct api_call		 call;
+	struct submit_form	 f = SUBMIT_FORM_INIT;
+	struct submit		*s = NULL;
+	struct schedd		 sd;
+	struct input_names	*names = NULL;
+	struct input_summary	 sum;
+	struct input_sizes	 sz;
+	struct schedd_job_id	*ids = NULL;
+	int64_t			 disk = 0, image = 0;
+	int			 rc, i, n, spool, cluster = 0, open = 0;
+
+	memset(&sum, 0, sizeof(sum));
+	if ((rc = api_call_begin(ctx, &call, API_BODY_NONE)) != 0 ||
+	    (rc = tar_load(ctx->msg, sizeof(ctx->msg))) != 0 ||
+	    (rc = form_read(ctx, boundary, &f)) != 0 ||
+	    (rc = form_spool(ctx, f.options, &spool)) != 0)
+		goto out;
+	if (!spool && f.have_input) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "input parts need "
+		    "\"spool\": true");
+		rc = 400;
+		goto out;
+	}
+	if (spool) {
+		/* What the description names decides what the input must
+		 * hold; parsed once for that, once for the submit. */
+		if ((rc = parse_description(ctx, &call.token, f.text.data,
+		    f.text.len, NULL, 1, &s)) != 0 ||
+		    (rc = form_names(ctx, s, &names, &disk, &image)) != 0 ||
+		    (rc = sandbox_check(ctx, f.tarfd, f.tarlen, names,
+		    &sum)) != 0)
+			goto out;
+		submit_free(s);
+		s = NULL;
+	}
+	if ((rc = parse_description(ctx, &call.token, f.text.data, f.text.len,
+	    NULL, spool, &s)) != 0)
+		goto out;
+	sz.sum = &sum;
+	sz.disk_usage = disk;
+	sz.image_size = image;
+	if ((rc = api_call_open(ctx, &call, SCHEDD_CMD_QMGMT, &sd,
+	    spool ? 0 : API_LAST)) != 0)
+		goto out;
+	open = 1;
+	if ((rc = run_submit(ctx, &sd, s, &cluster, spool ? &sz : NULL)) != 0)
+		goto out;
+	schedd_qmgmt_close(&sd);
+	schedd_close(&sd);
+	open = 0;
+	n = submit_proc_count(s);
+	if (spool) {
+		if ((ids = calloc((size_t)n, sizeof(*ids))) == NULL) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
+			rc = 500;
+			form_undo(ctx, &call, cluster);
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			ids[i].cluster = cluster;
+			ids[i].proc = i;
+		}
+		if ((rc = sandbox_spool(ctx, &call, 0, f.tarfd, f.tarlen, ids,
+		    (size_t)n, &sum)) != 0) {
+			form_undo(ctx, &call, cluster);
+			goto out;
+		}
+	}
+	rc = send_created(ctx, cluster, n, s, spool ? &sum : NULL) == -1 ?
+	    api_stream_result(ctx, -1) : 0;
+out:
+	if (open)
+		schedd_close(&sd);
+	api_call_end(&call);
+	submit_free(s);
+	input_names_free(names);
+	form_free(&f);
+	free(ids);
+	return rc;
+}
+
 int
 api_jobs_submit(struct api_ctx *ctx)
 {
 	struct api_call		 call;
-	struct submit_opts	 o;
-	struct submit_error	 e;
 	struct submit		*s = NULL;
 	struct schedd		 sd;
-	struct buf		 user = BUF_INIT;
 	const cJSON		*spool;
-	const char		*text, *workdir, *at;
-	struct site		 site;
+	const char		*text, *workdir;
+	char			 boundary[MULTIPART_MAX_BOUNDARY + 1];
 	int			 rc, cluster = 0, open = 0;
 
+	switch (form_type(ctx, boundary, sizeof(boundary))) {
+	case 1:
+		return api_jobs_submit_form(ctx, boundary);
+	case -1:
+		snprintf(ctx->msg, sizeof(ctx->msg), "a submit form must be "
+		    "multipart/form-data with a boundary");
+		return 415;
+	}
 	if ((rc = api_call_begin(ctx, &call, API_BODY_JSON)) != 0 ||
 	    (rc = api_json_string(ctx, call.body, "submit_file",
 	    &text)) != 0 ||
@@ -229,35 +515,19 @@ api_jobs_submit(struct api_ctx *ctx)
 		rc = 400;
 		goto out;
 	}
-	if ((rc = api_token_user(ctx, &call.token, &user)) != 0)
+	if ((rc = parse_description(ctx, &call.token, text, strlen(text),
+	    workdir, spool == NULL || cJSON_IsTrue(spool), &s)) != 0)
 		goto out;
-	/* The Owner condor_submit would use: the identity's user part. */
-	if ((at = strrchr(buf_str(&user), '@')) != NULL)
-		user.data[at - user.data] = '\0';
-	submit_options(ctx, &o, buf_str(&user), workdir, spool == NULL ||
-	    cJSON_IsTrue(spool), &site);
-	if (submit_parse(text, strlen(text), &o, &s, &e) == -1) {
-		if (e.line > 0)
-			snprintf(ctx->msg, sizeof(ctx->msg), "submit file line "
-			    "%d: %.400s%s", e.line, e.reason, e.local_files ?
-			    LOCAL_FILES_HINT : "");
-		else
-			snprintf(ctx->msg, sizeof(ctx->msg), "submit file: "
-			    "%.400s%s", e.reason, e.local_files ?
-			    LOCAL_FILES_HINT : "");
-		rc = 400;
-		goto out;
-	}
 	if ((rc = api_call_open(ctx, &call, SCHEDD_CMD_QMGMT, &sd,
 	    API_LAST)) != 0)
 		goto out;
 	open = 1;
-	if ((rc = run_submit(ctx, &sd, s, &cluster)) != 0)
+	if ((rc = run_submit(ctx, &sd, s, &cluster, NULL)) != 0)
 		goto out;
 	schedd_qmgmt_close(&sd);
 	schedd_close(&sd);
 	open = 0;
-	rc = send_created(ctx, cluster, submit_proc_count(s), s) == -1 ?
+	rc = send_created(ctx, cluster, submit_proc_count(s), s, NULL) == -1 ?
 	    api_stream_result(ctx, -1) : 0;
 out:
 	if (open) {
@@ -266,6 +536,5 @@ out:
 	}
 	api_call_end(&call);
 	submit_free(s);
-	buf_free(&user);
 	return rc;
 }

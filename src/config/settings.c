@@ -50,6 +50,14 @@ settings_set(struct settings *s, const char *name, const char *v,
 		if (parse_number(v, 0, MAX_BODY_MAX, &n) == -1)
 			goto bad;
 		s->max_body = n;
+	} else if (strcmp(name, "HTTP_API_MAX_INPUT_BYTES") == 0) {
+		if (parse_number(v, 0, MAX_BODY_MAX, &n) == -1)
+			goto bad;
+		s->max_input_bytes = n;
+	} else if (strcmp(name, "HTTP_API_MAX_INPUT_FILES") == 0) {
+		if (parse_number(v, 0, MAX_INPUT_FILES_MAX, &n) == -1)
+			goto bad;
+		s->max_input_files = n;
 	} else if (strcmp(name, "HTTP_API_MIN_BODY_RATE") == 0) {
 		if (parse_number(v, 0, MIN_BODY_RATE_MAX, &n) == -1)
 			goto bad;
@@ -97,7 +105,8 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		"HTTP_API_TLS_CERT", "HTTP_API_TLS_KEY",
 		"HTTP_API_SCHEDD_ADDRESS", "HTTP_API_SCHEDD_TIMEOUT",
 		"HTTP_API_MAX_PER_IP", "HTTP_API_MIN_BODY_RATE",
-		"HTTP_API_LISTEN_ADDR",
+		"HTTP_API_LISTEN_ADDR", "HTTP_API_MAX_INPUT_BYTES",
+		"HTTP_API_MAX_INPUT_FILES",
 	};
 	const char	*v;
 	size_t		 i;
@@ -107,6 +116,8 @@ settings_load(struct settings *s, struct config *cf, char *err,
 	s->write_timeout = DEFAULT_WRITE_TIMEOUT;
 	s->max_body = DEFAULT_MAX_BODY;
 	s->min_body_rate = DEFAULT_MIN_BODY_RATE;
+	s->max_input_bytes = DEFAULT_MAX_INPUT_BYTES;
+	s->max_input_files = DEFAULT_MAX_INPUT_FILES;
 	s->max_children = DEFAULT_MAX_CHILDREN;
 	s->max_per_ip = DEFAULT_MAX_PER_IP;
 	s->schedd_timeout = DEFAULT_SCHEDD_TIMEOUT;

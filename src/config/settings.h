@@ -14,6 +14,8 @@ struct settings {
 	int		 read_timeout;		/* HTTP_API_READ_TIMEOUT, s */
 	int		 write_timeout;		/* HTTP_API_WRITE_TIMEOUT, s */
 	long long	 max_body;		/* HTTP_API_MAX_BODY, bytes */
+	long long	 max_input_bytes;	/* HTTP_API_MAX_INPUT_BYTES */
+	long long	 max_input_files;	/* HTTP_API_MAX_INPUT_FILES */
 	int		 min_body_rate;		/* HTTP_API_MIN_BODY_RATE, B/s */
 	int		 max_children;		/* HTTP_API_MAX_CHILDREN */
 	int		 max_per_ip;		/* HTTP_API_MAX_PER_IP, 0 = off */

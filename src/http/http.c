@@ -659,20 +659,17 @@ body_read(struct http_exchange *x, void *p, size_t n, char *err,
 }
 
 int
-http_read_body(struct http_exchange *x, struct buf *out, char *err,
+http_body_begin(struct http_exchange *x, long long max, char *err,
     size_t errlen)
 {
-	char		 tmp[8192];
-	long long	 r, total = 0;
-
 	if (!x->req.chunked) {
 		if (x->req.content_length <= 0) {
 			x->body_done = 1;
 			return 0;
 		}
-		if (x->req.content_length > x->max_body) {
+		if (x->req.content_length > max) {
 			snprintf(err, errlen, "request body over %lld bytes",
-			    x->max_body);
+			    max);
 			return 413;
 		}
 		x->chunk_left = x->req.content_length;
@@ -688,6 +685,26 @@ http_read_body(struct http_exchange *x, struct buf *out, char *err,
 	}
 	/* The body's minimum rate counts from here (after any 100). */
 	conn_rate_start(x->conn);
+	return 0;
+}
+
+ssize_t
+http_body_read(struct http_exchange *x, void *p, size_t n, char *err,
+    size_t errlen)
+{
+	return (ssize_t)body_read(x, p, n, err, errlen);
+}
+
+int
+http_read_body(struct http_exchange *x, struct buf *out, char *err,
+    size_t errlen)
+{
+	char		 tmp[8192];
+	long long	 r, total = 0;
+	int		 rc;
+
+	if ((rc = http_body_begin(x, x->max_body, err, errlen)) != 0)
+		return rc;
 	while ((r = body_read(x, tmp, sizeof(tmp), err, errlen)) > 0) {
 		if ((total += r) > x->max_body) {
 			snprintf(err, errlen, "request body over %lld bytes",

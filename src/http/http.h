@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "http/conn.h"
 #include "util/bounds.h"
@@ -100,6 +101,16 @@ int	 http_query_param(const char *query, const char *name, char *out,
  * or 400 (bad chunking, short body), 408 (stalled), 411, 413 with ERR. */
 int	 http_read_body(struct http_exchange *x, struct buf *out, char *err,
 	    size_t errlen);
+
+/* Streaming a body instead: begin checks a declared length against MAX
+ * (413) and sends "100 Continue" when asked (0 or the status with ERR);
+ * then each read gives up to N bytes: the count, 0 at the end of the
+ * body, or -STATUS (400 cut short or bad chunking, 408 stalled) with ERR.
+ * The caller counts what it reads against its own cap. */
+int	 http_body_begin(struct http_exchange *x, long long max, char *err,
+	    size_t errlen);
+ssize_t	 http_body_read(struct http_exchange *x, void *p, size_t n,
+	    char *err, size_t errlen);
 
 /* --- Response ----------------------------------------------------------- */
 
