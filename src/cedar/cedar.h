@@ -171,6 +171,12 @@ int		 cedar_peek_eom(struct cedar_stream *s);
 /* Wait for the next message without consuming it: 0 once a message is
  * loaded, -1 on error (CEDAR_ERR_CLOSED for EOF at a boundary). */
 int		 cedar_recv_message(struct cedar_stream *s);
+/* Bytes of the current message not yet decoded (loads the next message
+ * when none is loaded): the count, or -1 on error.  FileTransfer's data
+ * messages are raw bytes whose length only the message framing gives. */
+ssize_t		 cedar_msg_left(struct cedar_stream *s);
+/* Payload bytes per packet sent now (cedar_set_packet_size). */
+size_t		 cedar_packet_size(const struct cedar_stream *s);
 
 /* Handshake plumbing, used by secman.c and by tests. */
 void		 cedar_reset_digests(struct cedar_stream *s);

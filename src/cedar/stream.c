@@ -129,6 +129,12 @@ cedar_set_packet_size(struct cedar_stream *s, size_t n)
 		s->packet_size = n;
 }
 
+size_t
+cedar_packet_size(const struct cedar_stream *s)
+{
+	return s->packet_size;
+}
+
 enum cedar_err
 cedar_status(const struct cedar_stream *s)
 {
@@ -672,4 +678,14 @@ cedar_peek_eom(struct cedar_stream *s)
 	if (get_ready(s) == -1)
 		return -1;
 	return s->in_pos == s->in.len;
+}
+
+/* What is left of the current message: a FileTransfer data message has no
+ * length of its own, so the reader asks the framing. */
+ssize_t
+cedar_msg_left(struct cedar_stream *s)
+{
+	if (get_ready(s) == -1)
+		return -1;
+	return (ssize_t)(s->in.len - s->in_pos);
 }
