@@ -103,3 +103,19 @@ sub/e 0"
 	assert_failure
 	assert_output --partial "status 502"
 }
+
+@test "commit of a job held for spooling: Iwd moves to its spool directory, input names become basenames" {
+	start_test_schedd -j "$T/jobs.ads"
+	start_server "$T/api.log" --read-timeout 10
+	local text
+	text=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' $'executable = /bin/cat\ninput = /data/in.txt\ntransfer_input_files = /x/a.txt, sub/b.txt, http://h/c\nqueue\n')
+	get "http://127.0.0.1:$PORT/api/v1/jobs" -X POST \
+	    -H "Authorization: Bearer $(cat "$T/alice")" \
+	    -H 'Content-Type: application/json' \
+	    --data-binary "{\"submit_file\": $text, \"workdir\": \"/tmp/w\", \"spool\": true}"
+	[ "$HTTP_CODE" = 201 ] || fail "submit gave $HTTP_CODE: $(cat "$T/b")"
+	get "http://127.0.0.1:$PORT/api/v1/jobs/8.0?projection=Iwd,SUBMIT_Iwd,Cmd,In,TransferInput,SUBMIT_TransferInput" \
+	    -H "Authorization: Bearer $(cat "$T/alice")"
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["Iwd"], d["SUBMIT_Iwd"], d["Cmd"], d["In"], d["TransferInput"], sep="|")' "$T/b"
+	assert_output "$T/spool/8/0|/tmp/w|cat|in.txt|a.txt,b.txt,http://h/c"
+}
