@@ -740,7 +740,7 @@ static int
 check_entry(struct check *c, struct tar_reader *r, const struct tar_entry *e,
     char *err, size_t errlen)
 {
-	char	why[128];
+	char	why[160], reason[128];
 	size_t	len = e->namelen, k;
 	int64_t	size;
 	int	rc, is_dir = e->type == TAR_DIR;
@@ -750,8 +750,10 @@ check_entry(struct check *c, struct tar_reader *r, const struct tar_entry *e,
 		    "directories can be uploaded", e->type_name);
 		return check_refuse(e->name, len, why, err, errlen);
 	}
-	if (input_name_check(e->name, len, why, sizeof(why)) == -1)
+	if (input_name_check(e->name, len, reason, sizeof(reason)) == -1) {
+		snprintf(why, sizeof(why), "is refused: %s", reason);
 		return check_refuse(e->name, len, why, err, errlen);
+	}
 	if (e->name[len - 1] == '/') {
 		if (!is_dir)
 			return check_refuse(e->name, len, "is a file with a "

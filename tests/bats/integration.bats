@@ -420,3 +420,119 @@ queue' false)
 	assert_output --partial "503 Service Unavailable"
 	assert_output --partial "no schedd named nosuch"
 }
+
+# --- Sandboxes: spool, run, fetch ---------------------------------------
+
+SBX_JOB='executable = run.sh
+transfer_input_files = in.txt
+transfer_output_files = copy.txt, big.out, empty.out, sub
+output = job.out
+error = job.err
+should_transfer_files = YES
++RunMe = true
+queue'
+
+# sbx_files DIR: the job's input in DIR: a script that reads its input
+# and writes output files of several sizes, one empty, one in a
+# subdirectory, and both standard streams.
+sbx_files() {
+	mkdir -p "$1"
+	printf '#!/bin/sh\ncat in.txt > copy.txt\nhead -c 300001 /dev/zero | tr "\\\\0" x > big.out\n: > empty.out\nmkdir -p sub\necho deep > sub/f.txt\necho "to stdout"\necho "to stderr" >&2\n' > "$1/run.sh"
+	chmod 755 "$1/run.sh"
+	printf 'input line 1\ninput line 2\n' > "$1/in.txt"
+}
+
+# wait_status C.P STATUS: poll condor_q until JobStatus is STATUS (120 s).
+wait_status() {
+	local i
+	for ((i = 0; i < 240; i++)); do
+		[ "$(cq_attr "$1" JobStatus)" = "$2" ] && return 0
+		sleep 0.5
+	done
+	fail "job $1 did not reach JobStatus $2 (now $(cq_attr "$1" JobStatus))"
+}
+
+# sbx_reference: the same job through condor_submit -spool and
+# condor_transfer_data, its output left in $POOL/ref.
+sbx_reference() {
+	local cs
+	sbx_files "$POOL/ref"
+	printf '%s\n' "$SBX_JOB" > "$POOL/ref/job.sub"
+	[ "$(id -u)" = 0 ] && chown -R "$IT_USER" "$POOL/ref"
+	cs=$(cd "$POOL/ref" && as_pool condor_submit -spool job.sub |
+	    sed -n 's/.*submitted to cluster \([0-9]*\)\..*/\1/p')
+	wait_status "$cs.0" 4
+	(cd "$POOL/ref" && as_pool condor_transfer_data "$cs.0") >/dev/null
+}
+
+# sbx_same DIR: DIR holds exactly the output the reference job fetched.
+sbx_same() {
+	local f
+	for f in copy.txt big.out empty.out sub/f.txt job.out job.err; do
+		cmp "$POOL/ref/$f" "$1/$f" || fail "$f differs from condor_transfer_data's"
+	done
+}
+
+@test "real schedd: spool, upload, run, download equals condor_transfer_data" {
+	local c d=$BATS_TEST_TMPDIR
+	[ -d "$POOL/ref" ] || sbx_reference
+	sbx_files "$d/in"
+	python3 -c 'import json,sys; print(json.dumps({"submit_file": sys.argv[1]}))' "$SBX_JOB" > "$d/req.json"
+	api /api/v1/jobs -X POST -H 'Content-Type: application/json' --data-binary @"$d/req.json"
+	[ "$HTTP_CODE" = 201 ]
+	c=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cluster_id"])' "$d/b")
+	tar -C "$d/in" -cf "$d/in.tar" run.sh in.txt
+	api "/api/v1/jobs/$c.0/input" -X PUT -H 'Content-Type: application/x-tar' --data-binary @"$d/in.tar"
+	[ "$HTTP_CODE" = 200 ] || fail "upload: $HTTP_CODE $(cat "$d/b")"
+	wait_status "$c.0" 4
+	api "/api/v1/jobs/$c.0/output"
+	[ "$HTTP_CODE" = 200 ]
+	mkdir "$d/got"
+	tar -C "$d/got" -xf "$d/b"
+	sbx_same "$d/got"
+	api "/api/v1/jobs/$c.0/stdout"
+	cmp "$d/b" "$POOL/ref/job.out"
+	api "/api/v1/jobs/$c.0/stderr"
+	cmp "$d/b" "$POOL/ref/job.err"
+	# Repeatable until finished; then the schedd lets the job go.
+	run cq_attr "$c.0" JobStatus
+	assert_output 4
+	api "/api/v1/jobs/$c.0/output?finish=true"
+	[ "$HTTP_CODE" = 200 ]
+	run cq_attr "$c.0" StageOutFinish
+	refute_output None
+}
+
+@test "real schedd: a multipart submit with its input runs the same way" {
+	local c d=$BATS_TEST_TMPDIR
+	[ -d "$POOL/ref" ] || sbx_reference
+	sbx_files "$d/in"
+	printf '%s\n' "$SBX_JOB" > "$d/job.sub"
+	api /api/v1/jobs -F "submit_file=@$d/job.sub" -F "executable=@$d/in/run.sh" \
+	    -F "in=@$d/in/in.txt"
+	[ "$HTTP_CODE" = 201 ] || fail "submit: $HTTP_CODE $(cat "$d/b")"
+	c=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cluster_id"])' "$d/b")
+	wait_status "$c.0" 4
+	api "/api/v1/jobs/$c.0/output"
+	mkdir "$d/got"
+	tar -C "$d/got" -xf "$d/b"
+	sbx_same "$d/got"
+}
+
+@test "real schedd: a bad tar leaves the real job held, and a retry runs it" {
+	local c d=$BATS_TEST_TMPDIR
+	sbx_files "$d/in"
+	python3 -c 'import json,sys; print(json.dumps({"submit_file": sys.argv[1]}))' "$SBX_JOB" > "$d/req.json"
+	api /api/v1/jobs -X POST -H 'Content-Type: application/json' --data-binary @"$d/req.json"
+	c=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cluster_id"])' "$d/b")
+	ln -s in.txt "$d/in/link"
+	tar -C "$d/in" -cf "$d/bad.tar" run.sh in.txt link
+	api "/api/v1/jobs/$c.0/input" -X PUT -H 'Content-Type: application/x-tar' --data-binary @"$d/bad.tar"
+	[ "$HTTP_CODE" = 400 ]
+	run cq_attr "$c.0" HoldReasonCode
+	assert_output 16
+	tar -C "$d/in" -cf "$d/in.tar" run.sh in.txt
+	api "/api/v1/jobs/$c.0/input" -X PUT -H 'Content-Type: application/x-tar' --data-binary @"$d/in.tar"
+	[ "$HTTP_CODE" = 200 ]
+	wait_status "$c.0" 4
+}

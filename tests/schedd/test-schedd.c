@@ -2,8 +2,9 @@
  * test-schedd.c — a test double of the HTCondor schedd: it plays the
  * schedd's side of the CEDAR protocol (DC_AUTHENTICATE with TOKEN
  * verification against a POOL signing key, ECDH, AES-GCM) and answers
- * QUERY_JOB_ADS, QUERY_SCHEDD_HISTORY, ACT_ON_JOBS and the QMGMT request
- * loop (QMGMT_WRITE_CMD, QMGMT_READ_CMD) over job ads loaded from a file,
+ * QUERY_JOB_ADS, QUERY_SCHEDD_HISTORY, ACT_ON_JOBS, the QMGMT request
+ * loop (QMGMT_WRITE_CMD, QMGMT_READ_CMD), SPOOL_JOB_FILES_WITH_PERMS and
+ * TRANSFER_DATA_WITH_PERMS over job ads loaded from a file,
  * so the whole HTTP -> CEDAR -> JSON path runs in CI without HTCondor.
  * It refuses what a real schedd refuses (bad token, wrong method name,
  * malformed version string: the handshake code closes the connection;
@@ -14,7 +15,7 @@
  *
  *	test-schedd -k POOL-KEY-FILE -a ADDRESS-FILE [-j JOBS-FILE]
  *	    [-H HISTORY-FILE] [-r REQUIREMENT [-R REASON]]
- *	    [-d TRUST-DOMAIN] [-p PORT] [-x FAULT]
+ *	    [-d TRUST-DOMAIN] [-p PORT] [-s SPOOL-DIR] [-x FAULT]
  *
  * It listens on 127.0.0.1 (PORT, default any), writes "<127.0.0.1:PORT>"
  * to ADDRESS-FILE once it accepts connections, and serves each connection
@@ -42,6 +43,20 @@
  *			for a constraint it cannot parse)
  *	drop-before-commit  close a QMGMT connection when CommitTransaction
  *			arrives, committing nothing
+ *	fail-spool-after:N  drop a SPOOL_JOB_FILES connection after
+ *			receiving N bytes of file data (the jobs are removed)
+ *	fail-spool-ack	answer the uploader's acknowledgement with a
+ *			failure (the jobs are removed)
+ *	fail-transfer-after:N  drop a TRANSFER_DATA connection after sending
+ *			N bytes of file data
+ *
+ * Job sandboxes live in SPOOL-DIR (default: "spool" next to
+ * ADDRESS-FILE), job C.P's files in SPOOL-DIR/C/P/, which becomes its Iwd
+ * when it is submitted held for spooling (HoldReasonCode 16; SUBMIT_Iwd
+ * keeps the old one, Cmd, In and TransferInput are rewritten as the
+ * schedd does).  SPOOL_JOB_FILES_WITH_PERMS fills that directory (via
+ * SPOOL-DIR/C/P.tmpPID, renamed when all arrived) and releases the job;
+ * TRANSFER_DATA_WITH_PERMS sends everything under it, directories first.
  *
  * Every command served is logged to stderr as "test-schedd: NAME from
  * USER", each QMGMT operation and action outcome on a line of its own.
@@ -52,9 +67,13 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +151,7 @@ static struct {
 	char		 fault[32];
 	long		 fault_n;
 	int		 port;		/* where we listen */
+	char		 spool[4096];	/* -s, or <address file's dir>/spool */
 } ts;
 
 /* The caller of one connection. */
@@ -1155,6 +1175,116 @@ set_by_constraint(struct conn *cn, struct tx *tx, const char *constraint,
 	return e != 0 ? -e : n;
 }
 
+/* --- spooled jobs ------------------------------------------------------ */
+
+/* A job's spool directory: <spool>/<C>/<P>. */
+static void
+spool_dir(struct buf *b, int64_t c, int64_t p)
+{
+	buf_addf(b, "%s/%lld/%lld", ts.spool, (long long)c, (long long)p);
+}
+
+/* The last component of PATH. */
+static const char *
+base_name(const char *path)
+{
+	const char *sl = strrchr(path, '/');
+
+	return sl != NULL ? sl + 1 : path;
+}
+
+/* Is boolean attribute NAME of JOB explicitly false? */
+static int
+is_false(const struct classad *job, const char *name)
+{
+	int v;
+
+	return classad_lookup_bool(job, name, &v) == 0 && !v;
+}
+
+/* Replace string NAME of JOB by its basename (copied first: the insert
+ * may move the ad's strings). */
+static void
+to_basename(struct classad *job, const char *name)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*v;
+
+	if (classad_lookup_string(job, name, &v) == -1)
+		return;
+	buf_adds(&b, base_name(v));
+	classad_insert_string(job, name, buf_str(&b));
+	buf_free(&b);
+}
+
+/* TransferInput as the schedd rewrites it for a spooled job: each entry
+ * to its basename, relative ones kept with PreserveRelativePaths, URLs
+ * untouched; SUBMIT_TransferInput keeps the original. */
+static void
+rewrite_transfer_input(struct classad *job)
+{
+	struct buf	 orig = BUF_INIT, out = BUF_INIT;
+	const char	*v, *p, *e;
+	char		 item[4096];
+	size_t		 n;
+	int		 keep_rel = 0;
+
+	if (classad_lookup_string(job, "TransferInput", &v) == -1)
+		return;
+	buf_adds(&orig, v);
+	classad_lookup_bool(job, "PreserveRelativePaths", &keep_rel);
+	for (p = buf_str(&orig); *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		n = (size_t)(e - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n == 0 || n >= sizeof(item))
+			continue;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (out.len > 0)
+			buf_addc(&out, ',');
+		if (strstr(item, "://") != NULL ||
+		    (keep_rel && item[0] != '/'))
+			buf_adds(&out, item);
+		else
+			buf_adds(&out, base_name(item));
+	}
+	classad_insert_string(job, "SUBMIT_TransferInput", buf_str(&orig));
+	classad_insert_string(job, "TransferInput", buf_str(&out));
+	buf_free(&orig);
+	buf_free(&out);
+}
+
+/* What the schedd does at commit to a job submitted held for spooling
+ * (HoldReasonCode 16, cedar-protocol.md 9.3.3): the job runs in its
+ * spool directory, so Iwd moves there (SUBMIT_Iwd keeps the old one) and
+ * the input files it names become names inside it. */
+static void
+spool_rewrite(struct classad *job, int64_t c, int64_t p)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*v;
+
+	if (classad_lookup_string(job, "Iwd", &v) == 0) {
+		buf_adds(&b, v);
+		classad_insert_string(job, "SUBMIT_Iwd", buf_str(&b));
+		buf_reset(&b);
+	}
+	spool_dir(&b, c, p);
+	classad_insert_string(job, "Iwd", buf_str(&b));
+	buf_free(&b);
+	if (!is_false(job, "TransferExecutable"))
+		to_basename(job, "Cmd");
+	if (!is_false(job, "TransferIn") &&
+	    (classad_lookup_string(job, "In", &v) == -1 ||
+	    strcmp(v, "/dev/null") != 0))
+		to_basename(job, "In");
+	rewrite_transfer_input(job);
+}
+
 /* CommitTransaction: new jobs get their cluster ad's attributes, Owner
  * and User; every job created or changed must satisfy the submit
  * requirement; then the changed jobs replace theirs in the shared queue
@@ -1167,7 +1297,7 @@ commit(struct conn *cn, struct tx *tx, int64_t *code, char *reason,
 	struct classad	*job;
 	struct newc	*nc;
 	size_t		 i, k;
-	int64_t		 c, p;
+	int64_t		 c, p, hc;
 	long		 idx;
 	const char	*o;
 
@@ -1194,6 +1324,9 @@ commit(struct conn *cn, struct tx *tx, int64_t *code, char *reason,
 		if (classad_lookup_string(job, "Owner", &o) == -1)
 			classad_insert_string(job, "Owner", cn->owner);
 		classad_insert_string(job, "User", cn->user);
+		if (classad_lookup_int(job, "HoldReasonCode", &hc) == 0 &&
+		    hc == 16 && classad_lookup_int(job, "ProcId", &p) == 0)
+			spool_rewrite(job, c, p);
 	}
 	for (i = 0; ts.req != NULL && i < tx->work.n; i++)
 		if (tx->dirty[i] &&
@@ -1459,6 +1592,434 @@ out:
 	free(cons);
 }
 
+/* --- SPOOL_JOB_FILES_WITH_PERMS, TRANSFER_DATA_WITH_PERMS -------------- */
+
+/* Remove PATH and everything under it (a failed or replaced spool). */
+static void
+rm_tree(const char *path)
+{
+	struct dirent	*de;
+	struct buf	 b = BUF_INIT;
+	DIR		*d;
+
+	if ((d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			buf_reset(&b);
+			buf_addf(&b, "%s/%s", path, de->d_name);
+			if (de->d_type == DT_DIR)
+				rm_tree(buf_str(&b));
+			else
+				unlink(buf_str(&b));
+		}
+		closedir(d);
+	}
+	rmdir(path);
+	buf_free(&b);
+}
+
+/* mkdir -p for the directories of a spool path. */
+static void
+mkdirs(const char *path)
+{
+	char	tmp[4096], *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	mkdir(tmp, 0755);
+}
+
+/* Counts file-data bytes against a -x fail-*-after:N fault: 1 when the
+ * connection is to be dropped now. */
+static int
+fault_bytes(const char *name, int64_t *count, size_t n)
+{
+	if (strcmp(ts.fault, name) != 0)
+		return 0;
+	*count += (int64_t)n;
+	return *count >= ts.fault_n;
+}
+
+/* Receive one job's input sandbox into DIR (the FileTransfer download of
+ * a spool, final_transfer 0).  0, or -1 with the reason logged. */
+static int
+spool_receive(struct cedar_stream *s, const char *dir, int64_t *count)
+{
+	struct cedar_xfer	*x = cedar_xfer_new(s);
+	struct cedar_xfer_entry	 e;
+	struct buf		 path = BUF_INIT;
+	unsigned char		 chunk[65536];
+	int64_t			 total;
+	ssize_t			 r = 0;
+	int			 final, fd, rc = 0;
+
+	if (cedar_xfer_get_preamble(x, &final, &total) == -1)
+		rc = -1;
+	while (rc == 0 && cedar_xfer_get_next(x, &e) == 0 &&
+	    e.kind != CEDAR_XFER_END) {
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", dir, e.name);
+		if (e.kind == CEDAR_XFER_DIR) {
+			if (mkdir(buf_str(&path), 0700 | (e.mode & 0777)) == -1)
+				rc = -1;
+			continue;
+		}
+		fd = open(buf_str(&path), O_WRONLY | O_CREAT | O_TRUNC |
+		    O_NOFOLLOW, 0600 | (e.mode & 0777));
+		while (fd != -1 && (r = cedar_xfer_get_data(x, chunk,
+		    sizeof(chunk))) > 0) {
+			if (write(fd, chunk, (size_t)r) != r)
+				rc = -1;
+			if (fault_bytes("fail-spool-after", count, (size_t)r)) {
+				fprintf(stderr, "test-schedd: spool: dropped "
+				    "after %lld bytes\n", (long long)*count);
+				rc = -1;
+				break;
+			}
+		}
+		if (fd == -1 || r < 0)
+			rc = -1;
+		if (fd != -1)
+			close(fd);
+	}
+	if (rc == 0 && cedar_status(s) != CEDAR_OK)
+		rc = -1;
+	if (rc == 0 && strcmp(ts.fault, "fail-spool-ack") == 0) {
+		cedar_xfer_get_finish(x, 0, "the test schedd fails the spool");
+		rc = -1;
+	} else if (rc == 0 && cedar_xfer_get_finish(x, 1, NULL) == -1)
+		rc = -1;
+	if (rc != 0)
+		fprintf(stderr, "test-schedd: spool: %s\n", cedar_error(s));
+	cedar_xfer_free(x);
+	buf_free(&path);
+	return rc;
+}
+
+/* After the spool: each job is released ("Data files spooled") with
+ * StageInFinish, or, when the transfer failed, removed as the schedd's
+ * spoolJobFilesReaper aborts it. */
+static void
+spool_finish(const int64_t *ids, size_t n, int ok)
+{
+	int64_t	 now = (int64_t)time(NULL);
+	size_t	 i;
+	long	 idx;
+
+	state_lock(F_WRLCK);
+	state_refresh();
+	for (i = 0; i < n; i++) {
+		struct classad *job;
+
+		if ((idx = jobs_find(&ts.jobs, ids[2 * i], ids[2 * i + 1])) < 0)
+			continue;
+		job = ts.jobs.ad[idx];
+		classad_insert_int(job, "LastJobStatus", ST_HELD);
+		classad_insert_int(job, "EnteredCurrentStatus", now);
+		if (ok) {
+			classad_insert_int(job, "JobStatus", ST_IDLE);
+			classad_insert_int(job, "StageInFinish", now);
+			classad_delete(job, "HoldReason");
+			classad_delete(job, "HoldReasonCode");
+			classad_delete(job, "HoldReasonSubCode");
+			classad_insert_string(job, "ReleaseReason",
+			    "Data files spooled");
+			continue;
+		}
+		classad_insert_int(job, "JobStatus", ST_REMOVED);
+		classad_insert_string(job, "RemoveReason",
+		    "Staging of job files failed");
+		classad_insert_string(job, "HoldReason",
+		    "Staging of job files failed");
+		classad_insert_int(job, "CompletionDate", now);
+		jobs_add(&ts.hist, job);
+		jobs_del(&ts.jobs, (size_t)idx);
+	}
+	state_save();
+	state_lock(F_UNLCK);
+}
+
+/* SPOOL_JOB_FILES_WITH_PERMS (schedd.cpp spoolJobFiles): the caller's
+ * jobs held for spooling, or a silent close; each job's files into a
+ * temporary directory, moved into its spool directory once all arrived;
+ * then int 1.  A failure after the ids removes the jobs. */
+static void
+spool_job_files(struct conn *cn)
+{
+	struct cedar_stream	*s = cn->s;
+	struct buf		 dir = BUF_INIT, tmp = BUF_INIT;
+	char			*version = NULL;
+	int64_t			 n, i, *ids = NULL, st, code, count = 0;
+	long			 idx;
+	int			 ok = 1;
+
+	if (cedar_get_string(s, &version) == -1 ||
+	    cedar_get_int_range(s, 1, 10000, &n) == -1 ||
+	    cedar_recv_eom(s) == -1 ||
+	    (ids = calloc((size_t)n * 2, sizeof(*ids))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (cedar_get_int(s, &ids[2 * i]) == -1 ||
+		    cedar_get_int(s, &ids[2 * i + 1]) == -1)
+			goto out;
+	if (cedar_recv_eom(s) == -1)
+		goto out;
+	state_read();
+	for (i = 0; i < n; i++) {
+		idx = jobs_find(&ts.jobs, ids[2 * i], ids[2 * i + 1]);
+		st = code = 0;
+		if (idx >= 0) {
+			classad_lookup_int(ts.jobs.ad[idx], "JobStatus", &st);
+			classad_lookup_int(ts.jobs.ad[idx], "HoldReasonCode",
+			    &code);
+		}
+		if (idx < 0 || !owned_by(ts.jobs.ad[idx], cn->owner) ||
+		    st != ST_HELD || code != 16 ||
+		    classad_lookup(ts.jobs.ad[idx], "StageInFinish") != NULL) {
+			fprintf(stderr, "test-schedd: spool: job %lld.%lld "
+			    "is not the caller's job waiting for input\n",
+			    (long long)ids[2 * i], (long long)ids[2 * i + 1]);
+			goto out;
+		}
+	}
+	for (i = 0; i < n && ok; i++) {
+		buf_reset(&tmp);
+		spool_dir(&tmp, ids[2 * i], ids[2 * i + 1]);
+		buf_addf(&tmp, ".tmp%ld", (long)getpid());
+		rm_tree(buf_str(&tmp));
+		mkdirs(buf_str(&tmp));
+		ok = spool_receive(s, buf_str(&tmp), &count) == 0;
+	}
+	for (i = 0; i < n; i++) {
+		buf_reset(&dir);
+		spool_dir(&dir, ids[2 * i], ids[2 * i + 1]);
+		buf_reset(&tmp);
+		buf_addf(&tmp, "%s.tmp%ld", buf_str(&dir), (long)getpid());
+		if (ok) {
+			rm_tree(buf_str(&dir));
+			if (rename(buf_str(&tmp), buf_str(&dir)) == -1)
+				ok = 0;
+		} else
+			rm_tree(buf_str(&tmp));
+	}
+	/* Released before the answer, so a client that got it sees the
+	 * job idle at once (the real schedd's reaper follows within a
+	 * second). */
+	spool_finish(ids, (size_t)n, ok);
+	fprintf(stderr, "test-schedd: spool: %lld job(s) %s\n", (long long)n,
+	    ok ? "spooled" : "removed");
+	if (ok) {
+		cedar_put_int(s, 1);
+		cedar_send_eom(s);
+	}
+out:
+	free(version);
+	free(ids);
+	buf_free(&dir);
+	buf_free(&tmp);
+}
+
+/* One entry of a spool directory, in wire order. */
+struct sent {
+	char	*rel;
+	int	 dir;
+	int64_t	 mode, size;
+};
+
+struct sents {
+	struct sent	*v;
+	size_t		 n;
+};
+
+/* Everything under BASE/REL, sorted by name, a directory before what is
+ * in it; *TOTAL gets the files' bytes. */
+static void
+spool_list(const char *base, const char *rel, struct sents *l, int64_t *total)
+{
+	struct dirent	**names;
+	struct stat	  sb;
+	struct buf	  full = BUF_INIT, r = BUF_INIT;
+	struct sent	 *v;
+	int		  n, i;
+
+	buf_addf(&full, "%s%s%s", base, *rel ? "/" : "", rel);
+	if ((n = scandir(buf_str(&full), &names, NULL, alphasort)) < 0) {
+		buf_free(&full);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") == 0 ||
+		    strcmp(names[i]->d_name, "..") == 0)
+			goto next;
+		buf_reset(&r);
+		buf_addf(&r, "%s%s%s", rel, *rel ? "/" : "",
+		    names[i]->d_name);
+		buf_reset(&full);
+		buf_addf(&full, "%s/%s", base, buf_str(&r));
+		if (lstat(buf_str(&full), &sb) == -1 ||
+		    !(S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode)))
+			goto next;
+		if ((v = realloc(l->v, (l->n + 1) * sizeof(*v))) == NULL)
+			die("%s", "out of memory");
+		l->v = v;
+		v[l->n].rel = strdup(buf_str(&r));
+		v[l->n].dir = S_ISDIR(sb.st_mode);
+		v[l->n].mode = sb.st_mode & 0777;
+		v[l->n].size = S_ISDIR(sb.st_mode) ? 0 : sb.st_size;
+		l->n++;
+		if (S_ISDIR(sb.st_mode))
+			spool_list(base, buf_str(&r), l, total);
+		else
+			*total += sb.st_size;
+next:
+		free(names[i]);
+	}
+	free(names);
+	buf_free(&full);
+	buf_free(&r);
+}
+
+/* Upload the spool directory of job C.P (final_transfer 1).  0, or -1
+ * when the connection failed or is to be dropped. */
+static int
+transfer_send(struct cedar_stream *s, int64_t c, int64_t p, int64_t *count)
+{
+	struct cedar_xfer	*x = cedar_xfer_new(s);
+	struct sents		 l = { NULL, 0 };
+	struct buf		 dir = BUF_INIT, path = BUF_INIT;
+	unsigned char		 chunk[65536];
+	int64_t			 total = 0;
+	ssize_t			 r;
+	size_t			 i;
+	int			 fd, rc;
+
+	spool_dir(&dir, c, p);
+	spool_list(buf_str(&dir), "", &l, &total);
+	rc = cedar_xfer_put_preamble(x, 1, total);
+	for (i = 0; i < l.n && rc == 0; i++) {
+		if (l.v[i].dir) {
+			rc = cedar_xfer_put_dir(x, l.v[i].rel, l.v[i].mode);
+			continue;
+		}
+		rc = cedar_xfer_put_file(x, l.v[i].rel, l.v[i].mode,
+		    l.v[i].size);
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", buf_str(&dir), l.v[i].rel);
+		if (rc == 0 && l.v[i].size > 0 &&
+		    (fd = open(buf_str(&path), O_RDONLY)) != -1) {
+			while (rc == 0 && (r = read(fd, chunk,
+			    sizeof(chunk))) > 0) {
+				rc = cedar_xfer_put_data(x, chunk, (size_t)r);
+				if (fault_bytes("fail-transfer-after", count,
+				    (size_t)r)) {
+					fprintf(stderr, "test-schedd: "
+					    "transfer: dropped after %lld "
+					    "bytes\n", (long long)*count);
+					rc = -1;
+				}
+			}
+			close(fd);
+		}
+	}
+	if (rc == 0)
+		rc = cedar_xfer_put_finish(x, 1, NULL);
+	for (i = 0; i < l.n; i++)
+		free(l.v[i].rel);
+	free(l.v);
+	cedar_xfer_free(x);
+	buf_free(&dir);
+	buf_free(&path);
+	return rc;
+}
+
+/* Set attribute NAME to now on the jobs IDS that have completed or
+ * were removed (only those get StageOutStart/StageOutFinish). */
+static void
+stage_out_mark(const int64_t *ids, size_t n, const char *name)
+{
+	int64_t	 st;
+	size_t	 i;
+	long	 idx;
+
+	state_lock(F_WRLCK);
+	state_refresh();
+	for (i = 0; i < n; i++) {
+		if ((idx = jobs_find(&ts.jobs, ids[2 * i], ids[2 * i + 1])) < 0)
+			continue;
+		st = 0;
+		classad_lookup_int(ts.jobs.ad[idx], "JobStatus", &st);
+		if (st == ST_COMPLETED || st == ST_REMOVED)
+			classad_insert_int(ts.jobs.ad[idx], name,
+			    (int64_t)time(NULL));
+	}
+	state_save();
+	state_lock(F_UNLCK);
+}
+
+/* TRANSFER_DATA_WITH_PERMS (schedd.cpp spoolJobFiles,
+ * generalJobFilesWorkerThread): the caller's jobs matching the
+ * constraint, each as its ad and the files of its spool directory; a
+ * final 1 from the client lets StageOutFinish be set. */
+static void
+transfer_data(struct cedar_stream *s, const char *owner)
+{
+	struct classad_expr	*cons = NULL;
+	char			*version = NULL, *text = NULL;
+	int64_t			*ids = NULL, n = 0, fin, count = 0;
+	size_t			 i, k;
+
+	if (cedar_get_string(s, &version) == -1 ||
+	    cedar_get_string(s, &text) == -1 || cedar_recv_eom(s) == -1 ||
+	    classad_parse_expr(text, CLASSAD_OLD_SYNTAX, &cons, NULL,
+	    0) == -1)
+		goto out;
+	state_read();
+	if ((ids = calloc(ts.jobs.n * 2 + 2, sizeof(*ids))) == NULL)
+		goto out;
+	for (i = 0; i < ts.jobs.n; i++)
+		if (owned_by(ts.jobs.ad[i], owner) &&
+		    classad_eval_match(cons, ts.jobs.ad[i]) == 1 &&
+		    classad_lookup_int(ts.jobs.ad[i], "ClusterId",
+		    &ids[2 * n]) == 0 &&
+		    classad_lookup_int(ts.jobs.ad[i], "ProcId",
+		    &ids[2 * n + 1]) == 0)
+			n++;
+	fprintf(stderr, "test-schedd: transfer: %lld job(s)\n",
+	    (long long)n);
+	if (cedar_put_int(s, n) == -1 || cedar_send_eom(s) == -1 || n == 0)
+		goto out;
+	stage_out_mark(ids, (size_t)n, "StageOutStart");
+	for (k = 0; k < (size_t)n; k++) {
+		long idx = jobs_find(&ts.jobs, ids[2 * k], ids[2 * k + 1]);
+
+		if (idx < 0 || send_ad(s, ts.jobs.ad[idx], NULL) == -1 ||
+		    transfer_send(s, ids[2 * k], ids[2 * k + 1],
+		    &count) == -1) {
+			fprintf(stderr, "test-schedd: transfer: %s\n",
+			    cedar_error(s));
+			goto out;
+		}
+	}
+	if (cedar_get_int(s, &fin) == -1 || cedar_recv_eom(s) == -1)
+		goto out;
+	fprintf(stderr, "test-schedd: transfer: final answer %lld\n",
+	    (long long)fin);
+	if (fin == 1)
+		stage_out_mark(ids, (size_t)n, "StageOutFinish");
+out:
+	classad_expr_free(cons);
+	free(version);
+	free(text);
+	free(ids);
+}
+
 /* --- connections ------------------------------------------------------- */
 
 /* Who may do what: any authenticated user may read and write; the
@@ -1511,6 +2072,10 @@ command_name(int command)
 	case CEDAR_QUERY_SCHEDD_HISTORY: return "QUERY_SCHEDD_HISTORY";
 	case CEDAR_ACT_ON_JOBS: return "ACT_ON_JOBS";
 	case CEDAR_QMGMT_READ_CMD: return "QMGMT_READ_CMD";
+	case CEDAR_SPOOL_JOB_FILES_WITH_PERMS:
+		return "SPOOL_JOB_FILES_WITH_PERMS";
+	case CEDAR_TRANSFER_DATA_WITH_PERMS:
+		return "TRANSFER_DATA_WITH_PERMS";
 	default: return "QMGMT_WRITE_CMD";
 	}
 }
@@ -1521,7 +2086,8 @@ serve(int fd)
 	static const int	 commands[] = { CEDAR_QUERY_JOB_ADS,
 		CEDAR_QUERY_SCHEDD_HISTORY, CEDAR_ACT_ON_JOBS,
 		CEDAR_QMGMT_READ_CMD, CEDAR_QMGMT_WRITE_CMD,
-		QUERY_SCHEDD_ADS };
+		CEDAR_SPOOL_JOB_FILES_WITH_PERMS,
+		CEDAR_TRANSFER_DATA_WITH_PERMS, QUERY_SCHEDD_ADS };
 	struct cedar_server_conf conf;
 	struct cedar_server_result res;
 	struct conn		 cn;
@@ -1566,6 +2132,12 @@ serve(int fd)
 	case QUERY_SCHEDD_ADS:
 		query_schedd_ads(cn.s);
 		break;
+	case CEDAR_SPOOL_JOB_FILES_WITH_PERMS:
+		spool_job_files(&cn);
+		break;
+	case CEDAR_TRANSFER_DATA_WITH_PERMS:
+		transfer_data(cn.s, cn.owner);
+		break;
 	default:
 		qmgmt(&cn);
 		break;
@@ -1581,14 +2153,14 @@ main(int argc, char **argv)
 	struct sockaddr_in	 sin;
 	socklen_t		 len = sizeof(sin);
 	const char		*addrfile = NULL, *colon;
-	char			 tmp[4096];
+	char			 tmp[4096], *cwd;
 	FILE			*f;
 	pid_t			 pid;
 	int			 ch, lfd, fd, port = 0, on = 1;
 
 	ts.domain = "test.local";
 	ts.req_reason = "the job does not satisfy the submit requirement";
-	while ((ch = getopt(argc, argv, "k:a:j:H:r:R:d:p:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "k:a:j:H:r:R:d:p:s:x:")) != -1) {
 		switch (ch) {
 		case 'k': load_key(optarg); break;
 		case 'a': addrfile = optarg; break;
@@ -1602,6 +2174,9 @@ main(int argc, char **argv)
 		case 'R': ts.req_reason = optarg; break;
 		case 'd': ts.domain = optarg; break;
 		case 'p': port = atoi(optarg); break;
+		case 's':
+			snprintf(ts.spool, sizeof(ts.spool), "%s", optarg);
+			break;
 		case 'x':
 			snprintf(ts.fault, sizeof(ts.fault), "%s", optarg);
 			if ((colon = strchr(optarg, ':')) != NULL) {
@@ -1612,11 +2187,27 @@ main(int argc, char **argv)
 		default:
 			die("%s", "usage: test-schedd -k KEY -a ADDRFILE "
 			    "[-j JOBS] [-H HISTORY] [-r REQUIREMENT "
-			    "[-R REASON]] [-d DOMAIN] [-p PORT] [-x FAULT]");
+			    "[-R REASON]] [-d DOMAIN] [-p PORT] [-s SPOOL] "
+			    "[-x FAULT]");
 		}
 	}
 	if (ts.keylen == 0 || addrfile == NULL)
 		die("%s", "-k and -a are required");
+	if (ts.spool[0] == '\0') {
+		snprintf(tmp, sizeof(tmp), "%s", addrfile);
+		snprintf(ts.spool, sizeof(ts.spool), "%s/spool", dirname(tmp));
+	}
+	if (ts.spool[0] != '/' && (cwd = getcwd(NULL, 0)) != NULL) {
+		struct buf abs = BUF_INIT;
+
+		buf_addf(&abs, "%s/%s", cwd, ts.spool);
+		if (abs.len >= sizeof(ts.spool))
+			die("spool path too long: %s", buf_str(&abs));
+		memcpy(ts.spool, abs.data, abs.len + 1);
+		buf_free(&abs);
+		free(cwd);
+	}
+	mkdirs(ts.spool);
 	state_init();
 	signal(SIGPIPE, SIG_IGN);
 	/* Children are not waited for. */
