@@ -532,6 +532,8 @@ struct check {
 	struct name_index	*index;
 	size_t			 nindex;
 	unsigned char		*present;	/* per name */
+	int64_t			*name_bytes;	/* per name: its files' bytes */
+	long			 cur;		/* the name the entry is under */
 	struct name_list	 unexpected;
 	uint64_t		 ph[NAME_MAX_PREFIXES];
 	size_t			 plen[NAME_MAX_PREFIXES];
@@ -553,7 +555,8 @@ check_index_names(struct check *c, char *err, size_t errlen)
 	struct input_names	*n = c->names;
 	size_t			 i, j, k, total = 0;
 
-	if ((c->present = calloc(n->n + 1, 1)) == NULL)
+	if ((c->present = calloc(n->n + 1, 1)) == NULL ||
+	    (c->name_bytes = calloc(n->n + 1, sizeof(int64_t))) == NULL)
 		goto nomem;
 	for (i = 0; i < n->n; i++)
 		for (j = 0; n->v[i][j] != '\0'; j++)
@@ -619,10 +622,13 @@ check_covered(struct check *c, const char *name, size_t len, size_t k,
 	int	covered = 0;
 	size_t	j;
 
+	c->cur = -1;
 	for (j = 0; j < k; j++)
 		if ((i = check_lookup(c, c->ph[j], name, c->plen[j], 1)) !=
 		    -1) {
 			c->present[i] = 1;
+			if (!covered)
+				c->cur = i;
 			covered = 1;
 		}
 	if (!covered && is_dir &&
@@ -772,11 +778,31 @@ check_entry(struct check *c, struct tar_reader *r, const struct tar_entry *e,
 	if ((rc = check_too_big(c, e->size, err, errlen)) != 0 ||
 	    (rc = check_data(c, r, &size, err, errlen)) != 0)
 		return rc;
+	if (c->names != NULL && c->cur >= 0)
+		c->name_bytes[c->cur] += size;
 	if (c->names != NULL && c->names->exe != NULL &&
 	    strlen(c->names->exe) == len &&
 	    memcmp(c->names->exe, e->name, len) == 0)
 		c->sum->exe_bytes = size;
 	return 0;
+}
+
+/* condor_submit's sum of the input's sizes (calc_image_size_kb): KiB,
+ * rounded up per named input, the executable apart. */
+static void
+check_input_kb(struct check *c)
+{
+	size_t i;
+
+	c->sum->input_kb = 0;
+	if (c->names == NULL) {
+		c->sum->input_kb = (c->sum->bytes + 1023) / 1024;
+		return;
+	}
+	for (i = 0; i < c->names->n; i++)
+		if (c->names->exe == NULL ||
+		    strcmp(c->names->v[i], c->names->exe) != 0)
+			c->sum->input_kb += (c->name_bytes[i] + 1023) / 1024;
 }
 
 /* After the last entry: what the job names and the tar lacks, and what
@@ -842,12 +868,15 @@ input_check_tar(int fd, off_t offset, off_t length,
 			goto done;
 	if (rc == 0 && names != NULL)
 		rc = check_names_end(c, err, errlen);
+	if (rc == 0)
+		check_input_kb(c);
 done:
 	tar_reader_close(r);
 	name_hasher_free(&c->hasher);
 	hs_free(&c->seen);
 	free(c->index);
 	free(c->present);
+	free(c->name_bytes);
 	buf_free(&c->unexpected.b);
 	free(c);
 	return rc;

@@ -58,6 +58,9 @@ struct input_summary {
 	int64_t	dirs;
 	int64_t	bytes;			/* their total size */
 	int64_t	exe_bytes;		/* the executable's size, or -1 */
+	int64_t	input_kb;		/* the other inputs as condor_submit
+					 * sums them: KiB, rounded up per
+					 * named input */
 };
 
 /* Check the tar in FD's bytes [OFFSET, OFFSET + LENGTH) entry by entry:

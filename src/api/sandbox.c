@@ -280,8 +280,7 @@ sandbox_send_sizes(struct api_ctx *ctx, struct schedd *sd,
 
 	/* condor_submit's calc_image_size_kb(): KiB, rounded up. */
 	exe_kb = sum->exe_bytes > 0 ? (sum->exe_bytes + 1023) / 1024 : 0;
-	in_kb = (sum->bytes - (sum->exe_bytes > 0 ? sum->exe_bytes : 0) +
-	    1023) / 1024;
+	in_kb = sum->input_kb;
 	snprintf(v, sizeof(v), "%lld", exe_kb);
 	rc = schedd_set_attr_noack(sd, id->cluster, id->proc,
 	    "ExecutableSize", v, ctx->msg, sizeof(ctx->msg));
