@@ -284,7 +284,10 @@ input_name_check(const char *name, size_t len, char *why, size_t whylen)
 		if (name[start] == '.' && (i - start == 1 ||
 		    (i - start == 2 && name[start + 1] == '.'))) {
 			snprintf(why, whylen, "the name has a '%.*s' "
-			    "component", (int)(i - start), name + start);
+			    "component%s", (int)(i - start), name + start,
+			    start == 0 && i == 1 ? " (make the tar from the "
+			    "names themselves: tar -C DIR -cf - FILE..., not "
+			    "'.')" : "");
 			return -1;
 		}
 		start = i + 1;
