@@ -26,6 +26,7 @@
 #include "api/sandbox.h"
 #include "api/tar.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "http/http.h"
 #include "http/multipart.h"
 #include "config/settings.h"
@@ -67,20 +68,9 @@ pass_fail(struct pass *ps, int status, const char *fmt, ...)
 static int
 tar_to_file(void *arg, const void *p, size_t n)
 {
-	struct pass	*ps = arg;
-	const char	*c = p;
-	ssize_t		 w;
+	struct pass *ps = arg;
 
-	while (n > 0) {
-		if ((w = write(ps->f->tarfd, c, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return file_write_all(ps->f->tarfd, p, n);
 }
 
 /* A file part of the first pass: a canonical name, within the caps. */

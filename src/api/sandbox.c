@@ -28,6 +28,7 @@
 #include "api/sandbox.h"
 #include "api/tar.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "classad/classad.h"
 #include "http/http.h"
 #include "http/json.h"
@@ -60,27 +61,6 @@ sandbox_tmpfile(struct api_ctx *ctx)
 	return fd;
 }
 
-/* Write all N bytes at the end of FD.  0, or -1 with MSG. */
-static int
-write_all(struct api_ctx *ctx, int fd, const void *p, size_t n)
-{
-	const char	*c = p;
-	ssize_t		 w;
-
-	while (n > 0) {
-		if ((w = write(fd, c, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			snprintf(ctx->msg, sizeof(ctx->msg), "cannot stage the "
-			    "upload: %s", strerror(errno));
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 sandbox_stage_body(struct api_ctx *ctx, int fd, long long max,
     long long *len)
@@ -100,8 +80,11 @@ sandbox_stage_body(struct api_ctx *ctx, int fd, long long max,
 			    "over %lld bytes", max);
 			return 413;
 		}
-		if (write_all(ctx, fd, tmp, (size_t)r) == -1)
+		if (file_write_all(fd, tmp, (size_t)r) == -1) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "cannot stage the "
+			    "upload: %s", strerror(errno));
 			return 507;
+		}
 	}
 	return r < 0 ? (int)-r : 0;
 }

@@ -24,9 +24,8 @@
 #include "util/hex.h"
 #include "util/utc.h"
 
-/* RFC 9110 tchar: the bytes of a token. */
-static int
-is_tchar(int c)
+int
+http_tchar(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9') || (c != '\0' &&
@@ -55,7 +54,7 @@ http_head_scan(const char *p, size_t len)
 
 	/* The method: a token, bounded, followed by SP. */
 	for (i = 0; i < len && p[i] != ' '; i++) {
-		if (!is_tchar((unsigned char)p[i]))
+		if (!http_tchar((unsigned char)p[i]))
 			return -400;
 		if (i >= HTTP_MAX_METHOD)
 			return -400;
@@ -250,7 +249,7 @@ parse_request_line(char *line, struct http_request *req, char *err,
 	req->method = line;
 	req->target = t;
 	for (n = 0; line[n] != '\0'; n++)
-		if (!is_tchar((unsigned char)line[n])) {
+		if (!http_tchar((unsigned char)line[n])) {
 			snprintf(err, errlen, "malformed method");
 			return 400;
 		}
@@ -384,7 +383,7 @@ parse_field(char *line, struct http_request *req, int *seen, char *err,
 		return 400;
 	}
 	for (i = 0; line + i < colon; i++)
-		if (!is_tchar((unsigned char)line[i])) {
+		if (!http_tchar((unsigned char)line[i])) {
 			snprintf(err, errlen, "invalid header field name");
 			return 400;
 		}

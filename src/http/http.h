@@ -58,6 +58,9 @@ struct http_exchange {
 	int		 body_done;
 };
 
+/* RFC 9110 tchar: is C a byte of a token? */
+int	 http_tchar(int c);
+
 /* --- Request head ------------------------------------------------------ */
 
 /* Look at the bytes received so far.  Returns the length of a complete

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http/http.h"
 #include "http/multipart.h"
 #include "util/bounds.h"
 
@@ -58,15 +59,6 @@ struct multipart {
 	size_t			 headlen;
 	struct multipart_part	 part;
 };
-
-/* RFC 9110 tchar: the bytes of a token. */
-static int
-is_tchar(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != '\0' &&
-	    strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
 
 /* RFC 2046 bcharsnospace: what a boundary is made of, with the space. */
 static int
@@ -127,7 +119,7 @@ next_param(const char **sp, char *name, size_t namelen, char *val,
 	if (*s != ';')
 		return -1;
 	s = skip_ows(s + 1);
-	for (n0 = s; is_tchar((unsigned char)*s); s++)
+	for (n0 = s; http_tchar((unsigned char)*s); s++)
 		;
 	if ((nl = (size_t)(s - n0)) == 0 || *s != '=')
 		return -1;
@@ -155,7 +147,7 @@ next_param(const char **sp, char *name, size_t namelen, char *val,
 		}
 		s++;
 	} else {
-		for (; is_tchar((unsigned char)*s); s++)
+		for (; http_tchar((unsigned char)*s); s++)
 			if (vl + 1 < vallen)
 				val[vl++] = *s;
 			else
@@ -176,7 +168,7 @@ multipart_boundary(const char *content_type, char *out, size_t outlen)
 	int		 r, toolong, found = 0;
 	size_t		 n;
 
-	for (t = s; is_tchar((unsigned char)*s) || *s == '/'; s++)
+	for (t = s; http_tchar((unsigned char)*s) || *s == '/'; s++)
 		;
 	if ((size_t)(s - t) != strlen("multipart/form-data") ||
 	    strncasecmp(t, "multipart/form-data", (size_t)(s - t)) != 0)
@@ -334,7 +326,7 @@ parse_disposition(struct multipart *m, const char *v)
 	char			 name[16], val[MULTIPART_MAX_FILENAME + 2];
 	int			 r, toolong, seen_name = 0, seen_star = 0;
 
-	while (is_tchar((unsigned char)*s))
+	while (http_tchar((unsigned char)*s))
 		s++;
 	if ((size_t)(s - v) != 9 || strncasecmp(v, "form-data", 9) != 0)
 		return refuse(m, "part %zu: Content-Disposition is not "
@@ -377,7 +369,7 @@ parse_head_line(struct multipart *m, char *line, int *seen)
 
 	if (*line == ' ' || *line == '\t')
 		return refuse(m, "part %zu: obsolete line folding", m->parts);
-	for (colon = line; is_tchar((unsigned char)*colon); colon++)
+	for (colon = line; http_tchar((unsigned char)*colon); colon++)
 		;
 	if (*colon != ':' || colon == line)
 		return refuse(m, "part %zu: malformed header field", m->parts);

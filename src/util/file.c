@@ -77,3 +77,21 @@ file_read_capped(const char *path, size_t cap, struct buf *out, char *err,
 	errno = saved;
 	return -1;
 }
+
+int
+file_write_all(int fd, const void *p, size_t n)
+{
+	const char	*c = p;
+	ssize_t		 w;
+
+	while (n > 0) {
+		if ((w = write(fd, c, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}

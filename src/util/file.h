@@ -2,7 +2,8 @@
  * file.h — reading a whole file with a cap, the one way every module
  * reads a configuration file, a submit include or items file, the
  * schedd's address and daemon ad files, and the tests' recorded data.
- * A file over its cap is an error, never silently cut short.
+ * A file over its cap is an error, never silently cut short.  And
+ * writing a whole buffer to a descriptor, as staging an upload does.
  */
 #ifndef FILE_H
 #define FILE_H
@@ -15,6 +16,10 @@ struct buf;
  * bytes (0: BUF_DEFAULT_CAP); OUT's cap is CAP afterwards.  0, or -1 with errno set (EISDIR for a directory, EFBIG for a
  * file over CAP) and ERR saying "can't open file PATH: ...", "can't read
  * file PATH: ..." or "file PATH is too large (over CAP bytes)". */
+/* Write all N bytes of P to FD, retrying short writes and EINTR.  0, or
+ * -1 with errno. */
+int	 file_write_all(int fd, const void *p, size_t n);
+
 int	 file_read_capped(const char *path, size_t cap, struct buf *out,
 	    char *err, size_t errlen);
 
