@@ -219,8 +219,11 @@ queue'
 	/usr/bin/time -f %M -o "$T/rss" timeout 60 "$BIN" --allow-root < "$T/req" > "$T/out" 2> "$T/err"
 	run head -1 "$T/out"
 	assert_output --partial " 413 "
+	# Bounded: the same as any sandbox request (mapped libraries, about
+	# 12 MiB), not the 200 MiB the bomb expands to.  ASan's shadow
+	# memory makes any RSS meaningless, so only the status counts there.
 	rss=$(cat "$T/rss")
-	[ "$rss" -lt 16384 ] || fail "peak RSS $rss KiB"
+	asan_build || [ "$rss" -lt 16384 ] || fail "peak RSS $rss KiB"
 	# More entries than HTTP_API_MAX_INPUT_FILES
 	mkdir -p "$T/in/d"
 	for i in 1 2 3 4; do echo $i > "$T/in/d/$i"; done
