@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "util/bounds.h"
+#include "util/netaddr.h"
 #include "config/settings.h"
 
 /* A duration within the timeout bounds, into an int. */
@@ -20,6 +21,28 @@ parse_timeout(const char *v, int *out)
 		return -1;
 	*out = (int)n;
 	return 0;
+}
+
+/* A header field name as front ends use them: letters, digits and '-'
+ * (a '_' would not survive CGI's HTTP_* mapping), at most 64 bytes. */
+static int
+valid_header_name(const char *v)
+{
+	size_t	n = strlen(v);
+
+	return n > 0 && n <= 64 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+/* A key id for the JWT header: a file name in SEC_PASSWORD_DIRECTORY to
+ * the schedd, so letters, digits and "._-", at most 64 bytes. */
+static int
+valid_key_id(const char *v)
+{
+	size_t	n = strlen(v);
+
+	return n > 0 && n <= 64 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789._-") == n && *v != '.';
 }
 
 /* An integer within [MIN, MAX]. */
@@ -78,6 +101,29 @@ settings_set(struct settings *s, const char *name, const char *v,
 		str = &s->schedd_address;
 	else if (strcmp(name, "HTTP_API_LISTEN_ADDR") == 0)
 		str = &s->listen_addr;
+	else if (strcmp(name, "HTTP_API_USER_HEADER") == 0) {
+		if (!valid_header_name(v))
+			goto bad;
+		str = &s->user_header;
+	} else if (strcmp(name, "HTTP_API_USER_HEADER_TRUSTED_PROXIES") == 0) {
+		char	why[160];
+
+		free(s->trusted_proxies);
+		if (netblock_parse_list(v, &s->trusted_proxies,
+		    &s->ntrusted_proxies, why, sizeof(why)) == -1) {
+			snprintf(err, errlen, "%s: %s", name, why);
+			return -1;
+		}
+	} else if (strcmp(name, "HTTP_API_SIGNING_KEY") == 0)
+		str = &s->signing_key;
+	else if (strcmp(name, "HTTP_API_SIGNING_KEY_ID") == 0) {
+		if (!valid_key_id(v))
+			goto bad;
+		str = &s->signing_key_id;
+	} else if (strcmp(name, "UID_DOMAIN") == 0)
+		str = &s->uid_domain;
+	else if (strcmp(name, "TRUST_DOMAIN") == 0)
+		str = &s->trust_domain;
 	else {
 		snprintf(err, errlen, "unknown parameter %s", name);
 		return -1;
@@ -95,6 +141,32 @@ bad:
 	return -1;
 }
 
+/* The identity settings that are not plain strings: the two booleans,
+ * the signing key file (HTCondor's POOL key file unless set), and the
+ * key id's default. */
+static int
+identity_load(struct settings *s, struct config *cf, char *err,
+    size_t errlen)
+{
+	const char	*v;
+
+	if (cf != NULL && (config_bool(cf, "HTTP_API_CGI_REMOTE_USER", 0,
+	    &s->cgi_remote_user, err, errlen) == -1 ||
+	    config_bool(cf, "HTTP_API_USER_DOMAIN_FROM_HEADER", 0,
+	    &s->user_domain_from_header, err, errlen) == -1))
+		return -1;
+	if (cf != NULL && ((v = config_value(cf, "HTTP_API_SIGNING_KEY")) !=
+	    NULL || (v = config_value(cf, "SEC_TOKEN_POOL_SIGNING_KEY_FILE")) !=
+	    NULL) && settings_set(s, "HTTP_API_SIGNING_KEY", v, err,
+	    errlen) == -1)
+		return -1;
+	if (s->signing_key_id == NULL &&
+	    settings_set(s, "HTTP_API_SIGNING_KEY_ID", DEFAULT_SIGNING_KEY_ID,
+	    err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
 int
 settings_load(struct settings *s, struct config *cf, char *err,
     size_t errlen)
@@ -106,7 +178,9 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		"HTTP_API_SCHEDD_ADDRESS", "HTTP_API_SCHEDD_TIMEOUT",
 		"HTTP_API_MAX_PER_IP", "HTTP_API_MIN_BODY_RATE",
 		"HTTP_API_LISTEN_ADDR", "HTTP_API_MAX_INPUT_BYTES",
-		"HTTP_API_MAX_INPUT_FILES",
+		"HTTP_API_MAX_INPUT_FILES", "HTTP_API_USER_HEADER",
+		"HTTP_API_USER_HEADER_TRUSTED_PROXIES",
+		"HTTP_API_SIGNING_KEY_ID", "UID_DOMAIN", "TRUST_DOMAIN",
 	};
 	const char	*v;
 	size_t		 i;
@@ -126,7 +200,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		if ((v = config_value(cf, names[i])) != NULL &&
 		    settings_set(s, names[i], v, err, errlen) == -1)
 			return -1;
-	return 0;
+	return identity_load(s, cf, err, errlen);
 }
 
 void
@@ -136,6 +210,12 @@ settings_free(struct settings *s)
 	free(s->tls_key);
 	free(s->schedd_address);
 	free(s->listen_addr);
+	free(s->user_header);
+	free(s->trusted_proxies);
+	free(s->signing_key);
+	free(s->signing_key_id);
+	free(s->uid_domain);
+	free(s->trust_domain);
 	if (s->config != NULL)
 		config_free(s->config);
 	memset(s, 0, sizeof(*s));

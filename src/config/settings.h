@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 struct config;
+struct netblock;
 
 struct settings {
 	int		 read_timeout;		/* HTTP_API_READ_TIMEOUT, s */
@@ -24,6 +25,20 @@ struct settings {
 	char		*schedd_address;	/* HTTP_API_SCHEDD_ADDRESS */
 	char		*listen_addr;		/* HTTP_API_LISTEN_ADDR */
 	int		 schedd_timeout;	/* HTTP_API_SCHEDD_TIMEOUT, s */
+	/* Identity from a front end (no bearer token). */
+	char		*user_header;		/* HTTP_API_USER_HEADER */
+	struct netblock	*trusted_proxies;	/* ..._TRUSTED_PROXIES */
+	size_t		 ntrusted_proxies;
+	int		 cgi_remote_user;	/* HTTP_API_CGI_REMOTE_USER */
+	int		 user_domain_from_header; /* ..._DOMAIN_FROM_HEADER */
+	char		*signing_key;		/* HTTP_API_SIGNING_KEY */
+	char		*signing_key_id;	/* HTTP_API_SIGNING_KEY_ID */
+	char		*uid_domain;		/* UID_DOMAIN */
+	char		*trust_domain;		/* TRUST_DOMAIN */
+	/* The demo mode's hook: loopback peers may name the user with the
+	 * user header, and no trusted proxies are needed.  Nothing sets it
+	 * yet. */
+	int		 demo;
 	struct config	*config;		/* for everything else */
 };
 

@@ -54,6 +54,28 @@ int	schedd_open(struct schedd *sd, const struct settings *set,
  * schedd maps an IDTOKEN.  0, or -1 when it is no IDTOKEN or has none. */
 int	schedd_token_subject(const char *token, struct buf *out);
 
+/* --- Tokens minted for a trusted front end's user (mint.c) ------------- */
+
+struct mint_request {
+	const char	*keyfile;	/* the signing key file (HTCondor's format) */
+	const char	*kid;		/* its key id: "POOL" doubles the key */
+	const char	*iss;		/* TRUST_DOMAIN */
+	const char	*sub;		/* user@domain */
+	int64_t		 iat;		/* now; exp is iat + MINTED_TOKEN_LIFETIME */
+};
+
+/* Can the signing key file PATH be used: present, readable, a regular
+ * file, not readable by group or others, not empty nor too large?  The
+ * key is read and wiped.  0, or -1 with ERR. */
+int	schedd_signing_key_check(const char *path, char *err, size_t errlen);
+
+/* Mint an HS256 IDTOKEN for M with libjwt into OUT (OUTLEN bytes with the
+ * NUL): header alg and kid; claims sub, iss, iat, exp, and a random jti.
+ * The key is read from the file for this call and wiped after it.  0, or
+ * -1 with ERR (OUT is then empty). */
+int	schedd_mint_token(const struct mint_request *m, char *out,
+	    size_t outlen, char *err, size_t errlen);
+
 /* The CondorVersion string this client states to the schedd, which
  * condor_submit also puts into a job ad. */
 const char *schedd_client_version(void);

@@ -45,6 +45,17 @@
  * 120 s (tests/conformance/cedar/client-error-auth-sub-mismatch), so we
  * give up much sooner. */
 #define DEFAULT_SCHEDD_TIMEOUT	20		/* HTTP_API_SCHEDD_TIMEOUT, s */
+/* The kid of a token minted for a front end's user (HTCondor's POOL key). */
+#define DEFAULT_SIGNING_KEY_ID	"POOL"		/* HTTP_API_SIGNING_KEY_ID */
+/* A minted token lives one minute: it is used at once, for the schedd
+ * handshakes of one request. */
+#define MINTED_TOKEN_LIFETIME	60		/* seconds */
+/* The longest user name a front end may give (before "@domain"), and the
+ * longest domain HTTP_API_USER_DOMAIN_FROM_HEADER lets it add. */
+#define USER_NAME_MAX		64
+#define USER_DOMAIN_MAX		255
+/* The largest signing key file read (HTCondor writes 64 bytes). */
+#define SIGNING_KEY_MAX		1024
 /* Connections the kernel queues for --listen while every child slot is
  * busy (tcpserver's way: stop accepting rather than refuse); the kernel
  * caps it at net.core.somaxconn. */
