@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "schedd/schedd.h"
 #include "http/conn.h"
 #include "util/bounds.h"
 #include "version.h"
@@ -47,6 +48,7 @@ usage(FILE *f)
 "                    [--tls-cert file --tls-key file] [--read-timeout sec]\n"
 "                    [--write-timeout sec] [--max-body bytes]\n"
 "                    [--max-children n] [--schedd address]\n"
+"                    [--user-header name]\n"
 "       htcondor-api [--allow-root] --config-val [-subsystem name]\n"
 "                    [-local-name name] param ...\n"
 "       htcondor-api --version | --help\n"
@@ -69,6 +71,7 @@ static const struct {
 	{ "--max-body",		"HTTP_API_MAX_BODY" },
 	{ "--max-children",	"HTTP_API_MAX_CHILDREN" },
 	{ "--schedd",		"HTTP_API_SCHEDD_ADDRESS" },
+	{ "--user-header",	"HTTP_API_USER_HEADER" },
 };
 
 struct options {
@@ -228,29 +231,52 @@ out:
 	return ctx;
 }
 
-/* The peer of an inetd-style connection: the socket's peer, else what
- * the supervisor put in the environment. */
-static void
+/* The peer of an inetd-style connection for the log: the socket's peer,
+ * else what the supervisor put in the environment.  Returns whether it
+ * is the socket's own peer, the only one a trusted-proxy check may see. */
+static int
 inetd_remote(char *out, size_t outlen)
 {
 	static const char *const vars[] = {
 		"TCPREMOTEIP", "REMOTE_HOST", "REMOTE_ADDR"
 	};
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof(ss);
 	const char		*v;
 	size_t			 i;
 
-	if (getpeername(0, (struct sockaddr *)&ss, &len) == 0 &&
-	    getnameinfo((struct sockaddr *)&ss, len, out, outlen, NULL, 0,
-	    NI_NUMERICHOST) == 0)
-		return;
+	if (serve_socket_peer(0, out, outlen) == 0)
+		return 1;
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		if ((v = getenv(vars[i])) != NULL && *v != '\0') {
 			snprintf(out, outlen, "%s", v);
-			return;
+			return 0;
 		}
 	snprintf(out, outlen, "-");
+	return 0;
+}
+
+/* The identity settings must not open a door: a user header needs the
+ * proxies it is trusted from (outside the demo mode), and a user header
+ * or REMOTE_USER needs a signing key only its owner can read.  0, or -1
+ * with ERR. */
+static int
+identity_check(const struct settings *s, char *err, size_t errlen)
+{
+	char	why[384];
+
+	if (s->user_header != NULL && s->ntrusted_proxies == 0 && !s->demo) {
+		snprintf(err, errlen, "HTTP_API_USER_HEADER (%s) needs "
+		    "HTTP_API_USER_HEADER_TRUSTED_PROXIES: without it anyone "
+		    "who reaches the port could name any user", s->user_header);
+		return -1;
+	}
+	if ((s->user_header != NULL || s->cgi_remote_user) &&
+	    schedd_signing_key_check(s->signing_key, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s needs the signing key: %s",
+		    s->user_header != NULL ? "HTTP_API_USER_HEADER" :
+		    "HTTP_API_CGI_REMOTE_USER", why);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -262,6 +288,7 @@ main(int argc, char **argv)
 	struct conn	 c;
 	struct tls	*tls = NULL;
 	char		 err[512], remote[NI_MAXHOST];
+	const char	*peer = NULL;
 	int		 rc, cgi;
 	size_t		 k;
 
@@ -315,6 +342,11 @@ main(int argc, char **argv)
 		settings_free(&set);
 		return EXIT_CONFIG;
 	}
+	if (identity_check(&set, err, sizeof(err)) == -1) {
+		log_msg("configuration: %s", err);
+		settings_free(&set);
+		return EXIT_CONFIG;
+	}
 	if (set.tls_cert != NULL && !cgi &&
 	    (tls = tls_setup(&set, err, sizeof(err))) == NULL) {
 		log_msg("%s", err);
@@ -324,18 +356,20 @@ main(int argc, char **argv)
 	if (o.listen != NULL)
 		rc = listen_main(o.listen, &set, tls);
 	else {
-		if (cgi)
+		if (cgi) {
 			snprintf(remote, sizeof(remote), "%s",
 			    getenv("REMOTE_ADDR") ? getenv("REMOTE_ADDR") : "-");
-		else
-			inetd_remote(remote, sizeof(remote));
+			peer = getenv("REMOTE_ADDR");
+		} else if (inetd_remote(remote, sizeof(remote)))
+			peer = remote;
 		conn_init(&c, 0, 1, set.read_timeout, set.write_timeout);
 		if (tls != NULL && conn_tls_accept(&c, tls, err,
 		    sizeof(err)) == -1) {
 			log_msg("%s: %s", remote, err);
 			rc = EXIT_FAILED;
 		} else
-			rc = serve_one(&c, cgi, &set, remote) ? EXIT_FAILED :
+			rc = serve_one(&c, cgi, &set, remote, peer) ?
+			    EXIT_FAILED :
 			    EXIT_SERVED;
 	}
 	tls_free(tls);

@@ -29,6 +29,9 @@ struct api_ctx {
 	char			 msg[512];	/* error detail */
 	const char		*extra;		/* extra error header lines */
 	char			 user[256];	/* authenticated user, for logs */
+	const char		*peer;		/* the TCP peer (REMOTE_ADDR in
+						 * CGI), NULL when none */
+	const char		*remote_user;	/* CGI's REMOTE_USER, or NULL */
 };
 
 /* meta.c */

@@ -34,7 +34,13 @@ api_call_begin(struct api_ctx *ctx, struct api_call *c, enum api_body body)
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = auth_bearer(&ctx->x->req, &c->token, ctx->msg,
+	/* A bearer token always wins; without one, a trusted front end may
+	 * name the user. */
+	if (http_header(&ctx->x->req, "Authorization") == NULL &&
+	    (rc = api_front_end_token(ctx, &c->token)) != -1) {
+		if (rc != 0)
+			return rc;
+	} else if ((rc = auth_bearer(&ctx->x->req, &c->token, ctx->msg,
 	    sizeof(ctx->msg))) != 0) {
 		if (rc == 401)
 			ctx->extra = auth_challenge;

@@ -49,6 +49,12 @@ enum api_body {
 int	api_call_begin(struct api_ctx *ctx, struct api_call *c,
 	    enum api_body body);
 
+/* The token of a user a trusted front end names (identity.c), when the
+ * request has no Authorization header: minted into T.  -1 when no front
+ * end names a user (the request needs a bearer token), 0 with T filled,
+ * or 400 (a bad name) / 500 (no key) with ctx->msg. */
+int	api_front_end_token(struct api_ctx *ctx, struct auth_token *t);
+
 /* Open a connection to the schedd for COMMAND with the caller's token;
  * records the mapped user for the log.  With LAST (API_LAST) the token
  * is wiped afterwards, opened or not.  0, or the status with the

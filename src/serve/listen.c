@@ -125,19 +125,6 @@ bind_addr(const char *addr, char *err, size_t errlen)
 	return fd;
 }
 
-/* The peer's address as text, for the log. */
-static void
-peer_name(int fd, char *out, size_t outlen)
-{
-	struct sockaddr_storage	ss;
-	socklen_t		len = sizeof(ss);
-
-	snprintf(out, outlen, "-");
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
-		getnameinfo((struct sockaddr *)&ss, len, out, outlen, NULL, 0,
-		    NI_NUMERICHOST);
-}
-
 /* Refuse a connection with 503 from the parent, without forking (the
  * fork failed, or the peer is over HTTP_API_MAX_PER_IP).  WHY is a fixed
  * message.  The answer is small enough for the socket buffer, so this
@@ -249,6 +236,7 @@ child(int lfd, int fd, const struct settings *set, struct tls *tls,
 {
 	struct conn	c;
 	char		remote[NI_MAXHOST], err[256];
+	const char	*peer = remote;
 	int		on = 1;
 
 	close(lfd);
@@ -258,13 +246,16 @@ child(int lfd, int fd, const struct settings *set, struct tls *tls,
 	signal(SIGHUP, SIG_DFL);
 	sigprocmask(SIG_SETMASK, childmask, NULL);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-	peer_name(fd, remote, sizeof(remote));
+	if (serve_socket_peer(fd, remote, sizeof(remote)) == -1) {
+		snprintf(remote, sizeof(remote), "-");
+		peer = NULL;
+	}
 	conn_init(&c, fd, fd, set->read_timeout, set->write_timeout);
 	if (tls != NULL && conn_tls_accept(&c, tls, err, sizeof(err)) == -1) {
 		log_msg("%s: %s", remote, err);
 		_exit(1);
 	}
-	_exit(serve_one(&c, 0, set, remote));
+	_exit(serve_one(&c, 0, set, remote, peer));
 }
 
 /* Fork a child for the accepted connection FD from PEER, or refuse it

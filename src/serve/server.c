@@ -1,6 +1,9 @@
 /*
  * server.c — one request, start to finish.
  */
+#include <sys/socket.h>
+
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +47,22 @@ dispatch(struct api_ctx *ctx)
 }
 
 int
+serve_socket_peer(int fd, char *out, size_t outlen)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) ||
+	    getnameinfo((struct sockaddr *)&ss, len, out, outlen, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		return -1;
+	return 0;
+}
+
+int
 serve_one(struct conn *c, int cgi, const struct settings *set,
-    const char *remote)
+    const char *remote, const char *peer)
 {
 	struct http_exchange	*x;
 	struct api_ctx		 ctx;
@@ -73,6 +90,9 @@ serve_one(struct conn *c, int cgi, const struct settings *set,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.x = x;
 	ctx.set = set;
+	ctx.peer = peer;
+	if (cgi)
+		ctx.remote_user = getenv("REMOTE_USER");
 	rc = cgi ? cgi_read_request(x, ctx.msg, sizeof(ctx.msg)) :
 	    http_read_request(x, ctx.msg, sizeof(ctx.msg));
 	if (rc == -1) {
