@@ -12,7 +12,7 @@ DESTDIR   ?=
 
 CC        ?= cc
 BUILD     ?= build
-PKGS       = libtls libcjson libcrypto libjwt
+PKGS       = libtls libcjson libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 CSTD       = -std=c17 -D_GNU_SOURCE

@@ -14,7 +14,6 @@
  * stream in 10240-byte blocks handed to the caller's function, the last
  * block not padded beyond the two end blocks tar needs.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include <archive_entry.h>
 
 #include "api/tar.h"
+#include "util/dl.h"
 
 /* The data read from the file at a time, and the block of a written
  * stream. */
@@ -113,44 +113,24 @@ ARCHIVE_FUNCTIONS(ARCHIVE_CHECK)
 
 static int	la_loaded;
 
-/* Where the table's entries go. */
-struct la_symbol {
-	const char	*name;
-	size_t		 offset;
-};
-
 /*
- * Open libarchive (its ABI-versioned name first, the development link
- * second) and fill the table; a missing function is as bad as a missing
- * library.  The library stays loaded for the life of the process.
+ * Load libarchive and fill the table, once per process.
  */
 int
 tar_load(char *err, size_t errlen)
 {
-	static const struct la_symbol symbols[] = {
+	static const char *const names[] = {
+		"libarchive.so.13", "libarchive.so", NULL
+	};
+	static const struct dl_symbol symbols[] = {
 		ARCHIVE_FUNCTIONS(ARCHIVE_SYMBOL)
 	};
-	void	*h, *f;
-	size_t	 i;
 
 	if (la_loaded)
 		return 0;
-	if ((h = dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL)) == NULL &&
-	    (h = dlopen("libarchive.so", RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		snprintf(err, errlen, "can't load libarchive: %s", dlerror());
+	if (dl_load(names, symbols, sizeof(symbols) / sizeof(symbols[0]), &la,
+	    err, errlen) == -1)
 		return 500;
-	}
-	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-		if ((f = dlsym(h, symbols[i].name)) == NULL) {
-			snprintf(err, errlen, "libarchive has no %s",
-			    symbols[i].name);
-			dlclose(h);
-			return 500;
-		}
-		/* POSIX: a function pointer has the representation of
-		 * the void * dlsym returns. */
-		memcpy((char *)&la + symbols[i].offset, &f, sizeof(f));
-	}
 	la_loaded = 1;
 	return 0;
 }

@@ -210,3 +210,9 @@ cgi() {
 	    inetd 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n' --user-header X-Remote-User
 	assert_equal "$RC" 3
 }
+
+@test "libjwt is loaded only when a token is minted, not linked" {
+	run sh -c "readelf -d '$BIN' | grep NEEDED"
+	assert_success
+	refute_output --partial libjwt
+}
