@@ -342,7 +342,9 @@ main(int argc, char **argv)
 		settings_free(&set);
 		return EXIT_CONFIG;
 	}
-	if (identity_check(&set, err, sizeof(err)) == -1) {
+	if (((set.user_header != NULL || set.cgi_remote_user || set.demo) &&
+	    settings_load_identity(&set, err, sizeof(err)) == -1) ||
+	    identity_check(&set, err, sizeof(err)) == -1) {
 		log_msg("configuration: %s", err);
 		settings_free(&set);
 		return EXIT_CONFIG;

@@ -142,23 +142,15 @@ bad:
 }
 
 /* The identity settings that are not plain strings: the two booleans,
- * the signing key file (HTCondor's POOL key file unless set), and the
- * key id's default. */
+ * and the key id's default; the rest waits for settings_load_identity. */
 static int
 identity_load(struct settings *s, struct config *cf, char *err,
     size_t errlen)
 {
-	const char	*v;
-
 	if (cf != NULL && (config_bool(cf, "HTTP_API_CGI_REMOTE_USER", 0,
 	    &s->cgi_remote_user, err, errlen) == -1 ||
 	    config_bool(cf, "HTTP_API_USER_DOMAIN_FROM_HEADER", 0,
 	    &s->user_domain_from_header, err, errlen) == -1))
-		return -1;
-	if (cf != NULL && ((v = config_value(cf, "HTTP_API_SIGNING_KEY")) !=
-	    NULL || (v = config_value(cf, "SEC_TOKEN_POOL_SIGNING_KEY_FILE")) !=
-	    NULL) && settings_set(s, "HTTP_API_SIGNING_KEY", v, err,
-	    errlen) == -1)
 		return -1;
 	if (s->signing_key_id == NULL &&
 	    settings_set(s, "HTTP_API_SIGNING_KEY_ID", DEFAULT_SIGNING_KEY_ID,
@@ -180,7 +172,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		"HTTP_API_LISTEN_ADDR", "HTTP_API_MAX_INPUT_BYTES",
 		"HTTP_API_MAX_INPUT_FILES", "HTTP_API_USER_HEADER",
 		"HTTP_API_USER_HEADER_TRUSTED_PROXIES",
-		"HTTP_API_SIGNING_KEY_ID", "UID_DOMAIN", "TRUST_DOMAIN",
+		"HTTP_API_SIGNING_KEY_ID",
 	};
 	const char	*v;
 	size_t		 i;
@@ -201,6 +193,28 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		    settings_set(s, names[i], v, err, errlen) == -1)
 			return -1;
 	return identity_load(s, cf, err, errlen);
+}
+
+int
+settings_load_identity(struct settings *s, char *err, size_t errlen)
+{
+	static const char *const names[] = { "UID_DOMAIN", "TRUST_DOMAIN" };
+	struct config	*cf = s->config;
+	const char	*v;
+	size_t		 i;
+
+	if (cf == NULL)
+		return 0;
+	if (((v = config_value(cf, "HTTP_API_SIGNING_KEY")) != NULL ||
+	    (v = config_value(cf, "SEC_TOKEN_POOL_SIGNING_KEY_FILE")) !=
+	    NULL) && settings_set(s, "HTTP_API_SIGNING_KEY", v, err,
+	    errlen) == -1)
+		return -1;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((v = config_value(cf, names[i])) != NULL &&
+		    settings_set(s, names[i], v, err, errlen) == -1)
+			return -1;
+	return 0;
 }
 
 void

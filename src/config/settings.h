@@ -53,6 +53,12 @@ int	settings_load(struct settings *s, struct config *cf, char *err,
 int	settings_set(struct settings *s, const char *name, const char *value,
 	    char *err, size_t errlen);
 
+/* What only a front end's identity needs (the signing key file, UID_DOMAIN,
+ * TRUST_DOMAIN), looked up only when a user header or REMOTE_USER is
+ * enabled: their defaults expand through the host's name, which every
+ * other request would pay for.  0, or -1 with ERR. */
+int	settings_load_identity(struct settings *s, char *err, size_t errlen);
+
 void	settings_free(struct settings *s);
 
 #endif
