@@ -4,14 +4,14 @@
  * JSON object), and the input either as file parts (each named by its
  * filename) or as one part "input" holding a tar.
  *
- * The body is staged in an unlinked temporary file and read twice: the
- * first pass keeps the two small parts, checks every file part's name
- * and records its size (eight bytes a file), the second writes the file
- * parts into a tar, now that each entry's size is known for its header.
- * Either way the input ends up as one staged tar, which the upload
- * checks exactly as a PUT …/input.
+ * The body is staged in an unlinked temporary file.  A first pass keeps
+ * the two small parts, checks every file part's name and records its
+ * size (eight bytes a file), and notes where an "input" tar part lies in
+ * the body: that tar is read in place, never copied.  File parts take a
+ * second pass, which writes them into a tar of their own now that each
+ * entry's size is known for its header.  Either way the input is one
+ * staged tar, which the upload checks exactly as a PUT …/input.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +122,7 @@ part_begin(void *arg, const struct multipart_part *p)
 			    "file parts or as one part \"input\" holding a "
 			    "tar, not both");
 		ps->f->have_tar = 1;
+		ps->f->taroff = (off_t)p->offset;
 	} else if (p->has_filename) {
 		ps->kind = PART_FILE;
 		if (!ps->second)
@@ -142,6 +143,20 @@ part_begin(void *arg, const struct multipart_part *p)
 	return 0;
 }
 
+/* A small part kept whole in B, at most CAP bytes (413 beyond). */
+static int
+keep_part(struct pass *ps, struct buf *b, int64_t cap, const char *name,
+    const void *p, size_t n)
+{
+	if (ps->second)
+		return 0;
+	if (ps->size > cap)
+		return pass_fail(ps, 413, "%s over %lld bytes", name,
+		    (long long)cap);
+	return buf_add(b, p, n) == -1 ? pass_fail(ps, 500, "out of memory") :
+	    0;
+}
+
 static int
 part_data(void *arg, const void *p, size_t n)
 {
@@ -151,26 +166,11 @@ part_data(void *arg, const void *p, size_t n)
 	ps->size += (int64_t)n;
 	switch (ps->kind) {
 	case PART_TEXT:
-		if (ps->second)
-			return 0;
-		if (ps->size > SUBMIT_MAX_TEXT)
-			return pass_fail(ps, 413, "submit_file over %u bytes",
-			    SUBMIT_MAX_TEXT);
-		return buf_add(&ps->f->text, p, n) == -1 ?
-		    pass_fail(ps, 500, "out of memory") : 0;
+		return keep_part(ps, &ps->f->text, SUBMIT_MAX_TEXT,
+		    "submit_file", p, n);
 	case PART_OPTIONS:
-		if (ps->second)
-			return 0;
-		if (ps->size > FORM_MAX_OPTIONS)
-			return pass_fail(ps, 413, "options over %d bytes",
-			    FORM_MAX_OPTIONS);
-		return buf_add(&ps->opts, p, n) == -1 ?
-		    pass_fail(ps, 500, "out of memory") : 0;
-	case PART_TAR:
-		if (ps->second)
-			return 0;
-		return tar_to_file(ps, p, n) == -1 ? pass_fail(ps, 507,
-		    "cannot stage the input: %s", strerror(errno)) : 0;
+		return keep_part(ps, &ps->opts, FORM_MAX_OPTIONS, "options", p,
+		    n);
 	case PART_FILE:
 		if (!ps->second) {
 			if (ps->size > ps->ctx->set->max_input_bytes)
@@ -195,7 +195,8 @@ part_end(void *arg)
 		if (!ps->second)
 			ps->sizes[ps->nfiles] = ps->size;
 		ps->nfiles++;
-	}
+	} else if (ps->kind == PART_TAR && !ps->second)
+		ps->f->tarlen = (off_t)ps->size;
 	ps->kind = PART_NONE;
 	return 0;
 }
@@ -262,12 +263,9 @@ form_read(struct api_ctx *ctx, const char *boundary, struct submit_form *f)
 	memset(&ps, 0, sizeof(ps));
 	ps.ctx = ctx;
 	ps.f = f;
+	err[0] = '\0';
 	if ((fd = sandbox_tmpfile(ctx)) == -1)
 		return 500;
-	if ((f->tarfd = sandbox_tmpfile(ctx)) == -1) {
-		close(fd);
-		return 500;
-	}
 	if ((rc = sandbox_stage_body(ctx, fd, sandbox_body_cap(ctx->set) +
 	    SUBMIT_MAX_TEXT + FORM_MAX_OPTIONS, &len)) != 0 ||
 	    (rc = form_pass(&ps, boundary, fd, (off_t)len)) != 0 ||
@@ -280,35 +278,39 @@ form_read(struct api_ctx *ctx, const char *boundary, struct submit_form *f)
 		goto out;
 	}
 	f->have_input = f->have_tar || ps.nfiles > 0;
-	if (!f->have_tar) {
-		/* Second pass: the file parts into a tar (an empty one when
-		 * there are none: a job that names no input still needs its
-		 * upload to be released). */
-		ps.second = 1;
-		if (tar_writer_open(tar_to_file, &ps, &ps.tw, err,
-		    sizeof(err)) == -1) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "%s", err);
-			rc = 500;
-			goto out;
-		}
-		if ((rc = form_pass(&ps, boundary, fd, (off_t)len)) != 0)
-			goto out;
-		if (tar_writer_close(ps.tw, err, sizeof(err)) == -1) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "%s", err);
-			rc = 500;
-			goto out;
-		}
+	if (f->have_tar) {
+		/* The tar stays where it is, in the staged body. */
+		f->tarfd = fd;
+		fd = -1;
+		goto out;
 	}
-	if ((f->tarlen = lseek(f->tarfd, 0, SEEK_END)) == -1) {
-		snprintf(ctx->msg, sizeof(ctx->msg), "cannot stage the input");
+	/* Second pass: the file parts into a tar (an empty one when there
+	 * are none: a job that names no input still needs its upload to be
+	 * released). */
+	ps.second = 1;
+	if ((f->tarfd = sandbox_tmpfile(ctx)) == -1) {
 		rc = 500;
+		goto out;
 	}
+	if (tar_writer_open(tar_to_file, &ps, &ps.tw, err, sizeof(err)) ==
+	    -1 || (rc = form_pass(&ps, boundary, fd, (off_t)len)) != 0 ||
+	    tar_writer_close(ps.tw, err, sizeof(err)) == -1 ||
+	    (f->tarlen = lseek(f->tarfd, 0, SEEK_END)) == -1) {
+		if (rc == 0) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "cannot build the "
+			    "input tar: %s", err);
+			rc = 500;
+		}
+		goto out;
+	}
+	f->taroff = 0;
 out:
 	if (ps.tw != NULL)
 		tar_writer_free(ps.tw);
 	free(ps.sizes);
 	buf_free(&ps.opts);
-	close(fd);
+	if (fd != -1)
+		close(fd);
 	return rc;
 }
 

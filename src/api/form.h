@@ -14,13 +14,13 @@ struct cJSON;
 struct submit_form {
 	struct buf	 text;		/* the submit description */
 	struct cJSON	*options;	/* the options object, or NULL */
-	int		 tarfd;		/* the input as a staged tar */
-	off_t		 tarlen;
+	int		 tarfd;		/* the input as a staged tar: */
+	off_t		 taroff, tarlen;	/* where in TARFD it lies */
 	int		 have_tar;	/* it came as one "input" part */
 	int		 have_input;	/* any input part at all */
 };
 
-#define SUBMIT_FORM_INIT { BUF_INIT, NULL, -1, 0, 0, 0 }
+#define SUBMIT_FORM_INIT { BUF_INIT, NULL, -1, 0, 0, 0, 0 }
 
 /* Read the request body (multipart/form-data with BOUNDARY) into F:
  * the description, the options, and the input as one tar, the file

@@ -30,9 +30,9 @@ int	sandbox_stage_body(struct api_ctx *ctx, int fd, long long max,
  * tar adds per entry. */
 long long sandbox_body_cap(const struct settings *set);
 
-/* Check the tar staged in FD[0, LEN) against NAMES and the configured
- * caps.  0 with SUM, or 400/413/500 with ctx->msg. */
-int	sandbox_check(struct api_ctx *ctx, int fd, off_t len,
+/* Check the tar staged in FD[OFF, OFF + LEN) against NAMES and the
+ * configured caps.  0 with SUM, or 400/413/500 with ctx->msg. */
+int	sandbox_check(struct api_ctx *ctx, int fd, off_t off, off_t len,
 	    struct input_names *names, struct input_summary *sum);
 
 /* Send ExecutableSize, TransferInputSizeMB, and DiskUsage and ImageSize
@@ -43,11 +43,11 @@ int	sandbox_send_sizes(struct api_ctx *ctx, struct schedd *sd,
 	    const struct schedd_job_id *id, const struct input_summary *sum,
 	    int64_t disk_usage, int64_t image_size);
 
-/* Spool the checked tar FD[0, LEN) to the N jobs IDS (LAST as for
- * api_call_open).  0, or the status with ctx->msg, which says when the
- * schedd has removed the jobs. */
+/* Spool the checked tar FD[OFF, OFF + LEN) to the N jobs IDS (LAST as
+ * for api_call_open).  0, or the status with ctx->msg, which says when
+ * the schedd has removed the jobs. */
 int	sandbox_spool(struct api_ctx *ctx, struct api_call *call, int last,
-	    int fd, off_t len, const struct schedd_job_id *ids, size_t n,
-	    const struct input_summary *sum);
+	    int fd, off_t off, off_t len, const struct schedd_job_id *ids,
+	    size_t n, const struct input_summary *sum);
 
 #endif

@@ -420,7 +420,7 @@ api_jobs_submit_form(struct api_ctx *ctx, const char *boundary)
 		if ((rc = parse_description(ctx, &call.token, f.text.data,
 		    f.text.len, NULL, 1, &s)) != 0 ||
 		    (rc = form_names(ctx, s, &names, &disk, &image)) != 0 ||
-		    (rc = sandbox_check(ctx, f.tarfd, f.tarlen, names,
+		    (rc = sandbox_check(ctx, f.tarfd, f.taroff, f.tarlen, names,
 		    &sum)) != 0)
 			goto out;
 		submit_free(s);
@@ -453,8 +453,8 @@ api_jobs_submit_form(struct api_ctx *ctx, const char *boundary)
 			ids[i].cluster = cluster;
 			ids[i].proc = i;
 		}
-		if ((rc = sandbox_spool(ctx, &call, 0, f.tarfd, f.tarlen, ids,
-		    (size_t)n, &sum)) != 0) {
+		if ((rc = sandbox_spool(ctx, &call, 0, f.tarfd, f.taroff,
+		    f.tarlen, ids, (size_t)n, &sum)) != 0) {
 			form_undo(ctx, &call, cluster);
 			goto out;
 		}

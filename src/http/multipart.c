@@ -58,6 +58,8 @@ struct multipart {
 	char			 head[MULTIPART_MAX_HEAD + 1];
 	size_t			 headlen;
 	struct multipart_part	 part;
+	long long		 fed;		/* body bytes before this feed */
+	long long		 pos;		/* just after the byte in hand */
 };
 
 /* RFC 2046 bcharsnospace: what a boundary is made of, with the space. */
@@ -426,6 +428,7 @@ end_head(struct multipart *m)
 		return refuse(m, "part %zu: no Content-Disposition",
 		    m->parts);
 	m->state = MP_BODY;
+	m->part.offset = m->pos;
 	if (m->cb.part_begin != NULL &&
 	    m->cb.part_begin(m->cb.ctx, &m->part) == -1)
 		return stopped(m);
@@ -552,6 +555,7 @@ multipart_feed(struct multipart *m, const void *buf, size_t n, char *err,
 			m->state = MP_DELIM_END;
 			break;
 		case MP_HEAD:
+			m->pos = m->fed + (long long)i + 1;
 			head_byte(m, p[i++]);
 			break;
 		case MP_EPILOGUE:
@@ -562,6 +566,7 @@ multipart_feed(struct multipart *m, const void *buf, size_t n, char *err,
 			break;
 		}
 	}
+	m->fed += (long long)n;
 	return m->state == MP_FAILED ? report(m, err, errlen) : 0;
 }
 

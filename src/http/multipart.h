@@ -13,12 +13,15 @@
 #include "util/bounds.h"
 
 /* One part's head: the Content-Disposition form-data name and filename,
- * and its Content-Type ("" when absent). */
+ * its Content-Type ("" when absent), and where its data starts in the
+ * body (so a caller that kept the body can read a part from there
+ * instead of copying it). */
 struct multipart_part {
-	char	name[MULTIPART_MAX_NAME + 1];
-	char	filename[MULTIPART_MAX_FILENAME + 1];
-	int	has_filename;
-	char	content_type[MULTIPART_MAX_CTYPE + 1];
+	char		name[MULTIPART_MAX_NAME + 1];
+	char		filename[MULTIPART_MAX_FILENAME + 1];
+	int		has_filename;
+	char		content_type[MULTIPART_MAX_CTYPE + 1];
+	long long	offset;		/* of the data's first byte */
 };
 
 /* What the caller does with the parts: each returns 0, or -1 to stop the
