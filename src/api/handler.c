@@ -173,6 +173,24 @@ bad:
 }
 
 int
+param_bool(struct api_ctx *ctx, const char *query, const char *name,
+    int *out)
+{
+	char	v[8];
+	int	rc;
+
+	if ((rc = http_query_param(query, name, v, sizeof(v))) == 0)
+		return 0;
+	if (rc == -1 || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "%s must be true or false",
+		    name);
+		return 400;
+	}
+	*out = v[0] == 't';
+	return 0;
+}
+
+int
 parse_bounded(const char *s, long long min, long long max, long long *out)
 {
 	char		*end;

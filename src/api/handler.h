@@ -75,6 +75,11 @@ int	param_constraint(struct api_ctx *ctx, const char *query,
 int	param_projection(struct api_ctx *ctx, const char *query,
 	    struct buf *out);
 
+/* The query parameter NAME as true or false into *OUT, which keeps its
+ * value when NAME is absent.  0, or 400 for anything else. */
+int	param_bool(struct api_ctx *ctx, const char *query, const char *name,
+	    int *out);
+
 /* A decimal in [MIN, MAX], nothing else.  0 or -1. */
 int	parse_bounded(const char *s, long long min, long long max,
 	    long long *out);

@@ -142,29 +142,18 @@ out_end_list(struct list_out *o, int has_more, const struct job_id *last)
 static int
 param_mine(struct api_ctx *ctx, const char *q, int *mine)
 {
-	static const char *const names[] = { "mine", "owned_by_me" };
-	char	v[8];
-	size_t	i;
-	int	rc, given = -1;
+	int	mine_v = -1, alias = -1, rc;
 
-	for (i = 0; i < 2; i++) {
-		if ((rc = http_query_param(q, names[i], v, sizeof(v))) == 0)
-			continue;
-		if (rc == -1 || (strcmp(v, "true") != 0 &&
-		    strcmp(v, "false") != 0)) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "%s must be true "
-			    "or false", names[i]);
-			return 400;
-		}
-		if (given != -1 && given != (v[0] == 't')) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "mine and "
-			    "owned_by_me disagree");
-			return 400;
-		}
-		given = v[0] == 't';
+	if ((rc = param_bool(ctx, q, "mine", &mine_v)) != 0 ||
+	    (rc = param_bool(ctx, q, "owned_by_me", &alias)) != 0)
+		return rc;
+	if (mine_v != -1 && alias != -1 && mine_v != alias) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "mine and owned_by_me "
+		    "disagree");
+		return 400;
 	}
-	if (given != -1)
-		*mine = given;
+	if (mine_v != -1 || alias != -1)
+		*mine = mine_v != -1 ? mine_v : alias;
 	return 0;
 }
 

@@ -118,14 +118,22 @@ tar_content_type(const char *v)
 	return 0;
 }
 
+/* A query of the request's jobs among the caller's: the first member
+ * of each query's own context, whose callback counts each job in N and
+ * sets STATUS (and ctx->msg) when it stops the query. */
+struct own_jobs {
+	struct api_ctx	*ctx;
+	int64_t		 n;
+	int		 status;
+};
+
 /* What the query before an upload found out. */
 struct upload_jobs {
-	struct api_ctx		*ctx;
+	struct own_jobs		 oj;
 	struct schedd_job_id	*ids;
 	size_t			 n, cap;
 	struct input_names	*names;		/* those of the first job */
 	int64_t			 disk_usage, image_size; /* the first's */
-	int			 status;	/* a refusal, or 0 */
 };
 
 /* One job of the upload: it must be held waiting for its input, and a
@@ -135,11 +143,12 @@ static int
 upload_job(void *arg, const struct classad *ad)
 {
 	struct upload_jobs	*u = arg;
-	struct api_ctx		*ctx = u->ctx;
+	struct api_ctx		*ctx = u->oj.ctx;
 	struct input_names	*names = NULL;
 	struct schedd_job_id	*ids;
 	int64_t			 c = 0, p = 0, st = 0, code = 0;
 
+	u->oj.n++;
 	classad_lookup_int(ad, "ClusterId", &c);
 	classad_lookup_int(ad, "ProcId", &p);
 	classad_lookup_int(ad, "JobStatus", &st);
@@ -150,10 +159,10 @@ upload_job(void *arg, const struct classad *ad)
 		    "submitted with spool and not yet given its input takes "
 		    "an upload", (long long)c, (long long)p, (long long)st,
 		    st == 5 ? ", held for another reason" : "");
-		u->status = 409;
+		u->oj.status = 409;
 		return -1;
 	}
-	if ((u->status = input_names_from_ad(ad, &names, ctx->msg,
+	if ((u->oj.status = input_names_from_ad(ad, &names, ctx->msg,
 	    sizeof(ctx->msg))) != 0)
 		return -1;
 	if (u->names == NULL) {
@@ -168,7 +177,7 @@ upload_job(void *arg, const struct classad *ad)
 			    "%lld differs from the first): upload to each "
 			    "proc on its own", (long long)c, (long long)p);
 			input_names_free(names);
-			u->status = 400;
+			u->oj.status = 400;
 			return -1;
 		}
 		input_names_free(names);
@@ -178,7 +187,7 @@ upload_job(void *arg, const struct classad *ad)
 		if ((ids = reallocarray(u->ids, u->cap, sizeof(*ids))) ==
 		    NULL) {
 			snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
-			u->status = 500;
+			u->oj.status = 500;
 			return -1;
 		}
 		u->ids = ids;
@@ -214,10 +223,12 @@ job_name(const struct api_ctx *ctx, char *out, size_t outlen)
 		snprintf(out, outlen, "%d", ctx->job.cluster);
 }
 
-/* Find the jobs of the upload among the caller's and check each. */
+/* Ask for the request's jobs among the caller's with PROJECTION, each
+ * to FN with OJ (the head of FN's context).  0; 404 when the caller has
+ * no such job; the status FN stopped with; or the schedd's. */
 static int
-upload_query(struct api_ctx *ctx, struct api_call *call,
-    struct upload_jobs *u)
+query_own_jobs(struct api_ctx *ctx, struct api_call *call,
+    const char *projection, schedd_ad_fn fn, struct own_jobs *oj)
 {
 	struct schedd		 sd;
 	struct job_query	 q;
@@ -230,18 +241,15 @@ upload_query(struct api_ctx *ctx, struct api_call *call,
 		goto out;
 	job_constraint(ctx, buf_str(&user), &cons);
 	q.constraint = buf_str(&cons);
-	q.projection = "ClusterId ProcId JobStatus HoldReasonCode Cmd "
-	    "TransferExecutable In TransferIn TransferInput "
-	    "PreserveRelativePaths DiskUsage ImageSize";
+	q.projection = projection;
 	if ((rc = api_call_open(ctx, call, SCHEDD_CMD_QUERY_JOBS, &sd,
 	    0)) != 0)
 		goto out;
-	rc = schedd_query_jobs(&sd, &q, upload_job, u, ctx->msg,
-	    sizeof(ctx->msg));
+	rc = schedd_query_jobs(&sd, &q, fn, oj, ctx->msg, sizeof(ctx->msg));
 	schedd_close(&sd);
 	if (rc == -1)
-		rc = u->status;
-	if (rc == 0 && u->n == 0) {
+		rc = oj->status;
+	if (rc == 0 && oj->n == 0) {
 		job_name(ctx, id, sizeof(id));
 		snprintf(ctx->msg, sizeof(ctx->msg), "no job %s of yours", id);
 		rc = 404;
@@ -308,7 +316,7 @@ upload_sizes(struct api_ctx *ctx, struct api_call *call,
 
 int
 sandbox_spool(struct api_ctx *ctx, struct api_call *call, int last, int fd,
-    off_t len, const struct schedd_job_id *ids, size_t n,
+    off_t off, off_t len, const struct schedd_job_id *ids, size_t n,
     const struct input_summary *sum)
 {
 	struct schedd		 sd;
@@ -317,7 +325,7 @@ sandbox_spool(struct api_ctx *ctx, struct api_call *call, int last, int fd,
 	char			 why[sizeof(ctx->msg)];
 	int			 rc, started = 0;
 
-	if ((rc = input_source_tar(fd, 0, len, &is, &src, ctx->msg,
+	if ((rc = input_source_tar(fd, off, len, &is, &src, ctx->msg,
 	    sizeof(ctx->msg))) != 0)
 		return rc;
 	if ((rc = api_call_open(ctx, call, SCHEDD_CMD_SPOOL, &sd,
@@ -367,14 +375,14 @@ upload_answer(struct api_ctx *ctx, const struct input_summary *sum,
 }
 
 int
-sandbox_check(struct api_ctx *ctx, int fd, off_t len,
+sandbox_check(struct api_ctx *ctx, int fd, off_t off, off_t len,
     struct input_names *names, struct input_summary *sum)
 {
 	struct input_limits	lim;
 
 	lim.max_bytes = ctx->set->max_input_bytes;
 	lim.max_files = ctx->set->max_input_files;
-	return input_check_tar(fd, 0, len, names, &lim, sum, ctx->msg,
+	return input_check_tar(fd, off, len, names, &lim, sum, ctx->msg,
 	    sizeof(ctx->msg));
 }
 
@@ -388,7 +396,7 @@ api_job_input(struct api_ctx *ctx)
 	int			 rc, fd = -1;
 
 	memset(&u, 0, sizeof(u));
-	u.ctx = ctx;
+	u.oj.ctx = ctx;
 	if ((rc = api_call_begin(ctx, &call, API_BODY_NONE)) != 0)
 		goto out;
 	if (!tar_content_type(http_header(&ctx->x->req, "Content-Type"))) {
@@ -399,7 +407,10 @@ api_job_input(struct api_ctx *ctx)
 		goto out;
 	}
 	if ((rc = tar_load(ctx->msg, sizeof(ctx->msg))) != 0 ||
-	    (rc = upload_query(ctx, &call, &u)) != 0)
+	    (rc = query_own_jobs(ctx, &call, "ClusterId ProcId JobStatus "
+	    "HoldReasonCode Cmd TransferExecutable In TransferIn "
+	    "TransferInput PreserveRelativePaths DiskUsage ImageSize",
+	    upload_job, &u.oj)) != 0)
 		goto out;
 	if ((fd = sandbox_tmpfile(ctx)) == -1) {
 		rc = 500;
@@ -407,10 +418,10 @@ api_job_input(struct api_ctx *ctx)
 	}
 	if ((rc = sandbox_stage_body(ctx, fd, sandbox_body_cap(ctx->set),
 	    &len)) != 0 ||
-	    (rc = sandbox_check(ctx, fd, (off_t)len, u.names, &sum)) != 0 ||
+	    (rc = sandbox_check(ctx, fd, 0, (off_t)len, u.names, &sum)) != 0 ||
 	    (rc = upload_sizes(ctx, &call, &u, &sum)) != 0 ||
-	    (rc = sandbox_spool(ctx, &call, API_LAST, fd, (off_t)len, u.ids,
-	    u.n, &sum)) != 0)
+	    (rc = sandbox_spool(ctx, &call, API_LAST, fd, 0, (off_t)len,
+	    u.ids, u.n, &sum)) != 0)
 		goto out;
 	rc = upload_answer(ctx, &sum, u.n);
 out:
@@ -592,88 +603,24 @@ download_entry_end(void *arg, char *err, size_t errlen)
 
 /* A cluster's download: every proc must have completed before the head
  * goes out, so ask first. */
-struct cluster_check {
-	struct api_ctx	*ctx;
-	int64_t		 n;
-	int		 status;
-};
-
 static int
 cluster_job(void *arg, const struct classad *ad)
 {
-	struct cluster_check	*cc = arg;
-	int64_t			 c = 0, p = 0, st = 0;
+	struct own_jobs	*oj = arg;
+	int64_t		 c = 0, p = 0, st = 0;
 
-	cc->n++;
+	oj->n++;
 	classad_lookup_int(ad, "ClusterId", &c);
 	classad_lookup_int(ad, "ProcId", &p);
 	classad_lookup_int(ad, "JobStatus", &st);
 	if (st == 4)
 		return 0;
-	snprintf(cc->ctx->msg, sizeof(cc->ctx->msg), "job %lld.%lld has not "
+	snprintf(oj->ctx->msg, sizeof(oj->ctx->msg), "job %lld.%lld has not "
 	    "completed (JobStatus %lld): a cluster's output is there once "
 	    "every proc's JobStatus is 4", (long long)c, (long long)p,
 	    (long long)st);
-	cc->status = 409;
+	oj->status = 409;
 	return -1;
-}
-
-static int
-cluster_complete(struct api_ctx *ctx, struct api_call *call)
-{
-	struct cluster_check	 cc;
-	struct schedd		 sd;
-	struct job_query	 q;
-	struct buf		 user = BUF_INIT, cons = BUF_INIT;
-	int			 rc;
-
-	memset(&cc, 0, sizeof(cc));
-	memset(&q, 0, sizeof(q));
-	cc.ctx = ctx;
-	if ((rc = api_token_user(ctx, &call->token, &user)) != 0)
-		goto out;
-	job_constraint(ctx, buf_str(&user), &cons);
-	q.constraint = buf_str(&cons);
-	q.projection = "ClusterId ProcId JobStatus";
-	if ((rc = api_call_open(ctx, call, SCHEDD_CMD_QUERY_JOBS, &sd,
-	    0)) != 0)
-		goto out;
-	rc = schedd_query_jobs(&sd, &q, cluster_job, &cc, ctx->msg,
-	    sizeof(ctx->msg));
-	schedd_close(&sd);
-	if (rc == -1)
-		rc = cc.status;
-	if (rc == 0 && cc.n == 0) {
-		snprintf(ctx->msg, sizeof(ctx->msg), "no job %d of yours",
-		    ctx->job.cluster);
-		rc = 404;
-	}
-out:
-	buf_free(&user);
-	buf_free(&cons);
-	return rc;
-}
-
-/* The ?finish= parameter: true lets the schedd count the download as
- * done (StageOutFinish), which lets LeaveJobInQueue release the job. */
-static int
-param_finish(struct api_ctx *ctx, int *finish)
-{
-	char	v[16];
-	int	rc;
-
-	*finish = 0;
-	rc = http_query_param(ctx->x->req.query, "finish", v, sizeof(v));
-	if (rc == 0)
-		return 0;
-	if (rc > 0 && strcmp(v, "true") == 0)
-		*finish = 1;
-	else if (rc < 0 || strcmp(v, "false") != 0) {
-		snprintf(ctx->msg, sizeof(ctx->msg), "finish must be true or "
-		    "false");
-		return 400;
-	}
-	return 0;
 }
 
 /* Run the download D of the request's job or cluster. */
@@ -681,6 +628,7 @@ static int
 download_run(struct api_ctx *ctx, struct download *d, int finish)
 {
 	struct api_call		 call;
+	struct own_jobs		 oj = { NULL, 0, 0 };
 	struct schedd		 sd;
 	struct sandbox_sink	 sink;
 	struct buf		 cons = BUF_INIT;
@@ -692,7 +640,9 @@ download_run(struct api_ctx *ctx, struct download *d, int finish)
 		goto out;
 	if (!d->one && (rc = tar_load(ctx->msg, sizeof(ctx->msg))) != 0)
 		goto out;
-	if (ctx->job.proc < 0 && (rc = cluster_complete(ctx, &call)) != 0)
+	oj.ctx = ctx;
+	if (ctx->job.proc < 0 && (rc = query_own_jobs(ctx, &call,
+	    "ClusterId ProcId JobStatus", cluster_job, &oj)) != 0)
 		goto out;
 	/* The schedd sends only the caller's jobs. */
 	job_constraint(ctx, NULL, &cons);
@@ -737,9 +687,11 @@ int
 api_job_output(struct api_ctx *ctx)
 {
 	struct download	d;
-	int		rc, finish;
+	int		rc, finish = 0;
 
-	if ((rc = param_finish(ctx, &finish)) != 0)
+	/* ?finish=true lets the schedd count the download as done
+	 * (StageOutFinish), which lets LeaveJobInQueue release the job. */
+	if ((rc = param_bool(ctx, ctx->x->req.query, "finish", &finish)) != 0)
 		return rc;
 	memset(&d, 0, sizeof(d));
 	d.ctx = ctx;
