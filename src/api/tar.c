@@ -126,13 +126,8 @@ tar_load(char *err, size_t errlen)
 		ARCHIVE_FUNCTIONS(ARCHIVE_SYMBOL)
 	};
 
-	if (la_loaded)
-		return 0;
-	if (dl_load(names, symbols, sizeof(symbols) / sizeof(symbols[0]), &la,
-	    err, errlen) == -1)
-		return 500;
-	la_loaded = 1;
-	return 0;
+	return dl_load(&la_loaded, names, symbols, sizeof(symbols) /
+	    sizeof(symbols[0]), &la, err, errlen) == -1 ? 500 : 0;
 }
 
 /* ---- reading ---- */

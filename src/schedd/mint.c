@@ -178,13 +178,8 @@ jwt_load(char *err, size_t errlen)
 		JWT_FUNCTIONS(JWT_SYMBOL)
 	};
 
-	if (lj_loaded)
-		return 0;
-	if (dl_load(names, symbols, sizeof(symbols) / sizeof(symbols[0]), &lj,
-	    err, errlen) == -1)
-		return -1;
-	lj_loaded = 1;
-	return 0;
+	return dl_load(&lj_loaded, names, symbols, sizeof(symbols) /
+	    sizeof(symbols[0]), &lj, err, errlen);
 }
 
 /* Sign the claims of M with JKEY through libjwt into OUT.  0, or -1. */

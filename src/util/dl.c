@@ -8,12 +8,14 @@
 #include "util/dl.h"
 
 int
-dl_load(const char *const *names, const struct dl_symbol *syms, size_t n,
-    void *table, char *err, size_t errlen)
+dl_load(int *loaded, const char *const *names, const struct dl_symbol *syms,
+    size_t n, void *table, char *err, size_t errlen)
 {
 	void	*h = NULL, *f;
 	size_t	 i;
 
+	if (*loaded)
+		return 0;
 	for (i = 0; names[i] != NULL && h == NULL; i++)
 		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
@@ -32,5 +34,6 @@ dl_load(const char *const *names, const struct dl_symbol *syms, size_t n,
 		 * void * dlsym returns. */
 		memcpy((char *)table + syms[i].offset, &f, sizeof(f));
 	}
+	*loaded = 1;
 	return 0;
 }

@@ -16,11 +16,13 @@ struct dl_symbol {
 	size_t		 offset;
 };
 
-/* Open the first of NAMES (NULL-terminated: the ABI-versioned name first)
- * that loads, and fill TABLE with the N functions of SYMS; a missing
- * function is as bad as a missing library.  The library stays loaded for
- * the life of the process.  0, or -1 with ERR. */
-int	dl_load(const char *const *names, const struct dl_symbol *syms,
-	    size_t n, void *table, char *err, size_t errlen);
+/* Unless *LOADED says it is done already: open the first of NAMES
+ * (NULL-terminated: the ABI-versioned name first) that loads, fill TABLE
+ * with the N functions of SYMS, and set *LOADED; a missing function is as
+ * bad as a missing library.  The library stays loaded for the life of the
+ * process.  0, or -1 with ERR. */
+int	dl_load(int *loaded, const char *const *names,
+	    const struct dl_symbol *syms, size_t n, void *table, char *err,
+	    size_t errlen);
 
 #endif

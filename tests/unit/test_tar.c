@@ -24,6 +24,7 @@
 #include "api/tar.h"
 #include "classad/classad.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "tap.h"
 
 /* One entry the writer makes: a directory, or a file of SIZE bytes of
@@ -40,23 +41,11 @@ pattern(int64_t i)
 	return (unsigned char)(i * 31 + 7);
 }
 
+/* tar_write_fn into the descriptor *CTX. */
 static int
 write_fd(void *ctx, const void *p, size_t n)
 {
-	int		 fd = *(int *)ctx;
-	const char	*s = p;
-	ssize_t		 w;
-
-	while (n > 0) {
-		if ((w = write(fd, s, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return file_write_all(*(int *)ctx, p, n);
 }
 
 /* Write SPECS as a tar to FD.  0 or -1. */
