@@ -1,8 +1,7 @@
 # htcondor-api — plain Makefile.  Every src/*/*.c goes into one static
-# library, which the program (src/main.c), the unit tests and the fuzz
-# harnesses link against; tests/lib/*.c (the schedd's side of CEDAR, for
-# the test doubles) goes into a second one.  Adding a module needs no edit
-# here.  `make BUILD=dir` builds out of tree into dir.
+# library, which the program (src/main.c), the unit tests, the test
+# programs and the fuzz harnesses link against.  Adding a module needs no
+# edit here.  `make BUILD=dir` builds out of tree into dir.
 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/sbin
@@ -36,9 +35,6 @@ PROG       = htcondor-api
 LIB_SRCS   = $(wildcard src/*/*.c)
 LIB_OBJS   = $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_json.o
 LIB        = $(BUILD)/libhtcapi.a
-TLIB_SRCS  = $(wildcard tests/lib/*.c)
-TLIB_OBJS  = $(TLIB_SRCS:%.c=$(BUILD)/%.o)
-TLIB       = $(BUILD)/libhtcapi-test.a
 UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
 UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Test programs (the test schedd, the token minter): built, not run.
@@ -46,7 +42,7 @@ HELPER_SRCS = $(wildcard tests/schedd/*.c)
 HELPER_BINS = $(HELPER_SRCS:tests/schedd/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS  = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SECONDS ?= 60
-TEST_CFLAGS = -iquote tests/lib -Itests/unit
+TEST_CFLAGS = -Itests/unit
 
 .PHONY: all check check-asan fuzz bench install uninstall clean lint
 all: $(PROG)
@@ -63,17 +59,9 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(TLIB): $(TLIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
-
 $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
-
-$(BUILD)/tests/lib/%.o: tests/lib/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
 # The OpenAPI document is the single source of truth; it is embedded as a
 # byte array so the binary serves exactly the file in the tree.
@@ -84,13 +72,13 @@ $(BUILD)/gen/openapi_json.c: openapi/openapi.json tools/embed.sh
 $(BUILD)/gen/openapi_json.o: $(BUILD)/gen/openapi_json.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(TLIB) $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TLIB) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/schedd/%.c $(TLIB) $(LIB)
+$(BUILD)/tests/%: tests/schedd/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TLIB) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -106,14 +94,14 @@ check-asan:
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
 	    SANITIZE="-fsanitize=fuzzer-no-link,address,undefined" \
-	    build-fuzz/libhtcapi.a build-fuzz/libhtcapi-test.a
+	    build-fuzz/libhtcapi.a
 	@mkdir -p build-fuzz/fuzz
 	@set -e; for f in $(FUZZ_SRCS); do \
 	    n=$$(basename $$f .c); n=$${n#fuzz_}; \
 	    clang $(CSTD) -O1 -g -iquote src $(TEST_CFLAGS) $(PKG_CFLAGS) \
 	        -fsanitize=fuzzer,address,undefined \
-	        -o build-fuzz/fuzz/$$n $$f build-fuzz/libhtcapi-test.a \
-	        build-fuzz/libhtcapi.a $(PKG_LIBS); \
+	        -o build-fuzz/fuzz/$$n $$f build-fuzz/libhtcapi.a \
+	        $(PKG_LIBS); \
 	    mkdir -p build-fuzz/corpus/$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 	    build-fuzz/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \

@@ -12,7 +12,8 @@
 #   serve/    transport: inetd/CGI/--listen, the per-request driver
 #   api/      routes and handlers
 #   schedd/   the schedd client
-#   cedar/ submit/        the wire protocol; the submit language
+#   cedar/ submit/        the wire protocol (both sides of the
+#                         handshake); the submit language
 #   classad/ config/ http/  ClassAds; the configuration language and the
 #                           program's settings; HTTP messages
 #   util/     buffers, names, files, logging, limits

@@ -12,7 +12,7 @@
 #include "util/base64.h"
 #include "util/buf.h"
 #include "cedar/cedar.h"
-#include "cedar_server.h"
+#include "cedar/server.h"
 #include "classad/classad.h"
 
 struct feed {

@@ -84,7 +84,7 @@
 
 #include "util/buf.h"
 #include "cedar/cedar.h"
-#include "cedar_server.h"
+#include "cedar/server.h"
 #include "classad/classad.h"
 #include "classad/eval.h"
 

@@ -15,7 +15,7 @@
 
 #include "util/buf.h"
 #include "cedar/cedar.h"
-#include "cedar_server.h"
+#include "cedar/server.h"
 #include "util/base64.h"
 #include "util/file.h"
 #include "util/hex.h"

@@ -1,8 +1,9 @@
 /*
- * cedar_server.h — the schedd's side of the CEDAR security handshake, for
- * the test doubles only (the test schedd, the unit tests, the fuzzer).
- * It lives under tests/ because the product is a client: nothing in src/
- * answers a handshake.
+ * server.h — the schedd's side of the CEDAR security handshake
+ * (DC_AUTHENTICATE with TOKEN verification, ECDH, AES-GCM), for the
+ * programs that answer our client: the demo schedd (src/demo/), the test
+ * schedd, the unit tests and the fuzzer.  The API itself is only ever a
+ * client and does not use it.
  */
 #ifndef CEDAR_SERVER_H
 #define CEDAR_SERVER_H
@@ -12,6 +13,7 @@
 
 #include "cedar/cedar.h"
 
+/* What the server side checks a client against. */
 struct cedar_server_conf {
 	const unsigned char *signing_key; /* HKDF input: POOL key doubled */
 	size_t		 signing_key_len;
@@ -27,6 +29,7 @@ struct cedar_server_conf {
 	void		*arg;
 };
 
+/* What the handshake established; strings are malloc'ed. */
 struct cedar_server_result {
 	int		 command;
 	char		*user;		/* the token's sub, or NULL */
@@ -41,6 +44,7 @@ struct cedar_server_result {
 enum cedar_err	 cedar_server_handshake(struct cedar_stream *s,
 		    const struct cedar_server_conf *conf,
 		    struct cedar_server_result *res);
+/* Free RES's strings and zero it (safe on a zeroed or NULL result). */
 void		 cedar_server_result_clear(struct cedar_server_result *res);
 
 #endif

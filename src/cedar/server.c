@@ -1,8 +1,8 @@
 /*
- * cedar_server.c — the schedd's side of the DC_AUTHENTICATE handshake and
+ * server.c — the schedd's side of the DC_AUTHENTICATE handshake and
  * of the TOKEN method, as HTCondor 25.14 behaves on the wire
  * (condor_secman.cpp, condor_auth_passwd.cpp, tests/conformance/cedar), so
- * a test schedd can answer our client with real cryptography: it re-signs
+ * the demo and test schedds answer our client with real cryptography: it re-signs
  * the token with its own key, derives K, checks hk and sub, fails silently
  * where the real one does.  No session cache.
  */
@@ -16,11 +16,13 @@
 #include <openssl/crypto.h>
 
 #include "cedar/cedar_int.h"
-#include "cedar_server.h"
+#include "cedar/server.h"
 #include "classad/classad.h"
 
 #define SERVER_NAME	"condor@password"	/* B for clients >= 23.9 */
+#define SERVER_SID	"htcondor-api:1:1:1"	/* no session cache: fixed */
 
+/* Results are freed by their owner after the command is served. */
 void
 cedar_server_result_clear(struct cedar_server_result *res)
 {
@@ -31,6 +33,8 @@ cedar_server_result_clear(struct cedar_server_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+/* Is CMD one the caller serves?  The schedd closes on any other
+ * (tests/conformance/cedar/client-error-unknown-command). */
 static int
 known_command(const struct cedar_server_conf *c, int64_t cmd)
 {
@@ -239,6 +243,8 @@ server_auth(struct cedar_stream *s, const struct cedar_server_conf *c,
 	return 0;
 }
 
+/* The response to the policy ad: what this schedd enforces and offers
+ * (TOKEN only when the client offered it), and its ECDH public key. */
 static struct classad *
 response_ad(const struct cedar_server_conf *c, int auth, int token,
     const char *pub64)
@@ -271,6 +277,8 @@ response_ad(const struct cedar_server_conf *c, int auth, int token,
 	return ad;
 }
 
+/* The post-authentication ad: the mapped user and the verdict, sent
+ * encrypted once the session key is installed. */
 static struct classad *
 post_auth_ad(const char *user, int authorized, int tried)
 {
@@ -278,7 +286,7 @@ post_auth_ad(const char *user, int authorized, int tried)
 
 	if ((ad = classad_new()) == NULL)
 		return NULL;
-	if (classad_insert_string(ad, "Sid", "test-schedd:1:1:1") == -1 ||
+	if (classad_insert_string(ad, "Sid", SERVER_SID) == -1 ||
 	    classad_insert_string(ad, "User", user ? user :
 	    "unauthenticated@unmapped") == -1 ||
 	    classad_insert_string(ad, "ReturnCode", authorized ?
@@ -337,6 +345,7 @@ read_policy(struct cedar_stream *s, const struct cedar_server_conf *c,
 	return 0;
 }
 
+/* The whole handshake as the schedd runs it; see server.h. */
 enum cedar_err
 cedar_server_handshake(struct cedar_stream *s,
     const struct cedar_server_conf *c, struct cedar_server_result *res)
