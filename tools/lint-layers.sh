@@ -29,6 +29,7 @@ allowed() {
 	submit)	 echo "submit classad util" ;;
 	schedd)	 echo "schedd cedar classad config util" ;;
 	api)	 echo "api schedd submit classad config http util" ;;
+	demo)	 echo "demo cedar classad config util" ;;
 	serve)	 echo "serve api schedd http config util" ;;
 	main)	 echo "serve api schedd http config util" ;;
 	*)	 echo "" ;;

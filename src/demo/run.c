@@ -1,0 +1,516 @@
+/*
+ * run.c — the job runner, in the demo schedd's server process only.
+ * Vanilla-universe jobs run as local processes of the user running the
+ * demo, each in its own process group, in its job directory (spool.c)
+ * with its input sandbox; stdout and stderr go to the basenames of Out
+ * and Err there, so TRANSFER_DATA sends them with the other output.  At
+ * most ncpus jobs run at once; the rest stay idle.  The job ad changes
+ * as HTCondor changes it: JobStatus 1 -> 2 -> 4 with the start and
+ * completion dates, the wall clock and the exit; a hold or remove seen
+ * in the queue kills the process group; an executable that cannot be
+ * started puts the job on hold (HoldReasonCode 6, FailedToCreateProcess
+ * in condor_holdcodes.h).
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "classad/classad.h"
+#include "classad/eval.h"
+#include "demo/demo_int.h"
+
+#define HOLD_FAILED_EXEC	6	/* FailedToCreateProcess */
+#define RUN_MAX_ARGS		4096	/* arguments or environment entries */
+
+/* A NULL-terminated vector of strings (argv, envp). */
+struct vec {
+	char	**v;
+	size_t	  n;
+};
+
+static int
+vec_add(struct vec *v, const char *p, size_t n)
+{
+	char	**nv;
+
+	if (v->n + 2 > RUN_MAX_ARGS ||
+	    (nv = reallocarray(v->v, v->n + 2, sizeof(*nv))) == NULL)
+		return -1;
+	v->v = nv;
+	if ((v->v[v->n] = strndup(p, n)) == NULL)
+		return -1;
+	v->v[++v->n] = NULL;
+	return 0;
+}
+
+static void
+vec_free(struct vec *v)
+{
+	while (v->n > 0)
+		free(v->v[--v->n]);
+	free(v->v);
+	v->v = NULL;
+}
+
+/* Split a V2 value as the job ad holds it (condor_arglist.cpp): blanks
+ * separate, single quotes group, '' inside quotes is a quote.  The V1
+ * forms (Args, Env) are split on SEP with no quoting. */
+static int
+split(const char *p, int v2, int sep, struct vec *out)
+{
+	struct buf	 a = BUF_INIT;
+	int		 rc = -1;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == sep)
+			p++;
+		if (*p == '\0')
+			break;
+		buf_reset(&a);
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != sep) {
+			if (!v2 || *p != '\'') {
+				buf_addc(&a, *p++);
+				continue;
+			}
+			for (p++; *p != '\0'; p++) {
+				if (*p == '\'' && p[1] != '\'')
+					break;
+				if (*p == '\'')
+					p++;
+				buf_addc(&a, *p);
+			}
+			if (*p == '\0')
+				goto out;	/* unbalanced quote */
+			p++;
+		}
+		if (a.failed || vec_add(out, buf_str(&a), a.len) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&a);
+	return rc;
+}
+
+/* PATH of the job: absolute as given, else relative to DIR. */
+static void
+job_path(struct buf *b, const char *dir, const char *path)
+{
+	if (path[0] == '/')
+		buf_adds(b, path);
+	else
+		buf_addf(b, "%s/%s", dir, path);
+}
+
+/* What a job's process is started with. */
+struct launch {
+	struct buf	 dir, cmd, in, out, err;
+	struct vec	 argv, envp;
+};
+
+static void
+launch_free(struct launch *l)
+{
+	buf_free(&l->dir);
+	buf_free(&l->cmd);
+	buf_free(&l->in);
+	buf_free(&l->out);
+	buf_free(&l->err);
+	vec_free(&l->argv);
+	vec_free(&l->envp);
+}
+
+/* The job's output file NAME (Out or Err): its basename in DIR, or
+ * /dev/null. */
+static void
+out_path(struct buf *b, const struct classad *job, const char *name,
+    const char *dir)
+{
+	const char	*v, *sl;
+
+	if (classad_lookup_string(job, name, &v) == -1 || *v == '\0' ||
+	    strcmp(v, "/dev/null") == 0) {
+		buf_adds(b, "/dev/null");
+		return;
+	}
+	sl = strrchr(v, '/');
+	buf_addf(b, "%s/%s", dir, sl != NULL ? sl + 1 : v);
+}
+
+/* Prepare job C.P's process from its ad: 0, or -1 with REASON. */
+static int
+launch_prepare(struct demo *d, const struct classad *job, int64_t c,
+    int64_t p, struct launch *l, char *reason, size_t reasonlen)
+{
+	const char	*v, *iwd;
+	int		 v2 = 1;
+
+	spool_dir(d, &l->dir, c, p);
+	if (mkdirs(buf_str(&l->dir)) == -1) {
+		snprintf(reason, reasonlen, "cannot make the job directory "
+		    "%s: %s", buf_str(&l->dir), strerror(errno));
+		return -1;
+	}
+	if (classad_lookup_string(job, "Cmd", &v) == -1 || *v == '\0') {
+		snprintf(reason, reasonlen, "the job has no executable (Cmd)");
+		return -1;
+	}
+	if (classad_lookup_string(job, "Iwd", &iwd) == -1)
+		iwd = buf_str(&l->dir);
+	job_path(&l->cmd, iwd, v);
+	if (classad_lookup_string(job, "In", &v) == 0 && *v != '\0')
+		job_path(&l->in, iwd, v);
+	else
+		buf_adds(&l->in, "/dev/null");
+	out_path(&l->out, job, "Out", buf_str(&l->dir));
+	out_path(&l->err, job, "Err", buf_str(&l->dir));
+	if (vec_add(&l->argv, buf_str(&l->cmd), l->cmd.len) == -1)
+		goto nomem;
+	if (classad_lookup_string(job, "Arguments", &v) == -1) {
+		v2 = 0;
+		if (classad_lookup_string(job, "Args", &v) == -1)
+			v = "";
+	}
+	if (split(v, v2, v2 ? ' ' : 0, &l->argv) == -1) {
+		snprintf(reason, reasonlen, "cannot parse the job's "
+		    "arguments: %s", v);
+		return -1;
+	}
+	v2 = 1;
+	if (classad_lookup_string(job, "Environment", &v) == -1) {
+		v2 = 0;
+		if (classad_lookup_string(job, "Env", &v) == -1)
+			v = "";
+	}
+	if (split(v, v2, v2 ? ' ' : ';', &l->envp) == -1) {
+		snprintf(reason, reasonlen, "cannot parse the job's "
+		    "environment: %s", v);
+		return -1;
+	}
+	buf_reset(&l->cmd);
+	buf_addf(&l->cmd, "_CONDOR_SCRATCH_DIR=%s", buf_str(&l->dir));
+	if (l->dir.failed || l->in.failed || l->out.failed || l->err.failed ||
+	    l->cmd.failed || vec_add(&l->envp, buf_str(&l->cmd),
+	    l->cmd.len) == -1)
+		goto nomem;
+	return 0;
+nomem:
+	snprintf(reason, reasonlen, "out of memory");
+	return -1;
+}
+
+/* In the new process: its own group, default signals, the job's files
+ * on 0, 1, 2, its directory, the executable.  A failure is written to
+ * FD as the failing step and errno. */
+static void __attribute__((noreturn))
+launch_child(const struct launch *l, int fd)
+{
+	sigset_t	 none;
+	int		 msg[2], in, out, err;
+
+	(void)setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	msg[0] = 0;
+	if ((in = open(buf_str(&l->in), O_RDONLY)) == -1)
+		goto fail;
+	msg[0] = 1;
+	if ((out = open(buf_str(&l->out), O_WRONLY | O_CREAT | O_TRUNC,
+	    0644)) == -1 || (err = open(buf_str(&l->err), O_WRONLY | O_CREAT |
+	    (strcmp(buf_str(&l->out), buf_str(&l->err)) == 0 ? O_APPEND :
+	    O_TRUNC), 0644)) == -1)
+		goto fail;
+	msg[0] = 2;
+	if (dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1 ||
+	    chdir(buf_str(&l->dir)) == -1)
+		goto fail;
+	msg[0] = 3;
+	execve(l->argv.v[0], l->argv.v, l->envp.v);
+fail:
+	msg[1] = errno;
+	if (write(fd, msg, sizeof(msg)) == -1)
+		_exit(127);
+	_exit(127);
+}
+
+/* Start L: the pid, or -1 with REASON (the message HTCondor's starter
+ * gives a failed exec). */
+static pid_t
+launch(const struct launch *l, char *reason, size_t reasonlen, int *errp)
+{
+	static const char *const step[] = { "open the job's input",
+		"open the job's output", "enter the job's directory",
+		"execute" };
+	int	 fds[2], msg[2];
+	ssize_t	 n;
+	pid_t	 pid;
+
+	*errp = 0;
+	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		*errp = errno;
+		snprintf(reason, reasonlen, "cannot start a process: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		launch_child(l, fds[1]);
+	}
+	(void)setpgid(pid, pid);
+	close(fds[1]);
+	while ((n = read(fds[0], msg, sizeof(msg))) == -1 && errno == EINTR)
+		;
+	close(fds[0]);
+	if (n != (ssize_t)sizeof(msg))
+		return pid;		/* exec'ed: the pipe closed */
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	*errp = msg[1];
+	snprintf(reason, reasonlen, "Error from demo schedd: Failed to %s "
+	    "'%s': (errno=%d: '%s')", step[msg[0] & 3], msg[0] == 3 ?
+	    l->argv.v[0] : msg[0] == 0 ? buf_str(&l->in) : msg[0] == 1 ?
+	    buf_str(&l->out) : buf_str(&l->dir), msg[1], strerror(msg[1]));
+	return -1;
+}
+
+/* Put JOB on hold with REASON, as the starter's failure does. */
+static void
+hold_job(struct classad *job, const char *reason, int code, int sub)
+{
+	int64_t	 st = DEMO_IDLE;
+
+	classad_lookup_int(job, "JobStatus", &st);
+	classad_insert_int(job, "LastJobStatus", st);
+	classad_insert_int(job, "JobStatus", DEMO_HELD);
+	classad_insert_int(job, "EnteredCurrentStatus", (int64_t)time(NULL));
+	classad_insert_string(job, "HoldReason", reason);
+	classad_insert_int(job, "HoldReasonCode", code);
+	classad_insert_int(job, "HoldReasonSubCode", sub);
+}
+
+/* Start idle job JOB in run slot R, marking it running, or on hold when
+ * it cannot start. */
+static void
+start_job(struct demo *d, struct classad *job, struct demo_run *r)
+{
+	struct launch	 l;
+	char		 reason[1024];
+	int64_t		 c = 0, p = 0, n = 0, now = (int64_t)time(NULL);
+	int		 e = 0;
+	pid_t		 pid = -1;
+
+	memset(&l, 0, sizeof(l));
+	classad_lookup_int(job, "ClusterId", &c);
+	classad_lookup_int(job, "ProcId", &p);
+	if (launch_prepare(d, job, c, p, &l, reason, sizeof(reason)) == 0)
+		pid = launch(&l, reason, sizeof(reason), &e);
+	launch_free(&l);
+	if (pid == -1) {
+		demo_log("job %lld.%lld held: %s", (long long)c, (long long)p,
+		    reason);
+		hold_job(job, reason, HOLD_FAILED_EXEC, e);
+		return;
+	}
+	r->c = c;
+	r->p = p;
+	r->pid = pid;
+	r->killed = 0;
+	classad_lookup_int(job, "NumJobStarts", &n);
+	classad_insert_int(job, "NumJobStarts", n + 1);
+	classad_insert_int(job, "LastJobStatus", DEMO_IDLE);
+	classad_insert_int(job, "JobStatus", DEMO_RUNNING);
+	classad_insert_int(job, "EnteredCurrentStatus", now);
+	if (classad_lookup(job, "JobStartDate") == NULL)
+		classad_insert_int(job, "JobStartDate", now);
+	classad_insert_int(job, "JobCurrentStartDate", now);
+	classad_insert_int(job, "ShadowBday", now);
+	demo_log("job %lld.%lld started, pid %ld", (long long)c,
+	    (long long)p, (long)pid);
+}
+
+/* Kill the jobs that were held or removed, or left the queue. */
+static void
+kill_stopped(struct demo *d)
+{
+	struct demo_run	*r;
+	int64_t		 st;
+	size_t		 i;
+	long		 idx;
+
+	for (i = 0; i < d->ncpus; i++) {
+		r = &d->runs[i];
+		if (r->pid == 0 || r->killed)
+			continue;
+		idx = jobs_find(&d->jobs, r->c, r->p);
+		st = 0;
+		if (idx >= 0)
+			classad_lookup_int(d->jobs.ad[idx], "JobStatus", &st);
+		if (st != DEMO_RUNNING) {
+			(void)kill(-r->pid, SIGKILL);
+			r->killed = 1;
+		}
+	}
+}
+
+/* Move completed jobs whose LeaveJobInQueue no longer holds them (their
+ * output was fetched, or they were not spooled) to the history: 1 when
+ * one moved. */
+static int
+retire_completed(struct demo *d)
+{
+	const struct classad_expr	*leave;
+	int64_t				 st;
+	size_t				 i;
+	int				 moved = 0;
+
+	for (i = d->jobs.n; i > 0; i--) {
+		st = 0;
+		classad_lookup_int(d->jobs.ad[i - 1], "JobStatus", &st);
+		leave = classad_lookup(d->jobs.ad[i - 1], "LeaveJobInQueue");
+		if (st != DEMO_COMPLETED || (leave != NULL &&
+		    classad_eval_match(leave, d->jobs.ad[i - 1]) == 1))
+			continue;
+		if (jobs_add(&d->hist, d->jobs.ad[i - 1]) == 0) {
+			jobs_del(&d->jobs, i - 1);
+			moved = 1;
+		}
+	}
+	return moved;
+}
+
+/* Look at the queue after a change: kill what was held or removed,
+ * retire what is done, start idle jobs while a slot is free. */
+void
+run_schedule(struct demo *d)
+{
+	struct demo_run	*slot;
+	int64_t		 st, u;
+	size_t		 i, k;
+	int		 changed;
+
+	queue_lock(d, F_WRLCK);
+	if (queue_load(d) == -1)
+		goto out;
+	kill_stopped(d);
+	changed = retire_completed(d);
+	for (i = 0; i < d->jobs.n; i++) {
+		st = u = 0;
+		classad_lookup_int(d->jobs.ad[i], "JobStatus", &st);
+		classad_lookup_int(d->jobs.ad[i], "JobUniverse", &u);
+		if (st != DEMO_IDLE || u != DEMO_VANILLA)
+			continue;
+		for (k = 0, slot = NULL; k < d->ncpus && slot == NULL; k++)
+			if (d->runs[k].pid == 0)
+				slot = &d->runs[k];
+		if (slot == NULL)
+			break;
+		start_job(d, d->jobs.ad[i], slot);
+		changed = 1;
+	}
+	if (changed)
+		queue_save(d);
+out:
+	queue_lock(d, F_UNLCK);
+}
+
+/* Record how job JOB's process ended (STATUS from waitpid), as the
+ * shadow does: completed with its exit, or, when it was killed after a
+ * hold, only its wall clock. */
+static void
+job_ended(struct classad *job, int status)
+{
+	int64_t	 st = 0, start = 0, now = (int64_t)time(NULL);
+	double	 wall = 0;
+
+	classad_lookup_int(job, "JobStatus", &st);
+	classad_lookup_int(job, "JobCurrentStartDate", &start);
+	classad_lookup_real(job, "RemoteWallClockTime", &wall);
+	classad_insert_real(job, "RemoteWallClockTime",
+	    wall + (double)(now - start));
+	classad_insert_real(job, "CommittedTime", wall + (double)(now - start));
+	if (st != DEMO_RUNNING)
+		return;
+	classad_insert_int(job, "LastJobStatus", DEMO_RUNNING);
+	classad_insert_int(job, "JobStatus", DEMO_COMPLETED);
+	classad_insert_int(job, "EnteredCurrentStatus", now);
+	classad_insert_int(job, "CompletionDate", now);
+	if (WIFSIGNALED(status)) {
+		classad_insert_bool(job, "ExitBySignal", 1);
+		classad_insert_int(job, "ExitSignal", WTERMSIG(status));
+		classad_delete(job, "ExitCode");
+	} else {
+		classad_insert_bool(job, "ExitBySignal", 0);
+		classad_insert_int(job, "ExitCode", WEXITSTATUS(status));
+	}
+	classad_insert_int(job, "ExitStatus", WIFSIGNALED(status) ?
+	    WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+/* A child of the server ended: when it is a job, record it and free its
+ * slot (the caller schedules again). */
+void
+run_reaped(struct demo *d, pid_t pid, int status)
+{
+	struct demo_run	*r = NULL;
+	size_t		 i;
+	long		 idx;
+
+	for (i = 0; i < d->ncpus && r == NULL; i++)
+		if (d->runs[i].pid == pid)
+			r = &d->runs[i];
+	if (r == NULL)
+		return;			/* a connection's process */
+	queue_lock(d, F_WRLCK);
+	if (queue_load(d) == 0 &&
+	    (idx = jobs_find(&d->jobs, r->c, r->p)) >= 0) {
+		job_ended(d->jobs.ad[idx], status);
+		queue_save(d);
+	}
+	queue_lock(d, F_UNLCK);
+	demo_log("job %lld.%lld ended (wait status %d)", (long long)r->c,
+	    (long long)r->p, status);
+	memset(r, 0, sizeof(*r));
+}
+
+/* At shutdown: kill every job and wait for it; the jobs go back to idle
+ * so a later run (with the same state directory) starts them again. */
+void
+run_stop_all(struct demo *d)
+{
+	struct demo_run	*r;
+	size_t		 i;
+	long		 idx;
+
+	queue_lock(d, F_WRLCK);
+	(void)queue_load(d);
+	for (i = 0; i < d->ncpus; i++) {
+		r = &d->runs[i];
+		if (r->pid == 0)
+			continue;
+		(void)kill(-r->pid, SIGKILL);
+		while (waitpid(r->pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		if ((idx = jobs_find(&d->jobs, r->c, r->p)) >= 0) {
+			classad_insert_int(d->jobs.ad[idx], "JobStatus",
+			    DEMO_IDLE);
+			classad_insert_int(d->jobs.ad[idx], "LastJobStatus",
+			    DEMO_RUNNING);
+		}
+		memset(r, 0, sizeof(*r));
+	}
+	queue_save(d);
+	queue_lock(d, F_UNLCK);
+}
