@@ -71,12 +71,13 @@ split(const char *p, int v2, int sep, struct vec *out)
 	int		 rc = -1;
 
 	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == sep)
+		while (*p != '\0' && (*p == ' ' || *p == '\t' || *p == sep))
 			p++;
 		if (*p == '\0')
 			break;
 		buf_reset(&a);
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != sep) {
+		while (*p != '\0' && *p != ' ' && *p != '\t' &&
+		    (sep == 0 || *p != sep)) {
 			if (!v2 || *p != '\'') {
 				buf_addc(&a, *p++);
 				continue;

@@ -1,0 +1,197 @@
+#!/usr/bin/env bats
+# demo-schedd.bats — the demo schedd (src/demo/, driven by
+# build/tests/demo-schedd) behind htcondor-api --listen: jobs really run
+# as local processes (output bytes checked), at most NUM_CPUS at once,
+# hold and remove kill the process, a missing executable holds the job,
+# and a universe it cannot run is a 400 at submit.
+
+load helpers
+
+DEMO="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/demo-schedd"
+
+setup() {
+	require_bin
+	T=$BATS_TEST_TMPDIR
+	[ -x "$DEMO" ] || fail "$DEMO is missing"
+	head -c 64 /dev/urandom > "$T/pool.key"
+	TOKEN=$("$MINT" -k "$T/pool.key" -s alice@demo.local)
+	mkdir -p "$T/in"
+}
+
+# start_demo NUM_CPUS: the demo schedd and the API.
+start_demo() {
+	local i
+	bg_start "$T/demo.log" "$DEMO" -k "$T/pool.key" -a "$T/addr" \
+	    -s "$T/state" -n "$1"
+	for ((i = 0; i < 300; i++)); do
+		[ -s "$T/addr" ] && break
+		sleep 0.05
+	done
+	[ -s "$T/addr" ] || fail "demo schedd did not start: $(cat "$T/demo.log")"
+	export _CONDOR_SCHEDD_ADDRESS_FILE="$T/addr"
+	start_server "$T/api.log" --read-timeout 10
+}
+
+API() { echo "http://127.0.0.1:$PORT/api/v1$1"; }
+
+js() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/b" "$1"
+}
+
+# submit TEXT: a submit as alice; sets CLUSTER.
+submit() {
+	local body
+	body=$(python3 -c 'import json,sys; print(json.dumps({"submit_file": sys.argv[1]}))' "$1")
+	get "$(API /jobs)" -H "Authorization: Bearer $TOKEN" \
+	    -H 'Content-Type: application/json' --data-binary "$body"
+	CLUSTER=$(js 'd.get("cluster_id")' 2>/dev/null)
+}
+
+# upload ID FILE...: PUT the files of $T/in as the job's input.
+upload() {
+	local id=$1
+	shift
+	tar -C "$T/in" -cf "$T/in.tar" "$@"
+	get "$(API "/jobs/$id/input")" -X PUT -H "Authorization: Bearer $TOKEN" \
+	    -H 'Content-Type: application/x-tar' --data-binary "@$T/in.tar"
+	[ "$HTTP_CODE" = 200 ] || fail "upload gave $HTTP_CODE: $(cat "$T/b")"
+}
+
+# attr ID EXPR: EXPR over the job's ad d.
+attr() {
+	get "$(API "/jobs/$1")" -H "Authorization: Bearer $TOKEN"
+	js "$2"
+}
+
+# wait_status ID S: until the job's JobStatus is S (bounded).
+wait_status() {
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)); do
+		[ "$(attr "$1" 'd.get("JobStatus")')" = "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "job $1 did not reach JobStatus $2: $(js "d.get(\"JobStatus\"), d.get(\"HoldReason\")"); $(cat "$T/demo.log")"
+}
+
+# wait_file PATH: until PATH exists (bounded).
+wait_file() {
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)); do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "$1 did not appear"
+}
+
+# A job that writes its pid, then waits for a file that never comes.
+sleeper() {
+	printf '#!/bin/sh\necho $$ > "%s/pid.$1"\nwhile [ ! -e "%s/go" ]; do sleep 0.1; done\n' \
+	    "$T" "$T" > "$T/in/sleep.sh"
+	chmod +x "$T/in/sleep.sh"
+}
+
+@test "a spooled job runs: its output and stdout come back, ExitCode and dates are set" {
+	start_demo 1
+	printf '#!/bin/sh\necho "args: $*"\necho "env: $GREETING"\ntr a-z A-Z < in.txt > result.txt\necho oops >&2\nexit 3\n' > "$T/in/run.sh"
+	chmod +x "$T/in/run.sh"
+	printf 'hello demo\n' > "$T/in/in.txt"
+	submit 'executable = run.sh
+arguments = "one '"'"'two three'"'"'"
+environment = "GREETING=hi"
+transfer_input_files = in.txt
+output = out.txt
+error = err.txt
+queue'
+	[ "$HTTP_CODE" = 201 ] || fail "submit gave $HTTP_CODE: $(cat "$T/b")"
+	upload "$CLUSTER.0" run.sh in.txt
+	wait_status "$CLUSTER.0" 4
+	run attr "$CLUSTER.0" '(d["ExitCode"], d["ExitBySignal"], d["NumJobStarts"], d["CompletionDate"] >= d["JobStartDate"] > 0, "RemoteWallClockTime" in d)'
+	assert_output "(3, False, 1, True, True)"
+	get "$(API "/jobs/$CLUSTER.0/stdout")" -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	assert_equal "$(cat "$T/b")" "args: one two three
+env: hi"
+	get "$(API "/jobs/$CLUSTER.0/output")" -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	mkdir "$T/o" && tar -C "$T/o" -xf "$T/b"
+	run cat "$T/o/result.txt"
+	assert_output "HELLO DEMO"
+	run cat "$T/o/err.txt"
+	assert_output "oops"
+}
+
+@test "NUM_CPUS 2: two jobs run at once, the third stays idle until one ends" {
+	start_demo 2
+	sleeper a
+	submit 'executable = sleep.sh
+arguments = $(Process)
+output = out.txt
+queue 3'
+	[ "$HTTP_CODE" = 201 ] || fail "submit gave $HTTP_CODE: $(cat "$T/b")"
+	for p in 0 1 2; do upload "$CLUSTER.$p" sleep.sh; done
+	wait_status "$CLUSTER.0" 2
+	wait_status "$CLUSTER.1" 2
+	run attr "$CLUSTER.2" 'd["JobStatus"]'
+	assert_output 1
+	touch "$T/go"
+	wait_status "$CLUSTER.2" 4
+	wait_status "$CLUSTER.0" 4
+}
+
+@test "hold and remove of a running job kill its process; release runs it again" {
+	start_demo 2
+	sleeper
+	submit 'executable = sleep.sh
+queue 2'
+	for p in 0 1; do upload "$CLUSTER.$p" sleep.sh; done
+	wait_status "$CLUSTER.0" 2
+	wait_status "$CLUSTER.1" 2
+	wait_file "$T/pid."
+	# Both wrote to the same file: wait for both processes by their jobs.
+	local pids
+	pids=$(pgrep -f "$T/state/spool/$CLUSTER/" || true)
+	get "$(API "/jobs/$CLUSTER.0/hold")" -X POST -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	wait_status "$CLUSTER.0" 5
+	run attr "$CLUSTER.0" 'd["HoldReasonCode"]'
+	assert_output 1
+	get "$(API "/jobs/$CLUSTER.1")" -X DELETE -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)) && pgrep -f "$T/state/spool/$CLUSTER/" >/dev/null; do
+		sleep 0.05
+	done
+	run pgrep -f "$T/state/spool/$CLUSTER/"
+	assert_failure
+	[ -n "$pids" ]
+	get "$(API "/jobs/$CLUSTER.0/release")" -X POST -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	wait_status "$CLUSTER.0" 2
+	run attr "$CLUSTER.0" 'd["NumJobStarts"]'
+	assert_output 2
+}
+
+@test "an executable that cannot start puts the job on hold with the reason" {
+	start_demo 1
+	printf 'x\n' > "$T/in/in.txt"
+	submit 'executable = /nonexistent/prog
+transfer_executable = false
+transfer_input_files = in.txt
+queue'
+	[ "$HTTP_CODE" = 201 ] || fail "submit gave $HTTP_CODE: $(cat "$T/b")"
+	upload "$CLUSTER.0" in.txt
+	wait_status "$CLUSTER.0" 5
+	run attr "$CLUSTER.0" '(d["HoldReasonCode"], d["HoldReasonSubCode"], d["HoldReason"])'
+	assert_output --partial "(6, 2, \"Error from demo schedd: Failed to execute '/nonexistent/prog'"
+}
+
+@test "a scheduler universe submit is a 400 naming the reason" {
+	start_demo 1
+	printf '#!/bin/sh\n' > "$T/in/x.sh"
+	submit 'universe = scheduler
+executable = x.sh
+queue'
+	assert_equal "$HTTP_CODE" 400
+	run cat "$T/b"
+	assert_output --partial "vanilla universe"
+}
