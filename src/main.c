@@ -24,6 +24,7 @@
 #include "http/conn.h"
 #include "util/bounds.h"
 #include "version.h"
+#include "serve/demo.h"
 #include "serve/listen.h"
 #include "util/log.h"
 #include "serve/server.h"
@@ -49,6 +50,8 @@ usage(FILE *f)
 "                    [--write-timeout sec] [--max-body bytes]\n"
 "                    [--max-children n] [--schedd address]\n"
 "                    [--user-header name]\n"
+"       htcondor-api --demo [--listen [host]:port] [--demo-dir dir]\n"
+"                    [--demo-user name] [other server flags]\n"
 "       htcondor-api [--allow-root] --config-val [-subsystem name]\n"
 "                    [-local-name name] param ...\n"
 "       htcondor-api --version | --help\n"
@@ -56,7 +59,8 @@ usage(FILE *f)
 "Without --listen, one HTTP request is read from standard input and\n"
 "answered on standard output (inetd, systemd Accept=yes, tcpserver), or\n"
 "from the CGI environment when GATEWAY_INTERFACE is set.  --listen\n"
-"without an address listens on HTTP_API_LISTEN_ADDR.\n");
+"without an address listens on HTTP_API_LISTEN_ADDR.  --demo runs the\n"
+"whole API with a private schedd on 127.0.0.1:8080 and prints a token.\n");
 }
 
 /* Flags that set a parameter, and the parameter they set. */
@@ -77,6 +81,9 @@ static const struct {
 struct options {
 	const char	*listen;	/* "": HTTP_API_LISTEN_ADDR */
 	int		 allow_root;
+	int		 demo;		/* --demo */
+	const char	*demo_dir;	/* --demo-dir: kept across runs */
+	const char	*demo_user;	/* --demo-user: as root */
 	const char	*set_param[sizeof(param_flags) / sizeof(param_flags[0])];
 };
 
@@ -125,6 +132,19 @@ parse_args(int argc, char **argv, struct options *o)
 			o->allow_root = 1;
 			continue;
 		}
+		if (strcmp(argv[i], "--demo") == 0) {
+			o->demo = 1;
+			continue;
+		}
+		if ((v = flag_value(argv, argc, &i, "--demo-dir", &missing))) {
+			o->demo_dir = v;
+			continue;
+		}
+		if ((v = flag_value(argv, argc, &i, "--demo-user",
+		    &missing))) {
+			o->demo_user = v;
+			continue;
+		}
 		/* No address (last, or before another option): the
 		 * configured HTTP_API_LISTEN_ADDR, resolved by main. */
 		if (strcmp(argv[i], "--listen") == 0 && (i + 1 >= argc ||
@@ -152,6 +172,11 @@ parse_args(int argc, char **argv, struct options *o)
 			fprintf(stderr, "htcondor-api: unknown option %s\n",
 			    argv[i]);
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((o->demo_dir != NULL || o->demo_user != NULL) && !o->demo) {
+		fprintf(stderr, "htcondor-api: --demo-dir and --demo-user "
+		    "need --demo\n");
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -287,6 +312,7 @@ main(int argc, char **argv)
 	struct config	*cf;
 	struct conn	 c;
 	struct tls	*tls = NULL;
+	struct demo	 demo;
 	char		 err[512], remote[NI_MAXHOST];
 	const char	*peer = NULL;
 	int		 rc, cgi;
@@ -302,60 +328,73 @@ main(int argc, char **argv)
 		log_msg("%s", err);
 		return EXIT_FAILED;
 	}
+	/* The demo drops root itself, to the user that runs its jobs. */
+	if (o.demo && demo_prepare(&demo, o.demo_dir, o.demo_user, err,
+	    sizeof(err)) == -1) {
+		log_msg("demo: %s", err);
+		return EXIT_FAILED;
+	}
 	if (geteuid() == 0 && !o.allow_root) {
 		log_msg("refusing to run as root (use a dedicated user, or "
 		    "--allow-root)");
 		return EXIT_ROOT;
 	}
-	cgi = getenv("GATEWAY_INTERFACE") != NULL && o.listen == NULL;
-	if (o.listen == NULL && !cgi && isatty(0)) {
+	cgi = getenv("GATEWAY_INTERFACE") != NULL && o.listen == NULL &&
+	    !o.demo;
+	if (o.listen == NULL && !cgi && !o.demo && isatty(0)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if ((cf = config_load(CONFIG_SUBSYSTEM, NULL, err, sizeof(err))) == NULL) {
 		log_msg("configuration: %s", err);
-		return EXIT_CONFIG;
+		rc = EXIT_CONFIG;
+		goto abandon;
 	}
 	if (settings_load(&set, cf, err, sizeof(err)) == -1) {
 		log_msg("configuration: %s", err);
-		settings_free(&set);
-		return EXIT_CONFIG;
+		rc = EXIT_CONFIG;
+		goto fail;
 	}
 	for (k = 0; k < sizeof(param_flags) / sizeof(param_flags[0]); k++)
 		if (o.set_param[k] != NULL && settings_set(&set,
 		    param_flags[k].param, o.set_param[k], err,
 		    sizeof(err)) == -1) {
 			log_msg("%s", err);
-			settings_free(&set);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto fail;
 		}
+	set.demo = o.demo;
+	if (o.demo && o.listen == NULL)
+		o.listen = DEMO_LISTEN_ADDR;
 	if (o.listen != NULL && *o.listen == '\0' &&
 	    (o.listen = set.listen_addr) == NULL) {
 		log_msg("--listen without an address needs "
 		    "HTTP_API_LISTEN_ADDR");
-		settings_free(&set);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto fail;
 	}
 	if ((set.tls_cert == NULL) != (set.tls_key == NULL)) {
 		log_msg("TLS needs both HTTP_API_TLS_CERT and "
 		    "HTTP_API_TLS_KEY");
-		settings_free(&set);
-		return EXIT_CONFIG;
+		rc = EXIT_CONFIG;
+		goto fail;
 	}
 	if (((set.user_header != NULL || set.cgi_remote_user || set.demo) &&
 	    settings_load_identity(&set, err, sizeof(err)) == -1) ||
 	    identity_check(&set, err, sizeof(err)) == -1) {
 		log_msg("configuration: %s", err);
-		settings_free(&set);
-		return EXIT_CONFIG;
+		rc = EXIT_CONFIG;
+		goto fail;
 	}
 	if (set.tls_cert != NULL && !cgi &&
 	    (tls = tls_setup(&set, err, sizeof(err))) == NULL) {
 		log_msg("%s", err);
-		settings_free(&set);
-		return EXIT_CONFIG;
+		rc = EXIT_CONFIG;
+		goto fail;
 	}
-	if (o.listen != NULL)
+	if (o.demo)
+		rc = demo_run(&demo, o.listen, &set, tls);
+	else if (o.listen != NULL)
 		rc = listen_main(o.listen, &set, tls);
 	else {
 		if (cgi) {
@@ -376,5 +415,11 @@ main(int argc, char **argv)
 	}
 	tls_free(tls);
 	settings_free(&set);
+	return rc;
+fail:
+	settings_free(&set);
+abandon:
+	if (o.demo)
+		demo_abandon(&demo);
 	return rc;
 }

@@ -30,7 +30,7 @@ allowed() {
 	schedd)	 echo "schedd cedar classad config util" ;;
 	api)	 echo "api schedd submit classad config http util" ;;
 	demo)	 echo "demo cedar classad config util" ;;
-	serve)	 echo "serve api schedd http config util" ;;
+	serve)	 echo "serve demo api schedd http config util" ;;
 	main)	 echo "serve api schedd http config util" ;;
 	*)	 echo "" ;;
 	esac

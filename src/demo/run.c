@@ -239,6 +239,12 @@ launch_child(const struct launch *l, int fd)
 	    chdir(buf_str(&l->dir)) == -1)
 		goto fail;
 	msg[0] = 3;
+	/* A transferred executable is made executable, as HTCondor's
+	 * starter does: a tar made by hand often lacks the bit.  A path
+	 * outside the job's directory is the user's own and left alone. */
+	if (strncmp(l->argv.v[0], buf_str(&l->dir), l->dir.len) == 0 &&
+	    l->argv.v[0][l->dir.len] == '/')
+		(void)chmod(l->argv.v[0], 0755);
 	execve(l->argv.v[0], l->argv.v, l->envp.v);
 fail:
 	msg[1] = errno;

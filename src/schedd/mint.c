@@ -201,7 +201,8 @@ jwt_sign(const struct mint_request *m, const unsigned char jkey[32],
 	    lj.jwt_add_grant(jwt, "jti", jti) == 0 &&
 	    lj.jwt_add_grant_int(jwt, "iat", (long)m->iat) == 0 &&
 	    lj.jwt_add_grant_int(jwt, "exp",
-	    (long)(m->iat + MINTED_TOKEN_LIFETIME)) == 0 &&
+	    (long)(m->iat + (m->lifetime > 0 ? m->lifetime :
+	    MINTED_TOKEN_LIFETIME))) == 0 &&
 	    (tok = lj.jwt_encode_str(jwt)) != NULL &&
 	    (n = strlen(tok)) < outlen) {
 		memcpy(out, tok, n + 1);

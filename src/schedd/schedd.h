@@ -61,7 +61,8 @@ struct mint_request {
 	const char	*kid;		/* its key id: "POOL" doubles the key */
 	const char	*iss;		/* TRUST_DOMAIN */
 	const char	*sub;		/* user@domain */
-	int64_t		 iat;		/* now; exp is iat + MINTED_TOKEN_LIFETIME */
+	int64_t		 iat;		/* now */
+	int64_t		 lifetime;	/* exp - iat; 0: MINTED_TOKEN_LIFETIME */
 };
 
 /* Can the signing key file PATH be used: present, readable, a regular

@@ -288,25 +288,27 @@ serve_or_refuse(int lfd, int fd, const struct sockaddr_storage *peer,
 }
 
 int
-listen_main(const char *addr, const struct settings *set, struct tls *tls)
+listen_bind(const char *addr, char *err, size_t errlen)
+{
+	return bind_addr(addr, err, errlen);
+}
+
+int
+listen_serve(int lfd, const char *addr, const struct settings *set,
+    struct tls *tls)
 {
 	struct sockaddr_storage	 peer;
 	struct children		 ch;
 	struct pollfd		 pfd;
 	socklen_t		 peerlen;
 	sigset_t		 waitmask, childmask;
-	char			 err[256];
-	int			 lfd, fd;
+	int			 fd;
 
 	memset(&ch, 0, sizeof(ch));
 	ch.max = set->max_children;
 	if ((ch.slot = calloc((size_t)ch.max, sizeof(*ch.slot))) == NULL) {
 		log_msg("cannot listen: out of memory");
-		return 1;
-	}
-	if ((lfd = bind_addr(addr, err, sizeof(err))) == -1) {
-		log_msg("cannot listen: %s", err);
-		free(ch.slot);
+		close(lfd);
 		return 1;
 	}
 	catch_signals(&waitmask, &childmask);
@@ -342,4 +344,17 @@ listen_main(const char *addr, const struct settings *set, struct tls *tls)
 		ch.count--;
 	free(ch.slot);
 	return 0;
+}
+
+int
+listen_main(const char *addr, const struct settings *set, struct tls *tls)
+{
+	char	 err[256];
+	int	 lfd;
+
+	if ((lfd = listen_bind(addr, err, sizeof(err))) == -1) {
+		log_msg("cannot listen: %s", err);
+		return 1;
+	}
+	return listen_serve(lfd, addr, set, tls);
 }

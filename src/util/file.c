@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -92,6 +93,38 @@ file_write_all(int fd, const void *p, size_t n)
 		}
 		c += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* nftw keeps no context, so the first error is kept here. */
+static int	remove_errno;
+
+static int
+remove_entry(const char *path, const struct stat *st, int type,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((type == FTW_DP || type == FTW_DNR ? rmdir(path) :
+	    unlink(path)) == -1 &&
+	    errno != ENOENT && remove_errno == 0)
+		remove_errno = errno;
+	return 0;
+}
+
+/* Depth first (FTW_DEPTH) so a directory is empty when it is removed, and
+ * physical (FTW_PHYS) so a link is removed, not followed. */
+int
+file_remove_tree(const char *path)
+{
+	remove_errno = 0;
+	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == -1 &&
+	    errno != ENOENT)
+		return -1;
+	if (remove_errno != 0) {
+		errno = remove_errno;
+		return -1;
 	}
 	return 0;
 }
