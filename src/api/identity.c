@@ -25,15 +25,16 @@
 #define USER_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789._-"
 
-/* May PEER name the user with the user header?  Only a listed proxy (or,
- * in the demo mode, a loopback peer); no peer at all (a pipe) never. */
+/* May PEER name the user with the user header?  Only a listed proxy, or
+ * in the demo mode only a loopback peer, even one listening elsewhere with
+ * proxies configured; no peer at all (a pipe) never. */
 static int
 peer_trusted(const struct settings *s, const char *peer)
 {
 	if (peer == NULL)
 		return 0;
-	if (s->demo && netaddr_is_loopback(peer))
-		return 1;
+	if (s->demo)
+		return netaddr_is_loopback(peer);
 	return netblock_match(s->trusted_proxies, s->ntrusted_proxies, peer);
 }
 

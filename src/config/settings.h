@@ -35,9 +35,8 @@ struct settings {
 	char		*signing_key_id;	/* HTTP_API_SIGNING_KEY_ID */
 	char		*uid_domain;		/* UID_DOMAIN */
 	char		*trust_domain;		/* TRUST_DOMAIN */
-	/* The demo mode's hook: loopback peers may name the user with the
-	 * user header, and no trusted proxies are needed.  Nothing sets it
-	 * yet. */
+	/* --demo: only loopback peers may name the user with the user
+	 * header, and no trusted proxies are needed. */
 	int		 demo;
 	struct config	*config;		/* for everything else */
 };

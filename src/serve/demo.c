@@ -190,6 +190,36 @@ drop_root(const struct passwd *pw, char *err, size_t errlen)
 	return 0;
 }
 
+/* Can PW's user reach the state directory?  As root this is asked in a
+ * child that drops first, so that root can still remove the directory
+ * when the answer is no (a TMPDIR only root may enter).  0, or -1 with
+ * ERR. */
+static int
+user_reaches(const struct demo *d, const struct passwd *pw, char *err,
+    size_t errlen)
+{
+	pid_t	 pid;
+	int	 status, e = 0;
+
+	if (geteuid() != 0)
+		e = access(d->dir, R_OK | W_OK | X_OK) == -1 ? errno : 0;
+	else if ((pid = fork()) == 0) {
+		if (drop_root(pw, err, errlen) == -1)
+			_exit(255);
+		_exit(access(d->dir, R_OK | W_OK | X_OK) == -1 ? errno : 0);
+	} else if (pid == -1 || waitpid(pid, &status, 0) == -1 ||
+	    !WIFEXITED(status))
+		e = EIO;
+	else
+		e = WEXITSTATUS(status);
+	if (e == 0)
+		return 0;
+	snprintf(err, errlen, "%s cannot use %s (%s): give it a directory it "
+	    "can reach, with TMPDIR or --demo-dir", d->user, d->dir,
+	    e == 255 ? "cannot drop root" : strerror(e));
+	return -1;
+}
+
 /* The pool signing key, made once: random bytes only its owner reads.
  * A kept directory's key stays, so its tokens and queue stay valid. */
 static int
@@ -339,7 +369,8 @@ demo_prepare(struct demo *d, const char *dir, const char *user, char *err,
 	if (demo_user(d, user, &pw, err, errlen) == -1 ||
 	    make_state_dir(d, dir, &pw, err, errlen) == -1)
 		return -1;
-	if (geteuid() == 0 && drop_root(&pw, err, errlen) == -1)
+	if (user_reaches(d, &pw, err, errlen) == -1 ||
+	    (geteuid() == 0 && drop_root(&pw, err, errlen) == -1))
 		goto fail;
 	umask(022);
 	for (i = 0; i < sizeof(local_dirs) / sizeof(local_dirs[0]); i++) {
