@@ -536,3 +536,22 @@ sbx_same() {
 	[ "$HTTP_CODE" = 200 ]
 	wait_status "$c.0" 4
 }
+
+@test "real schedd: a token minted for a trusted user header is accepted" {
+	local key=$POOL/local/passwords.d/POOL
+	[ -s "$key" ] || fail "the pool has no POOL signing key at $key"
+	kill -TERM -- "-$SERVER_PID"
+	wait_exit "$SERVER_PID" 5
+	_CONDOR_HTTP_API_SIGNING_KEY=$key \
+	    _CONDOR_HTTP_API_USER_HEADER_TRUSTED_PROXIES=127.0.0.1 \
+	    start_server "$BATS_TEST_TMPDIR/api2.log" --user-header X-Remote-User
+	get "http://127.0.0.1:$PORT/api/v1/whoami" -H "X-Remote-User: $IT_USER"
+	[ "$HTTP_CODE" = 200 ] || fail "whoami: $HTTP_CODE $(cat "$BATS_TEST_TMPDIR/b")"
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial "\"user\": \"$IT_USER@$UID_DOMAIN\""
+	# The minted identity can act: list the user's own jobs.
+	get "http://127.0.0.1:$PORT/api/v1/jobs?projection=Owner" -H "X-Remote-User: $IT_USER"
+	assert_equal "$HTTP_CODE" 200
+	run grep -c "\"Owner\": \"$IT_USER\"" "$BATS_TEST_TMPDIR/b"
+	assert_output 7
+}
