@@ -9,7 +9,8 @@
 # schedd only through the schedd client, never CEDAR.
 #
 #   main.c
-#   serve/    transport: inetd/CGI/--listen, the per-request driver
+#   serve/    transport: inetd/CGI/--listen/--demo, the per-request driver
+#   demo/     the demo schedd (the schedd's side, beside the client)
 #   api/      routes and handlers
 #   schedd/   the schedd client
 #   cedar/ submit/        the wire protocol (both sides of the
