@@ -132,6 +132,85 @@ cgi() {
 	refute_output --partial 'usage:'
 }
 
+# --- Direct CGI: the user the web server authenticated (REMOTE_USER) ------
+
+# auth_setup: the POOL signing key (readable by its owner only), the test
+# schedd that verifies tokens signed with it, and the domains; for the
+# tests where the web server names the user.
+auth_setup() {
+	T=$BATS_TEST_TMPDIR
+	head -c 64 /dev/urandom > "$T/pool.key"
+	chmod 600 "$T/pool.key"
+	sh "$GEN" 2 1 > "$T/jobs.ads"
+	start_test_schedd -j "$T/jobs.ads"
+}
+
+# cgi_user VAR=VALUE...: cgi for GET /api/v1/whoami against the test
+# schedd, with the signing key, and the given variables.
+cgi_user() {
+	cgi PATH_INFO=/api/v1/whoami REMOTE_ADDR=127.0.0.1 \
+	    _CONDOR_SCHEDD_ADDRESS_FILE="$T/addr" \
+	    _CONDOR_UID_DOMAIN=test.local _CONDOR_TRUST_DOMAIN=test.local \
+	    _CONDOR_HTTP_API_SIGNING_KEY="$T/pool.key" "$@"
+}
+
+# The user of the whoami answer in $OUT.
+cgi_user_of() {
+	http_body < "$OUT" |
+	    python3 -c 'import json,sys; print(json.load(sys.stdin)["user"])'
+}
+
+@test "CGI: REMOTE_USER names the user though HTTP_AUTHORIZATION holds the server's Basic credentials" {
+	# lighttpd, and Apache with CGIPassAuth On, hand the Basic
+	# credentials they checked on to the program: they are the web
+	# server's business, REMOTE_USER is the answer.
+	auth_setup
+	cgi_user REMOTE_USER=alice AUTH_TYPE=Basic \
+	    HTTP_AUTHORIZATION="Basic YWxpY2U6czNjcjN0" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	assert_equal "$RC" 0
+	run head -n 1 "$OUT"
+	assert_output $'Status: 200 OK\r'
+	assert_equal "$(cgi_user_of)" alice@test.local
+	run cat "$ERR"
+	assert_output --regexp ' GET /api/v1/whoami 200 .* alice@test.local'
+	refute_output --partial YWxpY2U6czNjcjN0
+	# Without HTTP_API_CGI_REMOTE_USER the same request is our 401.
+	cgi_user REMOTE_USER=alice AUTH_TYPE=Basic \
+	    HTTP_AUTHORIZATION="Basic YWxpY2U6czNjcjN0"
+	run head -n 1 "$OUT"
+	assert_output $'Status: 401 Unauthorized\r'
+	assert_equal "$(header_value WWW-Authenticate < "$OUT")" \
+	    'Bearer realm="htcondor-api"'
+	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
+	assert_error_json 401 Unauthorized
+}
+
+@test "CGI: a bearer token wins over REMOTE_USER, a bad one too" {
+	auth_setup
+	local token
+	token=$("$MINT" -k "$T/pool.key" -s bob@test.local)
+	cgi_user REMOTE_USER=alice HTTP_AUTHORIZATION="Bearer $token" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	run head -n 1 "$OUT"
+	assert_output $'Status: 200 OK\r'
+	assert_equal "$(cgi_user_of)" bob@test.local
+	# The scheme is case-insensitive (RFC 9110 11.1).
+	cgi_user REMOTE_USER=alice HTTP_AUTHORIZATION="bearer $token" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	assert_equal "$(cgi_user_of)" bob@test.local
+	# A bad bearer token is not rescued by REMOTE_USER.
+	cgi_user REMOTE_USER=alice HTTP_AUTHORIZATION="Bearer not/a=token" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	run head -n 1 "$OUT"
+	assert_output $'Status: 401 Unauthorized\r'
+	# An empty REMOTE_USER names nobody: the Basic field is ours again.
+	cgi_user REMOTE_USER= HTTP_AUTHORIZATION="Basic YWxpY2U6czNjcjN0" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	run head -n 1 "$OUT"
+	assert_output $'Status: 401 Unauthorized\r'
+}
+
 # --- Behind lighttpd ---------------------------------------------------------
 
 # Start lighttpd with a configuration made from examples/cgi/lighttpd.conf:
