@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # cgi.bats — the program as a CGI/1.1 program (RFC 3875): run directly with
 # a CGI environment, and behind a real lighttpd configured from
-# examples/cgi/lighttpd.conf.
+# examples/cgi/lighttpd.conf and from lighttpd-auth.conf (lighttpd checks
+# passwords, REMOTE_USER names the user).
 
 load helpers
 
