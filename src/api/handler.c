@@ -35,8 +35,10 @@ api_call_begin(struct api_ctx *ctx, struct api_call *c, enum api_body body)
 
 	memset(c, 0, sizeof(*c));
 	/* A bearer token always wins; without one, a trusted front end may
-	 * name the user. */
-	if (http_header(&ctx->x->req, "Authorization") == NULL &&
+	 * name the user.  Any other Authorization field is a bad bearer
+	 * token, unless the web server authenticated it (REMOTE_USER). */
+	if ((http_header(&ctx->x->req, "Authorization") == NULL ||
+	    api_web_server_credentials(ctx)) &&
 	    (rc = api_front_end_token(ctx, &c->token)) != -1) {
 		if (rc != 0)
 			return rc;

@@ -50,10 +50,19 @@ int	api_call_begin(struct api_ctx *ctx, struct api_call *c,
 	    enum api_body body);
 
 /* The token of a user a trusted front end names (identity.c), when the
- * request has no Authorization header: minted into T.  -1 when no front
- * end names a user (the request needs a bearer token), 0 with T filled,
- * or 400 (a bad name) / 500 (no key) with ctx->msg. */
+ * request has no Authorization header (or only the web server's own
+ * credentials, api_web_server_credentials): minted into T.  -1 when no
+ * front end names a user (the request needs a bearer token), 0 with T
+ * filled, or 400 (a bad name) / 500 (no key) with ctx->msg. */
 int	api_front_end_token(struct api_ctx *ctx, struct auth_token *t);
+
+/* Is the request's Authorization field the web server's own credentials
+ * (identity.c)?  Yes when the web server authenticated the user itself
+ * (REMOTE_USER with HTTP_API_CGI_REMOTE_USER) and the field is not a
+ * bearer token: lighttpd, and Apache with CGIPassAuth On, hand the Basic
+ * credentials they checked on to the program.  The field is wiped then
+ * (it holds a password) and REMOTE_USER names the user. */
+int	api_web_server_credentials(struct api_ctx *ctx);
 
 /* Open a connection to the schedd for COMMAND with the caller's token;
  * records the mapped user for the log.  With LAST (API_LAST) the token

@@ -50,6 +50,29 @@ field_count(const struct http_request *req, const char *name)
 	return n;
 }
 
+/* Does the web server name the user: HTTP_API_CGI_REMOTE_USER is true and
+ * it set a REMOTE_USER (CGI only: no other mode has one)? */
+static int
+remote_user_named(const struct api_ctx *ctx)
+{
+	return ctx->set->cgi_remote_user && ctx->remote_user != NULL &&
+	    *ctx->remote_user != '\0';
+}
+
+int
+api_web_server_credentials(struct api_ctx *ctx)
+{
+	const char *v = http_header(&ctx->x->req, "Authorization");
+
+	if (v == NULL || !remote_user_named(ctx) ||
+	    (strncasecmp(v, "Bearer", 6) == 0 && (v[6] == ' ' ||
+	    v[6] == '\0')))
+		return 0;
+	/* The one copy of the password that is ours: wipe it. */
+	http_header_wipe(&ctx->x->req, "Authorization");
+	return 1;
+}
+
 /* The user a front end names for this request into *NAME (NULL when
  * none): REMOTE_USER when enabled (the web server authenticated it), else
  * the user header from a trusted peer.  An untrusted peer's header is
@@ -62,8 +85,7 @@ front_end_user(struct api_ctx *ctx, const char **name)
 	const struct settings *s = ctx->set;
 
 	*name = NULL;
-	if (s->cgi_remote_user && ctx->remote_user != NULL &&
-	    *ctx->remote_user != '\0') {
+	if (remote_user_named(ctx)) {
 		*name = ctx->remote_user;
 		return 0;
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # cgi.bats — the program as a CGI/1.1 program (RFC 3875): run directly with
 # a CGI environment, and behind a real lighttpd configured from
-# examples/cgi/lighttpd.conf.
+# examples/cgi/lighttpd.conf and from lighttpd-auth.conf (lighttpd checks
+# passwords, REMOTE_USER names the user).
 
 load helpers
 
@@ -132,21 +133,111 @@ cgi() {
 	refute_output --partial 'usage:'
 }
 
+# --- Direct CGI: the user the web server authenticated (REMOTE_USER) ------
+
+# auth_setup: the POOL signing key (readable by its owner only), the test
+# schedd that verifies tokens signed with it, and the domains; for the
+# tests where the web server names the user.
+auth_setup() {
+	T=$BATS_TEST_TMPDIR
+	head -c 64 /dev/urandom > "$T/pool.key"
+	chmod 600 "$T/pool.key"
+	sh "$GEN" 2 1 > "$T/jobs.ads"
+	start_test_schedd -j "$T/jobs.ads"
+}
+
+# cgi_user VAR=VALUE...: cgi for GET /api/v1/whoami against the test
+# schedd, with the signing key, and the given variables.
+cgi_user() {
+	cgi PATH_INFO=/api/v1/whoami REMOTE_ADDR=127.0.0.1 \
+	    _CONDOR_SCHEDD_ADDRESS_FILE="$T/addr" \
+	    _CONDOR_UID_DOMAIN=test.local _CONDOR_TRUST_DOMAIN=test.local \
+	    _CONDOR_HTTP_API_SIGNING_KEY="$T/pool.key" "$@"
+}
+
+# The user of the whoami answer in $OUT.
+cgi_user_of() {
+	http_body < "$OUT" |
+	    python3 -c 'import json,sys; print(json.load(sys.stdin)["user"])'
+}
+
+@test "CGI: REMOTE_USER names the user though HTTP_AUTHORIZATION holds the server's Basic credentials" {
+	# lighttpd, and Apache with CGIPassAuth On, hand the Basic
+	# credentials they checked on to the program: they are the web
+	# server's business, REMOTE_USER is the answer.
+	auth_setup
+	cgi_user REMOTE_USER=alice AUTH_TYPE=Basic \
+	    HTTP_AUTHORIZATION="Basic YWxpY2U6czNjcjN0" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	assert_equal "$RC" 0
+	run head -n 1 "$OUT"
+	assert_output $'Status: 200 OK\r'
+	assert_equal "$(cgi_user_of)" alice@test.local
+	run cat "$ERR"
+	assert_output --regexp ' GET /api/v1/whoami 200 .* alice@test.local'
+	refute_output --partial YWxpY2U6czNjcjN0
+	# Without HTTP_API_CGI_REMOTE_USER the same request is our 401.
+	cgi_user REMOTE_USER=alice AUTH_TYPE=Basic \
+	    HTTP_AUTHORIZATION="Basic YWxpY2U6czNjcjN0"
+	run head -n 1 "$OUT"
+	assert_output $'Status: 401 Unauthorized\r'
+	assert_equal "$(header_value WWW-Authenticate < "$OUT")" \
+	    'Bearer realm="htcondor-api"'
+	http_body < "$OUT" > "$BATS_TEST_TMPDIR/b"
+	assert_error_json 401 Unauthorized
+}
+
+@test "CGI: a bearer token wins over REMOTE_USER, a bad one too" {
+	auth_setup
+	local token
+	token=$("$MINT" -k "$T/pool.key" -s bob@test.local)
+	cgi_user REMOTE_USER=alice HTTP_AUTHORIZATION="Bearer $token" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	run head -n 1 "$OUT"
+	assert_output $'Status: 200 OK\r'
+	assert_equal "$(cgi_user_of)" bob@test.local
+	# The scheme is case-insensitive (RFC 9110 11.1).
+	cgi_user REMOTE_USER=alice HTTP_AUTHORIZATION="bearer $token" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	assert_equal "$(cgi_user_of)" bob@test.local
+	# A bad bearer token is not rescued by REMOTE_USER.
+	cgi_user REMOTE_USER=alice HTTP_AUTHORIZATION="Bearer not/a=token" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	run head -n 1 "$OUT"
+	assert_output $'Status: 401 Unauthorized\r'
+	# An empty REMOTE_USER names nobody: the Basic field is ours again.
+	cgi_user REMOTE_USER= HTTP_AUTHORIZATION="Basic YWxpY2U6czNjcjN0" \
+	    _CONDOR_HTTP_API_CGI_REMOTE_USER=true
+	run head -n 1 "$OUT"
+	assert_output $'Status: 401 Unauthorized\r'
+}
+
 # --- Behind lighttpd ---------------------------------------------------------
 
-# Start lighttpd with a configuration made from examples/cgi/lighttpd.conf:
-# loopback and a free port, a scratch document root, the binary behind a
-# wrapper that adds --allow-root (lighttpd runs as root here, and so does
-# its CGI program), and no HTCondor configuration files.  Sets PORT.
+# start_lighttpd [CONF [SED-ARGS...]]: start lighttpd with a configuration
+# made from examples/cgi/CONF (default lighttpd.conf): loopback and a free
+# port, a scratch document root, the binary behind a wrapper that adds
+# --allow-root (lighttpd runs as root here, and so does its CGI program),
+# no HTCondor configuration files, then SED-ARGS (sed -e EXPR ...).  The
+# wrapper exports the variables named in $CGI_PASS (lighttpd gives a CGI
+# program no environment of its own) and adds a line to $LIGHTTPD_RUNS each
+# time it runs.  Sets PORT and LIGHTTPD_LOG.
 start_lighttpd() {
 	[ -x /usr/sbin/lighttpd ] || skip "lighttpd is not installed (Debian package lighttpd)"
-	local dir=$BATS_TEST_TMPDIR/lighttpd try
+	local conf=${1:-lighttpd.conf} dir=$BATS_TEST_TMPDIR/lighttpd try v
+	shift || true
 	mkdir -p "$dir/www"
+	LIGHTTPD_RUNS=$dir/runs
+	: > "$LIGHTTPD_RUNS"
 	# The wrapper is the "program": lighttpd maps "/" to "<it>/".
-	cat > "$dir/htcondor-api" <<-EOF
-	#!/bin/sh
-	exec $(printf '%q' "$BIN") --allow-root "\$@"
-	EOF
+	{
+		echo '#!/bin/sh'
+		for v in ${CGI_PASS:-}; do
+			printf 'export %s=%q\n' "$v" "${!v}"
+		done
+		printf 'echo run >> %q\n' "$LIGHTTPD_RUNS"
+		printf 'exec %q --allow-root "$@"\n' "$BIN"
+	} > "$dir/htcondor-api"
 	chmod 755 "$dir/htcondor-api"
 	for ((try = 0; try < 5; try++)); do
 		PORT=$(free_port)
@@ -156,7 +247,7 @@ start_lighttpd() {
 		    -e "/^server.username/d" -e "/^server.groupname/d" \
 		    -e "s|/usr/local/sbin/htcondor-api|$dir/htcondor-api|g" \
 		    -e "s|\"/etc/condor/condor_config\"|\"ONLY_ENV\"|" \
-		    "$EXAMPLES/cgi/lighttpd.conf" > "$dir/lighttpd.conf"
+		    "$@" "$EXAMPLES/cgi/$conf" > "$dir/lighttpd.conf"
 		/usr/sbin/lighttpd -tt -f "$dir/lighttpd.conf" ||
 		    fail "lighttpd refuses the configuration"
 		bg_start "$dir/log" /usr/sbin/lighttpd -D -f "$dir/lighttpd.conf"
@@ -230,4 +321,115 @@ start_lighttpd() {
 		codes+=$(hcurl -o /dev/null -w '%{http_code} ' "http://127.0.0.1:$PORT/healthz")
 	done
 	assert_equal "$codes" "$(printf '200 %.0s' {1..10})"
+}
+
+# --- Behind lighttpd with its own authentication (lighttpd-auth.conf) -------
+
+# start_lighttpd_auth [SED-ARGS...]: the test schedd and signing key
+# (auth_setup), a self-signed certificate, a password file with alice
+# (password s3cr3t, SHA-512 crypt) and eve (0th3r, Apache's $apr1$), and
+# lighttpd from examples/cgi/lighttpd-auth.conf with those files, the
+# test's domains and schedd, then SED-ARGS.  Sets U, the base URL, and
+# CA, curl's option to trust the certificate.
+start_lighttpd_auth() {
+	command -v openssl > /dev/null || skip "openssl is not installed: no certificate or password hash to make"
+	auth_setup
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -days 1 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
+	    -keyout "$T/key.pem" -out "$T/cert.pem" 2> "$T/openssl.err" ||
+	    fail "no certificate: $(cat "$T/openssl.err")"
+	cat "$T/cert.pem" "$T/key.pem" > "$T/tls.pem"
+	printf 'alice:%s\neve:%s\n' "$(openssl passwd -6 s3cr3t)" \
+	    "$(openssl passwd -apr1 0th3r)" > "$T/htpasswd"
+	export _CONDOR_UID_DOMAIN=test.local _CONDOR_TRUST_DOMAIN=test.local
+	CGI_PASS="_CONDOR_SCHEDD_ADDRESS_FILE _CONDOR_UID_DOMAIN _CONDOR_TRUST_DOMAIN"
+	start_lighttpd lighttpd-auth.conf \
+	    -e "s|\"/etc/htcondor-api/tls.pem\"|\"$T/tls.pem\"|" \
+	    -e "s|\"/etc/htcondor-api/htpasswd\"|\"$T/htpasswd\"|" \
+	    -e "s|\"/etc/htcondor-api/signing.key\"|\"$T/pool.key\"|" "$@"
+	U=https://127.0.0.1:$PORT
+	CA=(--cacert "$T/cert.pem")
+}
+
+# The user of the whoami answer in the last body.
+body_user() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["user"])' "$T/b"
+}
+
+@test "lighttpd-auth: the right password reaches the schedd as that user" {
+	start_lighttpd_auth
+	get "$U/api/v1/whoami" "${CA[@]}" -u alice:s3cr3t
+	[ "$HTTP_CODE" = 200 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	assert_equal "$(body_user)" alice@test.local
+	# The schedd authenticated the minted token as alice.
+	run grep -c 'from alice@test.local$' "$T/schedd.log"
+	assert_output 1
+	get "$U/api/v1/whoami" "${CA[@]}" -u eve:0th3r
+	assert_equal "$HTTP_CODE" 200
+	assert_equal "$(body_user)" eve@test.local
+	# A job submitted through it is alice's.
+	get "$U/api/v1/jobs" "${CA[@]}" -u alice:s3cr3t -X POST \
+	    -H 'Content-Type: application/json' --data-binary \
+	    '{"submit_file": "executable = /bin/true\nqueue\n", "workdir": "/tmp", "spool": false}'
+	[ "$HTTP_CODE" = 201 ] || fail "submit gave $HTTP_CODE: $(cat "$T/b")"
+	local id
+	id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["job_ids"][0])' "$T/b")
+	get "$U/api/v1/jobs/$id?projection=Owner,User" "${CA[@]}" -u alice:s3cr3t
+	assert_equal "$HTTP_CODE" 200
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["Owner"], d["User"])' "$T/b"
+	assert_output "alice alice@test.local"
+	# The log names the user and holds no password.
+	wait_grep " GET /api/v1/jobs/$id 200 .* alice@test.local" "$LIGHTTPD_LOG" ||
+	    fail "no log line: $(cat "$LIGHTTPD_LOG")"
+	run cat "$LIGHTTPD_LOG"
+	assert_output --regexp ' GET /api/v1/whoami 200 .* eve@test.local'
+	refute_output --partial s3cr3t
+	refute_output --partial "$(printf alice:s3cr3t | base64)"
+}
+
+@test "lighttpd-auth: a wrong password, or none, is lighttpd's 401 and the program does not run" {
+	start_lighttpd_auth
+	local creds
+	for creds in alice:wrong eve:s3cr3t mallory:s3cr3t ""; do
+		get "$U/api/v1/whoami" "${CA[@]}" ${creds:+-u "$creds"}
+		assert_equal "$creds: $HTTP_CODE" "$creds: 401"
+		run header_value WWW-Authenticate < "$T/h"
+		assert_output --partial 'Basic realm="htcondor-api"'
+		run grep -c '"code"' "$T/b"
+		assert_output 0
+	done
+	assert_equal "$(wc -l < "$LIGHTTPD_RUNS")" 0
+	# /healthz needs no password, and the program does run.
+	get "$U/healthz" "${CA[@]}"
+	assert_equal "$HTTP_CODE" 200
+	assert_equal "$(wc -l < "$LIGHTTPD_RUNS")" 1
+}
+
+@test "lighttpd-auth: with HTTP_API_CGI_REMOTE_USER false or unset, lighttpd's user is our JSON 401" {
+	local edit
+	for edit in 's|"_CONDOR_HTTP_API_CGI_REMOTE_USER" => "true"|"_CONDOR_HTTP_API_CGI_REMOTE_USER" => "false"|' \
+	    '/"_CONDOR_HTTP_API_CGI_REMOTE_USER"/d'; do
+		start_lighttpd_auth -e "$edit"
+		get "$U/api/v1/whoami" "${CA[@]}" -u alice:s3cr3t
+		assert_equal "$edit: $HTTP_CODE" "$edit: 401"
+		assert_error_json 401 Unauthorized
+		assert_equal "$(header_value WWW-Authenticate < "$T/h")" \
+		    'Bearer realm="htcondor-api"'
+		assert_equal "$(wc -l < "$LIGHTTPD_RUNS")" 1
+	done
+}
+
+@test "lighttpd-auth: a bearer token needs no password and names the user; a bad one is our 401" {
+	start_lighttpd_auth
+	local token
+	token=$("$MINT" -k "$T/pool.key" -s bob@test.local)
+	get "$U/api/v1/whoami" "${CA[@]}" -H "Authorization: Bearer $token"
+	[ "$HTTP_CODE" = 200 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	assert_equal "$(body_user)" bob@test.local
+	get "$U/api/v1/whoami" "${CA[@]}" -H "Authorization: bearer $token"
+	assert_equal "$HTTP_CODE" 200
+	assert_equal "$(body_user)" bob@test.local
+	get "$U/api/v1/whoami" "${CA[@]}" -H "Authorization: Bearer not/a=token"
+	assert_equal "$HTTP_CODE" 401
+	assert_error_json 401 Unauthorized
 }
