@@ -120,6 +120,11 @@ cgi_read_request(struct http_exchange *x, char *err, size_t errlen)
 			snprintf(err, errlen, "too many header fields");
 			return rc;
 		}
+		/* The credentials now live in the request, which wipes
+		 * them after use; the environment's copy would outlive
+		 * that (and shows in /proc/PID/environ): wipe it now. */
+		if (strcmp(var, "AUTHORIZATION") == 0)
+			explicit_bzero(eq + 1, strlen(eq + 1));
 	}
 	x->headlen = x->inpos = x->inlen;
 	return 0;

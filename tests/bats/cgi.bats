@@ -187,6 +187,29 @@ cgi_user_of() {
 	assert_error_json 401 Unauthorized
 }
 
+@test "CGI: the token in HTTP_AUTHORIZATION is wiped from the environment once read" {
+	local fifo=$BATS_TEST_TMPDIR/stdin pid i
+	mkfifo "$fifo"
+	# The body never comes, so the process waits with the token read.
+	env -i PATH="$PATH" CONDOR_CONFIG=ONLY_ENV GATEWAY_INTERFACE=CGI/1.1 \
+	    SERVER_PROTOCOL=HTTP/1.1 REQUEST_METHOD=POST REMOTE_ADDR=198.51.100.9 \
+	    PATH_INFO=/api/v1/jobs CONTENT_LENGTH=10 CONTENT_TYPE=application/json \
+	    HTTP_AUTHORIZATION="Bearer secret-token-in-env" \
+	    "$BIN" --allow-root < "$fifo" > /dev/null 2>&1 3>&- &
+	pid=$!
+	exec 7> "$fifo"
+	for ((i = 0; i < 100; i++)); do
+		grep -qa '^HTTP_AUTHORIZATION=$' <(tr '\0' '\n' < "/proc/$pid/environ") && break
+		sleep 0.05
+	done
+	run grep -ca secret-token-in-env "/proc/$pid/environ"
+	assert_output 0
+	run grep -qa '^HTTP_AUTHORIZATION=$' <(tr '\0' '\n' < "/proc/$pid/environ")
+	assert_success
+	kill "$pid"
+	exec 7>&-
+}
+
 @test "CGI: a bearer token wins over REMOTE_USER, a bad one too" {
 	auth_setup
 	local token
