@@ -15,12 +15,13 @@ cd "$(dirname "$0")/.."
 
 # Build: compiler, libraries.  Tests: bats, the servers the program runs
 # under (systemd socket activation, xinetd, tcpserver, s6, lighttpd for
-# CGI), curl, openssl, python3, mandoc for the man page.  libarchive-dev,
+# CGI), curl, openssl, python3, mandoc for the man page; python3-requests
+# for examples/client.py (Debian's /usr/bin/python3).  libarchive-dev,
 # libjwt-dev and libseccomp-dev are for the sandbox and demo work that
 # comes next; they cost nothing now.
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libtls-dev libcjson-dev libssl-dev libarchive-dev libjwt-dev libseccomp-dev
-bats bats-support bats-assert curl openssl python3 procps mandoc
+bats bats-support bats-assert curl openssl python3 python3-requests procps mandoc
 systemd xinetd ucspi-tcp s6 lighttpd"
 VALIDATOR=@apidevtools/swagger-cli@4.0.4
 
