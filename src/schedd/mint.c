@@ -7,7 +7,8 @@
  * free (see the man page).  libjwt is loaded (dlopen) the first time a
  * token is minted: only a request from a front end needs it, and linked
  * in, it and its libjansson and libb64 made every request, GET /healthz
- * included, run 18% more instructions.
+ * included, run 3.7% more instructions (4,182,355 to 4,337,354 under
+ * callgrind; bench/requests).
  */
 #include <sys/random.h>
 #include <sys/stat.h>
