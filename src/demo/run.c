@@ -23,84 +23,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/args.h"
 #include "util/buf.h"
 #include "classad/classad.h"
 #include "classad/eval.h"
 #include "demo/demo_int.h"
 
 #define HOLD_FAILED_EXEC	6	/* FailedToCreateProcess */
-#define RUN_MAX_ARGS		4096	/* arguments or environment entries */
-
-/* A NULL-terminated vector of strings (argv, envp). */
-struct vec {
-	char	**v;
-	size_t	  n;
-};
-
-static int
-vec_add(struct vec *v, const char *p, size_t n)
-{
-	char	**nv;
-
-	if (v->n + 2 > RUN_MAX_ARGS ||
-	    (nv = reallocarray(v->v, v->n + 2, sizeof(*nv))) == NULL)
-		return -1;
-	v->v = nv;
-	if ((v->v[v->n] = strndup(p, n)) == NULL)
-		return -1;
-	v->v[++v->n] = NULL;
-	return 0;
-}
-
-static void
-vec_free(struct vec *v)
-{
-	while (v->n > 0)
-		free(v->v[--v->n]);
-	free(v->v);
-	v->v = NULL;
-}
-
-/* Split a V2 value as the job ad holds it (condor_arglist.cpp): blanks
- * separate, single quotes group, '' inside quotes is a quote.  The V1
- * forms (Args, Env) are split on SEP with no quoting. */
-static int
-split(const char *p, int v2, int sep, struct vec *out)
-{
-	struct buf	 a = BUF_INIT;
-	int		 rc = -1;
-
-	for (;;) {
-		while (*p != '\0' && (*p == ' ' || *p == '\t' || *p == sep))
-			p++;
-		if (*p == '\0')
-			break;
-		buf_reset(&a);
-		while (*p != '\0' && *p != ' ' && *p != '\t' &&
-		    (sep == 0 || *p != sep)) {
-			if (!v2 || *p != '\'') {
-				buf_addc(&a, *p++);
-				continue;
-			}
-			for (p++; *p != '\0'; p++) {
-				if (*p == '\'' && p[1] != '\'')
-					break;
-				if (*p == '\'')
-					p++;
-				buf_addc(&a, *p);
-			}
-			if (*p == '\0')
-				goto out;	/* unbalanced quote */
-			p++;
-		}
-		if (a.failed || vec_add(out, buf_str(&a), a.len) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	buf_free(&a);
-	return rc;
-}
 
 /* PATH of the job: absolute as given, else relative to DIR. */
 static void
@@ -115,7 +44,7 @@ job_path(struct buf *b, const char *dir, const char *path)
 /* What a job's process is started with. */
 struct launch {
 	struct buf	 dir, cmd, in, out, err;
-	struct vec	 argv, envp;
+	struct strv	 argv, envp;
 };
 
 static void
@@ -126,8 +55,8 @@ launch_free(struct launch *l)
 	buf_free(&l->in);
 	buf_free(&l->out);
 	buf_free(&l->err);
-	vec_free(&l->argv);
-	vec_free(&l->envp);
+	strv_free(&l->argv);
+	strv_free(&l->envp);
 }
 
 /* The job's output file NAME (Out or Err): its basename in DIR, or
@@ -147,13 +76,60 @@ out_path(struct buf *b, const struct classad *job, const char *name,
 	buf_addf(b, "%s/%s", dir, sl != NULL ? sl + 1 : v);
 }
 
+/* The job's arguments, from Arguments (V2) or else Args (V1), after
+ * ARGV[0]: 0, or -1 with REASON. */
+static int
+job_args(const struct classad *job, struct strv *argv, char *reason,
+    size_t reasonlen)
+{
+	const char	*v;
+	char		 why[256];
+	int		 rc;
+
+	if (classad_lookup_string(job, "Arguments", &v) == 0)
+		rc = args_split_v2(v, argv, why, sizeof(why));
+	else if (classad_lookup_string(job, "Args", &v) == 0)
+		rc = args_split_v1(v, 0, argv, why, sizeof(why));
+	else
+		return 0;
+	if (rc == -1)
+		snprintf(reason, reasonlen, "cannot parse the job's "
+		    "arguments (%s): %s", why, v);
+	return rc;
+}
+
+/* The job's environment, from Environment (V2) or else Env (V1, split on
+ * EnvDelim): 0, or -1 with REASON. */
+static int
+job_env(const struct classad *job, struct strv *envp, char *reason,
+    size_t reasonlen)
+{
+	const char	*v, *delim;
+	char		 why[256];
+	int		 rc;
+
+	if (classad_lookup_string(job, "Environment", &v) == 0)
+		rc = args_split_v2(v, envp, why, sizeof(why));
+	else if (classad_lookup_string(job, "Env", &v) == 0) {
+		if (classad_lookup_string(job, "EnvDelim", &delim) == -1 ||
+		    *delim == '\0')
+			delim = ";";
+		rc = env_split_v1(v, (unsigned char)*delim, envp, why,
+		    sizeof(why));
+	} else
+		return 0;
+	if (rc == -1)
+		snprintf(reason, reasonlen, "cannot parse the job's "
+		    "environment (%s): %s", why, v);
+	return rc;
+}
+
 /* Prepare job C.P's process from its ad: 0, or -1 with REASON. */
 static int
 launch_prepare(struct demo *d, const struct classad *job, int64_t c,
     int64_t p, struct launch *l, char *reason, size_t reasonlen)
 {
 	const char	*v, *iwd;
-	int		 v2 = 1;
 
 	spool_dir(d, &l->dir, c, p);
 	if (mkdirs(buf_str(&l->dir)) == -1) {
@@ -174,33 +150,15 @@ launch_prepare(struct demo *d, const struct classad *job, int64_t c,
 		buf_adds(&l->in, "/dev/null");
 	out_path(&l->out, job, "Out", buf_str(&l->dir));
 	out_path(&l->err, job, "Err", buf_str(&l->dir));
-	if (vec_add(&l->argv, buf_str(&l->cmd), l->cmd.len) == -1)
+	if (strv_add(&l->argv, buf_str(&l->cmd), l->cmd.len) == -1)
 		goto nomem;
-	if (classad_lookup_string(job, "Arguments", &v) == -1) {
-		v2 = 0;
-		if (classad_lookup_string(job, "Args", &v) == -1)
-			v = "";
-	}
-	if (split(v, v2, v2 ? ' ' : 0, &l->argv) == -1) {
-		snprintf(reason, reasonlen, "cannot parse the job's "
-		    "arguments: %s", v);
+	if (job_args(job, &l->argv, reason, reasonlen) == -1 ||
+	    job_env(job, &l->envp, reason, reasonlen) == -1)
 		return -1;
-	}
-	v2 = 1;
-	if (classad_lookup_string(job, "Environment", &v) == -1) {
-		v2 = 0;
-		if (classad_lookup_string(job, "Env", &v) == -1)
-			v = "";
-	}
-	if (split(v, v2, v2 ? ' ' : ';', &l->envp) == -1) {
-		snprintf(reason, reasonlen, "cannot parse the job's "
-		    "environment: %s", v);
-		return -1;
-	}
 	buf_reset(&l->cmd);
 	buf_addf(&l->cmd, "_CONDOR_SCRATCH_DIR=%s", buf_str(&l->dir));
 	if (l->dir.failed || l->in.failed || l->out.failed || l->err.failed ||
-	    l->cmd.failed || vec_add(&l->envp, buf_str(&l->cmd),
+	    l->cmd.failed || strv_add(&l->envp, buf_str(&l->cmd),
 	    l->cmd.len) == -1)
 		goto nomem;
 	return 0;

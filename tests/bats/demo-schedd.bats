@@ -120,6 +120,28 @@ env: hi"
 	assert_output "oops"
 }
 
+@test "the V1 forms: Args split on blanks, Env on its EnvDelim only" {
+	start_demo 1
+	printf '#!/bin/sh\nfor a; do echo "arg: $a"; done\necho "env: $GREETING|$OTHER"\n' > "$T/in/run.sh"
+	chmod +x "$T/in/run.sh"
+	submit 'executable = run.sh
+arguments = one a\"b  three
+env = GREETING=hello world;OTHER=x y
+output = out.txt
+queue'
+	[ "$HTTP_CODE" = 201 ] || fail "submit gave $HTTP_CODE: $(cat "$T/b")"
+	run attr "$CLUSTER.0" '(d.get("Args"), d.get("Env"))'
+	assert_output "('one a\"b three', 'GREETING=hello world;OTHER=x y')"
+	upload "$CLUSTER.0" run.sh
+	wait_status "$CLUSTER.0" 4
+	get "$(API "/jobs/$CLUSTER.0/stdout")" -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	assert_equal "$(cat "$T/b")" 'arg: one
+arg: a"b
+arg: three
+env: hello world|x y'
+}
+
 @test "NUM_CPUS 2: two jobs run at once, the third stays idle until one ends" {
 	start_demo 2
 	sleeper a
