@@ -55,7 +55,7 @@ struct demo {
 	unsigned char		 key[256];	/* signing key, doubled */
 	size_t			 keylen;
 	char			*state;		/* absolute state directory */
-	int			 qfd;		/* state/queue; holds the lock */
+	int			 lockfd;	/* state/queue.lock: the fcntl lock */
 	int			 notify;	/* children: wake the server */
 	struct demo_jobs	 jobs, hist;
 	int64_t			 next_cluster;

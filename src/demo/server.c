@@ -190,20 +190,16 @@ listen_loopback(int port, int *bound, char *err, size_t errlen)
 static int
 write_address(const char *path, int port, char *err, size_t errlen)
 {
-	struct buf	 tmp = BUF_INIT, text = BUF_INIT;
-	int		 fd, rc = -1;
+	struct buf	 text = BUF_INIT;
+	int		 rc = 0;
 
-	buf_addf(&tmp, "%s.new", path);
 	buf_addf(&text, "<127.0.0.1:%d>\n%s\n$CondorPlatform: X86_64-Demo $\n",
 	    port, cedar_version_string());
-	if ((fd = open(buf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1 || file_write_all(fd, text.data, text.len) == -1 ||
-	    close(fd) == -1 || rename(buf_str(&tmp), path) == -1)
+	if (text.failed || file_replace(path, text.data, text.len, 0644) == -1) {
 		snprintf(err, errlen, "cannot write %s: %s", path,
 		    strerror(errno));
-	else
-		rc = 0;
-	buf_free(&tmp);
+		rc = -1;
+	}
 	buf_free(&text);
 	return rc;
 }
@@ -346,7 +342,7 @@ demo_init(struct demo *d, const struct demo_conf *conf, char *err,
 
 	memset(d, 0, sizeof(*d));
 	d->conf = conf;
-	d->qfd = d->notify = -1;
+	d->lockfd = d->notify = -1;
 	if ((d->state = realpath(conf->state_dir, NULL)) == NULL) {
 		snprintf(err, errlen, "state directory %s: %s",
 		    conf->state_dir, strerror(errno));
@@ -376,8 +372,8 @@ demo_free(struct demo *d)
 	explicit_bzero(d->key, sizeof(d->key));
 	jobs_free(&d->jobs);
 	jobs_free(&d->hist);
-	if (d->qfd != -1)
-		close(d->qfd);
+	if (d->lockfd != -1)
+		close(d->lockfd);
 	free(d->runs);
 	free(d->state);
 }
