@@ -29,6 +29,7 @@ struct cedar_stream;
 
 #define DEMO_VANILLA		5	/* the one JobUniverse we run */
 #define DEMO_HOLD_SPOOLING	16	/* HoldReasonCode: waiting for input */
+#define DEMO_KILL_GRACE_MS	2000	/* SIGTERM to SIGKILL of a job */
 
 /* errno values as a Linux schedd sends them. */
 #define DEMO_ENOENT		2
@@ -45,7 +46,8 @@ struct demo_jobs {
 struct demo_run {
 	int64_t		 c, p;
 	pid_t		 pid;		/* its process group too; 0 = free */
-	int		 killed;	/* signalled after a hold or remove */
+	int		 killed;	/* SIGTERM sent after a hold or remove */
+	int64_t		 kill_at;	/* monotonic ms of the SIGKILL; 0 = none */
 };
 
 /* The demo schedd's state: the queue as last loaded, and in the server
@@ -116,6 +118,7 @@ void		 transfer_data(struct demo_conn *cn);
 /* run.c: the job runner, in the server process only. */
 void		 run_schedule(struct demo *d);
 void		 run_reaped(struct demo *d, pid_t pid, int status);
+int		 run_kill_due(struct demo *d);
 void		 run_stop_all(struct demo *d);
 
 #endif

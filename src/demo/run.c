@@ -7,9 +7,12 @@
  * most ncpus jobs run at once; the rest stay idle.  The job ad changes
  * as HTCondor changes it: JobStatus 1 -> 2 -> 4 with the start and
  * completion dates, the wall clock and the exit; a hold or remove seen
- * in the queue kills the process group; an executable that cannot be
- * started puts the job on hold (HoldReasonCode 6, FailedToCreateProcess
- * in condor_holdcodes.h).
+ * in the queue sends the process group SIGTERM, and SIGKILL after
+ * DEMO_KILL_GRACE_MS (the poll loop's timeout, never a sleep); when the
+ * job's process ends, the rest of its group is killed.  A job is not
+ * started again while its last process lives.  An executable that cannot
+ * be started puts the job on hold (HoldReasonCode 6,
+ * FailedToCreateProcess in condor_holdcodes.h).
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -300,7 +303,32 @@ start_job(struct demo *d, struct classad *job, struct demo_run *r)
 	    (long long)p, (long)pid);
 }
 
-/* Kill the jobs that were held or removed, or left the queue. */
+/* The run slot of job C.P while its process lives, or NULL. */
+static struct demo_run *
+run_of(struct demo *d, int64_t c, int64_t p)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->ncpus; i++)
+		if (d->runs[i].pid != 0 && d->runs[i].c == c &&
+		    d->runs[i].p == p)
+			return &d->runs[i];
+	return NULL;
+}
+
+/* Milliseconds of the monotonic clock, for the kill deadlines. */
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Stop the jobs that were held or removed, or left the queue, as the
+ * starter does: SIGTERM to the job's process group now, SIGKILL when the
+ * grace has passed (run_kill_due). */
 static void
 kill_stopped(struct demo *d)
 {
@@ -318,10 +346,33 @@ kill_stopped(struct demo *d)
 		if (idx >= 0)
 			classad_lookup_int(d->jobs.ad[idx], "JobStatus", &st);
 		if (st != DEMO_RUNNING) {
-			(void)kill(-r->pid, SIGKILL);
+			(void)kill(-r->pid, SIGTERM);
 			r->killed = 1;
+			r->kill_at = now_ms() + DEMO_KILL_GRACE_MS;
 		}
 	}
+}
+
+/* SIGKILL the jobs whose grace has passed; the milliseconds until the
+ * next one is due, or -1 when none is (a poll timeout). */
+int
+run_kill_due(struct demo *d)
+{
+	struct demo_run	*r;
+	int64_t		 now = now_ms(), next = -1;
+	size_t		 i;
+
+	for (i = 0; i < d->ncpus; i++) {
+		r = &d->runs[i];
+		if (r->pid == 0 || r->kill_at == 0)
+			continue;
+		if (r->kill_at <= now) {
+			(void)kill(-r->pid, SIGKILL);
+			r->kill_at = 0;
+		} else if (next == -1 || r->kill_at - now < next)
+			next = r->kill_at - now;
+	}
+	return (int)next;
 }
 
 /* Move completed jobs whose LeaveJobInQueue no longer holds them (their
@@ -356,7 +407,7 @@ void
 run_schedule(struct demo *d)
 {
 	struct demo_run	*slot;
-	int64_t		 st, u;
+	int64_t		 st, u, c, p;
 	size_t		 i, k;
 	int		 changed;
 
@@ -366,10 +417,12 @@ run_schedule(struct demo *d)
 	kill_stopped(d);
 	changed = retire_completed(d);
 	for (i = 0; i < d->jobs.n; i++) {
-		st = u = 0;
+		st = u = c = p = 0;
 		classad_lookup_int(d->jobs.ad[i], "JobStatus", &st);
 		classad_lookup_int(d->jobs.ad[i], "JobUniverse", &u);
-		if (st != DEMO_IDLE || u != DEMO_VANILLA)
+		classad_lookup_int(d->jobs.ad[i], "ClusterId", &c);
+		classad_lookup_int(d->jobs.ad[i], "ProcId", &p);
+		if (st != DEMO_IDLE || u != DEMO_VANILLA || run_of(d, c, p))
 			continue;
 		for (k = 0, slot = NULL; k < d->ncpus && slot == NULL; k++)
 			if (d->runs[k].pid == 0)
@@ -432,6 +485,9 @@ run_reaped(struct demo *d, pid_t pid, int status)
 			r = &d->runs[i];
 	if (r == NULL)
 		return;			/* a connection's process */
+	/* What the job left running in its group goes with it, as the
+	 * starter kills the job's whole family. */
+	(void)kill(-pid, SIGKILL);
 	queue_lock(d, F_WRLCK);
 	if (queue_load(d) == 0 &&
 	    (idx = jobs_find(&d->jobs, r->c, r->p)) >= 0) {

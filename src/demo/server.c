@@ -296,7 +296,7 @@ serve_loop(struct demo *d, int lfd, int fds[4])
 	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 	run_schedule(d);
 	while (!stop) {
-		if (poll(pfd, 3, -1) == -1) {
+		if (poll(pfd, 3, run_kill_due(d)) == -1) {
 			if (errno == EINTR)
 				continue;
 			demo_log("poll: %s", strerror(errno));

@@ -160,37 +160,78 @@ queue 3'
 	wait_status "$CLUSTER.0" 4
 }
 
-@test "hold and remove of a running job kill its process; release runs it again" {
+# A job that writes its pid to $T/pid.ARG, notes a SIGTERM in
+# $T/term.ARG and goes on until killed.
+stubborn() {
+	printf '#!/bin/sh\necho $$ > "%s/pid.$1"\ntrap '"'"'echo term >> "%s/term.$1"'"'"' TERM\nwhile :; do sleep 0.1; done\n' \
+	    "$T" "$T" > "$T/in/stubborn.sh"
+	chmod +x "$T/in/stubborn.sh"
+}
+
+# gone PID: until process PID has ended (bounded).
+gone() {
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)) && kill -0 "$1" 2>/dev/null; do
+		sleep 0.05
+	done
+	! kill -0 "$1" 2>/dev/null || fail "process $1 is still running"
+}
+
+@test "hold of a running job: SIGTERM, SIGKILL after the grace, HoldReason kept; release runs it again" {
 	start_demo 2
 	sleeper
 	submit 'executable = sleep.sh
-queue 2'
-	for p in 0 1; do upload "$CLUSTER.$p" sleep.sh; done
+arguments = $(Process)
+queue 1'
+	[ "$HTTP_CODE" = 201 ] || fail "submit gave $HTTP_CODE: $(cat "$T/b")"
+	upload "$CLUSTER.0" sleep.sh
 	wait_status "$CLUSTER.0" 2
-	wait_status "$CLUSTER.1" 2
-	wait_file "$T/pid."
-	# Both wrote to the same file: wait for both processes by their jobs.
-	local pids
-	pids=$(pgrep -f "$T/state/spool/$CLUSTER/" || true)
-	get "$(API "/jobs/$CLUSTER.0/hold")" -X POST -H "Authorization: Bearer $TOKEN"
+	wait_file "$T/pid.0"
+	local pid
+	pid=$(cat "$T/pid.0")
+	kill -0 "$pid"
+	get "$(API "/jobs/$CLUSTER.0/hold")" -X POST -H "Authorization: Bearer $TOKEN" \
+	    -H 'Content-Type: application/json' --data-binary '{"reason": "wait a bit"}'
 	assert_equal "$HTTP_CODE" 200
 	wait_status "$CLUSTER.0" 5
-	run attr "$CLUSTER.0" 'd["HoldReasonCode"]'
-	assert_output 1
-	get "$(API "/jobs/$CLUSTER.1")" -X DELETE -H "Authorization: Bearer $TOKEN"
-	assert_equal "$HTTP_CODE" 200
-	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
-	while (($(now_ms) < deadline)) && pgrep -f "$T/state/spool/$CLUSTER/" >/dev/null; do
-		sleep 0.05
-	done
-	run pgrep -f "$T/state/spool/$CLUSTER/"
-	assert_failure
-	[ -n "$pids" ]
+	gone "$pid"
+	run attr "$CLUSTER.0" '(d["HoldReasonCode"], d["HoldReason"])'
+	assert_output --partial "(1, 'wait a bit"
+	rm -f "$T/pid.0"
 	get "$(API "/jobs/$CLUSTER.0/release")" -X POST -H "Authorization: Bearer $TOKEN"
 	assert_equal "$HTTP_CODE" 200
 	wait_status "$CLUSTER.0" 2
+	wait_file "$T/pid.0"
+	kill -0 "$(cat "$T/pid.0")"
 	run attr "$CLUSTER.0" 'd["NumJobStarts"]'
 	assert_output 2
+}
+
+@test "a job that ignores SIGTERM is killed after the grace, without stalling the schedd" {
+	start_demo 1
+	stubborn
+	submit 'executable = stubborn.sh
+arguments = 0
+queue'
+	upload "$CLUSTER.0" stubborn.sh
+	wait_status "$CLUSTER.0" 2
+	wait_file "$T/pid.0"
+	local pid t0 t1
+	pid=$(cat "$T/pid.0")
+	t0=$(now_ms)
+	get "$(API "/jobs/$CLUSTER.0/hold")" -X POST -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	wait_file "$T/term.0"
+	# In the grace the schedd still answers: the query is done while
+	# the process still lives.
+	get "$(API "/jobs/$CLUSTER.0")" -H "Authorization: Bearer $TOKEN"
+	kill -0 "$pid" || fail "the job was killed before the query was answered"
+	assert_equal "$HTTP_CODE" 200
+	run js 'd["JobStatus"]'
+	assert_output 5
+	gone "$pid"
+	t1=$(now_ms)
+	((t1 - t0 >= 1500)) || fail "killed after $((t1 - t0)) ms: no grace"
 }
 
 @test "an executable that cannot start puts the job on hold with the reason" {
