@@ -2,7 +2,8 @@
  * act.c — ACT_ON_JOBS as Scheduler::actOnJobs answers it: hold, release
  * and remove by ids or by constraint, with the per-job result codes, the
  * client's confirmation, then the change.  A held or removed job that is
- * running is killed by the runner once it sees the change (run.c).
+ * running is killed by the runner once it sees the change (run.c); a
+ * removed one goes to the history when its process has been reaped.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -63,9 +64,11 @@ act_reason(struct buf *b, int action, const char *given, const char *owner)
 	    owner);
 }
 
-/* Change job I of the queue as ACTION does; a removed job leaves the
- * queue for the history at once (its process, if any, is killed by the
- * runner). */
+/* Change job I of the queue as ACTION does.  A removed job leaves the
+ * queue for the history at once unless it is running: then it stays,
+ * JobStatus 3, until the runner has killed and reaped its process and
+ * retires it, as the schedd keeps a removed job until its shadow is
+ * gone. */
 static void
 act_apply(struct demo *d, int action, size_t i, const char *reason,
     int64_t subcode, const char *owner)
@@ -103,7 +106,7 @@ act_apply(struct demo *d, int action, size_t i, const char *reason,
 		classad_insert_int(job, "JobStatus", DEMO_REMOVED);
 		classad_insert_string(job, "RemoveReason", buf_str(&r));
 		classad_insert_int(job, "CompletionDate", now);
-		if (jobs_add(&d->hist, job) == 0)
+		if (st != DEMO_RUNNING && jobs_add(&d->hist, job) == 0)
 			jobs_del(&d->jobs, i);
 		break;
 	}

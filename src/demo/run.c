@@ -375,25 +375,33 @@ run_kill_due(struct demo *d)
 	return (int)next;
 }
 
-/* Move completed jobs whose LeaveJobInQueue no longer holds them (their
- * output was fetched, or they were not spooled) to the history: 1 when
- * one moved. */
+/* Move to the history the jobs that are done with the queue: completed
+ * ones whose LeaveJobInQueue no longer holds them (their output was
+ * fetched, or they were not spooled), and removed ones whose process
+ * has been reaped.  1 when one moved. */
 static int
-retire_completed(struct demo *d)
+retire_done(struct demo *d)
 {
 	const struct classad_expr	*leave;
-	int64_t				 st;
+	struct classad			*job;
+	int64_t				 st, c, p;
 	size_t				 i;
 	int				 moved = 0;
 
 	for (i = d->jobs.n; i > 0; i--) {
-		st = 0;
-		classad_lookup_int(d->jobs.ad[i - 1], "JobStatus", &st);
-		leave = classad_lookup(d->jobs.ad[i - 1], "LeaveJobInQueue");
-		if (st != DEMO_COMPLETED || (leave != NULL &&
-		    classad_eval_match(leave, d->jobs.ad[i - 1]) == 1))
+		job = d->jobs.ad[i - 1];
+		st = c = p = 0;
+		classad_lookup_int(job, "JobStatus", &st);
+		classad_lookup_int(job, "ClusterId", &c);
+		classad_lookup_int(job, "ProcId", &p);
+		leave = classad_lookup(job, "LeaveJobInQueue");
+		if (st == DEMO_COMPLETED && leave != NULL &&
+		    classad_eval_match(leave, job) == 1)
 			continue;
-		if (jobs_add(&d->hist, d->jobs.ad[i - 1]) == 0) {
+		if (st != DEMO_COMPLETED &&
+		    (st != DEMO_REMOVED || run_of(d, c, p) != NULL))
+			continue;
+		if (jobs_add(&d->hist, job) == 0) {
 			jobs_del(&d->jobs, i - 1);
 			moved = 1;
 		}
@@ -401,7 +409,7 @@ retire_completed(struct demo *d)
 	return moved;
 }
 
-/* Look at the queue after a change: kill what was held or removed,
+/* Look at the queue after a change: stop what was held or removed,
  * retire what is done, start idle jobs while a slot is free. */
 void
 run_schedule(struct demo *d)
@@ -415,7 +423,7 @@ run_schedule(struct demo *d)
 	if (queue_load(d) == -1)
 		goto out;
 	kill_stopped(d);
-	changed = retire_completed(d);
+	changed = retire_done(d);
 	for (i = 0; i < d->jobs.n; i++) {
 		st = u = c = p = 0;
 		classad_lookup_int(d->jobs.ad[i], "JobStatus", &st);
@@ -500,12 +508,14 @@ run_reaped(struct demo *d, pid_t pid, int status)
 	memset(r, 0, sizeof(*r));
 }
 
-/* At shutdown: kill every job and wait for it; the jobs go back to idle
- * so a later run (with the same state directory) starts them again. */
+/* At shutdown: kill every job and wait for it; the running jobs go back
+ * to idle so a later run (with the same state directory) starts them
+ * again, and held or removed ones stay so. */
 void
 run_stop_all(struct demo *d)
 {
 	struct demo_run	*r;
+	int64_t		 st;
 	size_t		 i;
 	long		 idx;
 
@@ -518,7 +528,10 @@ run_stop_all(struct demo *d)
 		(void)kill(-r->pid, SIGKILL);
 		while (waitpid(r->pid, NULL, 0) == -1 && errno == EINTR)
 			;
-		if ((idx = jobs_find(&d->jobs, r->c, r->p)) >= 0) {
+		st = 0;
+		if ((idx = jobs_find(&d->jobs, r->c, r->p)) >= 0)
+			classad_lookup_int(d->jobs.ad[idx], "JobStatus", &st);
+		if (st == DEMO_RUNNING) {
 			classad_insert_int(d->jobs.ad[idx], "JobStatus",
 			    DEMO_IDLE);
 			classad_insert_int(d->jobs.ad[idx], "LastJobStatus",

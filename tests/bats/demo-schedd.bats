@@ -234,6 +234,38 @@ queue'
 	((t1 - t0 >= 1500)) || fail "killed after $((t1 - t0)) ms: no grace"
 }
 
+@test "remove of a running job: JobStatus 3 until its process is reaped, then history" {
+	start_demo 1
+	stubborn
+	submit 'executable = stubborn.sh
+arguments = 0
+queue'
+	upload "$CLUSTER.0" stubborn.sh
+	wait_status "$CLUSTER.0" 2
+	wait_file "$T/pid.0"
+	local pid
+	pid=$(cat "$T/pid.0")
+	get "$(API "/jobs/$CLUSTER.0")" -X DELETE -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	wait_file "$T/term.0"
+	kill -0 "$pid"
+	run attr "$CLUSTER.0" 'd["JobStatus"]'
+	assert_output 3
+	gone "$pid"
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)); do
+		get "$(API "/jobs/$CLUSTER.0")" -H "Authorization: Bearer $TOKEN"
+		[ "$HTTP_CODE" = 404 ] && break
+		sleep 0.1
+	done
+	assert_equal "$HTTP_CODE" 404
+	get "$(API "/history/$CLUSTER.0")" -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	run js '(d["JobStatus"], d["RemoveReason"], "RemoteWallClockTime" in d)'
+	assert_output --partial "(3, 'Via condor_rm"
+	assert_output --partial "True)"
+}
+
 @test "an executable that cannot start puts the job on hold with the reason" {
 	start_demo 1
 	printf 'x\n' > "$T/in/in.txt"
