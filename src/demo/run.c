@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -409,6 +410,79 @@ retire_done(struct demo *d)
 	return moved;
 }
 
+/* A directory entry that is a job or cluster id ("12"), or -1 (".",
+ * "..", a spool in progress "3.tmp123"). */
+static int64_t
+id_name(const char *name)
+{
+	char		*end;
+	long long	 v;
+
+	if (*name < '0' || *name > '9')
+		return -1;
+	v = strtoll(name, &end, 10);
+	return *end == '\0' ? (int64_t)v : -1;
+}
+
+/* Is any job of cluster C in the queue? */
+static int
+cluster_queued(const struct demo *d, int64_t c)
+{
+	int64_t	 jc;
+	size_t	 i;
+
+	for (i = 0; i < d->jobs.n; i++)
+		if (classad_lookup_int(d->jobs.ad[i], "ClusterId", &jc) == 0 &&
+		    jc == c)
+			return 1;
+	return 0;
+}
+
+/* Remove the directories of the jobs that left the queue (and whose
+ * process is gone), wherever they went: the output of a job can be
+ * fetched while it is in the queue, not after.  A cluster's directory
+ * goes with its last job. */
+static void
+sweep_dirs(struct demo *d)
+{
+	struct dirent	*ce, *pe;
+	struct buf	 path = BUF_INIT;
+	DIR		*sd, *cd;
+	int64_t		 c, p;
+	size_t		 base;
+
+	buf_addf(&path, "%s/spool", d->state);
+	if (path.failed || (sd = opendir(buf_str(&path))) == NULL) {
+		buf_free(&path);
+		return;
+	}
+	base = path.len;
+	while ((ce = readdir(sd)) != NULL) {
+		if ((c = id_name(ce->d_name)) < 0)
+			continue;
+		path.len = base;
+		buf_addf(&path, "/%s", ce->d_name);
+		if (path.failed || (cd = opendir(buf_str(&path))) == NULL)
+			continue;
+		while ((pe = readdir(cd)) != NULL) {
+			if ((p = id_name(pe->d_name)) < 0 ||
+			    jobs_find(&d->jobs, c, p) >= 0 ||
+			    run_of(d, c, p) != NULL)
+				continue;
+			path.len = base;
+			buf_addf(&path, "/%s/%s", ce->d_name, pe->d_name);
+			rm_tree(buf_str(&path));
+		}
+		closedir(cd);
+		path.len = base;
+		buf_addf(&path, "/%s", ce->d_name);
+		if (!cluster_queued(d, c))
+			(void)rmdir(buf_str(&path));
+	}
+	closedir(sd);
+	buf_free(&path);
+}
+
 /* Look at the queue after a change: stop what was held or removed,
  * retire what is done, start idle jobs while a slot is free. */
 void
@@ -440,8 +514,9 @@ run_schedule(struct demo *d)
 		start_job(d, d->jobs.ad[i], slot);
 		changed = 1;
 	}
-	if (changed)
-		queue_save(d);
+	/* A job may have left in a connection's process too. */
+	if (!changed || queue_save(d) == 0)
+		sweep_dirs(d);
 out:
 	queue_lock(d, F_UNLCK);
 }

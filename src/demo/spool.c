@@ -5,7 +5,8 @@
  * arrived) and releases the job; the job runs in it (run.c), so its
  * output files are left there; TRANSFER_DATA_WITH_PERMS sends everything
  * under it, directories first (schedd.cpp spoolJobFiles,
- * file_transfer.cpp).
+ * file_transfer.cpp).  The runner removes it when the job has left the
+ * queue (run.c).
  */
 #include <sys/stat.h>
 

@@ -120,6 +120,34 @@ env: hi"
 	assert_output "oops"
 }
 
+@test "a job's directory stays while the job is in the queue and goes with it to the history" {
+	start_demo 1
+	printf '#!/bin/sh\necho done > result.txt\n' > "$T/in/run.sh"
+	chmod +x "$T/in/run.sh"
+	submit 'executable = run.sh
+queue'
+	upload "$CLUSTER.0" run.sh
+	wait_status "$CLUSTER.0" 4
+	local dir="$T/state/spool/$CLUSTER/0"
+	[ -f "$dir/result.txt" ] || fail "no $dir/result.txt"
+	# Completed and left in the queue: the output can still be fetched.
+	get "$(API "/jobs/$CLUSTER.0/output")" -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	mkdir "$T/o" && tar -C "$T/o" -xf "$T/b"
+	run cat "$T/o/result.txt"
+	assert_output done
+	[ -d "$dir" ]
+	get "$(API "/jobs/$CLUSTER.0")" -X DELETE -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)) && [ -e "$dir" ]; do
+		sleep 0.05
+	done
+	[ ! -e "$dir" ] || fail "$dir is still there: $(ls -la "$dir")"
+	get "$(API "/history/$CLUSTER.0")" -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+}
+
 @test "the V1 forms: Args split on blanks, Env on its EnvDelim only" {
 	start_demo 1
 	printf '#!/bin/sh\nfor a; do echo "arg: $a"; done\necho "env: $GREETING|$OTHER"\n' > "$T/in/run.sh"
@@ -259,6 +287,7 @@ queue'
 		sleep 0.1
 	done
 	assert_equal "$HTTP_CODE" 404
+	[ ! -e "$T/state/spool/$CLUSTER/0" ] || fail "the job's directory is left"
 	get "$(API "/history/$CLUSTER.0")" -H "Authorization: Bearer $TOKEN"
 	assert_equal "$HTTP_CODE" 200
 	run js '(d["JobStatus"], d["RemoveReason"], "RemoteWallClockTime" in d)'
