@@ -295,6 +295,33 @@ queue'
 	assert_output --partial "True)"
 }
 
+@test "an action waiting for its client's confirmation does not stop other requests" {
+	start_demo 1
+	sleeper
+	submit 'executable = sleep.sh
+arguments = 0
+queue'
+	upload "$CLUSTER.0" sleep.sh
+	wait_status "$CLUSTER.0" 2
+	printf '%s\n' "$TOKEN" > "$T/token"
+	bg_start "$T/act.out" "${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/slow-act" \
+	    "$T/addr" "$T/token" 1 "$CLUSTER.0" 4
+	local act=$BG_PID
+	wait_grep '^result 1' "$T/act.out" || fail "no result: $(cat "$T/act.out")"
+	# While the client has not confirmed, the queue can be read and
+	# written: both are answered while slow-act still waits.
+	get "$(API "/jobs/$CLUSTER.0")" -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	submit 'executable = sleep.sh
+queue'
+	assert_equal "$HTTP_CODE" 201
+	kill -0 "$act" || fail "the requests waited for the action: $(cat "$T/act.out")"
+	wait_exit "$act" || fail "slow-act did not end"
+	run cat "$T/act.out"
+	assert_output --partial "committed 1"
+	wait_status "$CLUSTER.0" 5
+}
+
 @test "an executable that cannot start puts the job on hold with the reason" {
 	start_demo 1
 	printf 'x\n' > "$T/in/in.txt"
