@@ -30,6 +30,7 @@ struct cedar_stream;
 #define DEMO_VANILLA		5	/* the one JobUniverse we run */
 #define DEMO_HOLD_SPOOLING	16	/* HoldReasonCode: waiting for input */
 #define DEMO_KILL_GRACE_MS	2000	/* SIGTERM to SIGKILL of a job */
+#define DEMO_STOP_GRACE_MS	400	/* the same at shutdown */
 
 /* errno values as a Linux schedd sends them. */
 #define DEMO_ENOENT		2
@@ -63,6 +64,8 @@ struct demo {
 	int64_t			 next_cluster;
 	struct demo_run		*runs;
 	size_t			 ncpus;
+	pid_t			*conns;		/* connection processes */
+	size_t			 nconns;
 };
 
 /* The caller of one connection. */
@@ -119,6 +122,7 @@ void		 transfer_data(struct demo_conn *cn);
 void		 run_schedule(struct demo *d);
 void		 run_reaped(struct demo *d, pid_t pid, int status);
 int		 run_kill_due(struct demo *d);
+int64_t		 run_now_ms(void);
 void		 run_stop_all(struct demo *d);
 
 #endif

@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,8 +319,8 @@ run_of(struct demo *d, int64_t c, int64_t p)
 }
 
 /* Milliseconds of the monotonic clock, for the kill deadlines. */
-static int64_t
-now_ms(void)
+int64_t
+run_now_ms(void)
 {
 	struct timespec	 ts;
 
@@ -349,7 +350,7 @@ kill_stopped(struct demo *d)
 		if (st != DEMO_RUNNING) {
 			(void)kill(-r->pid, SIGTERM);
 			r->killed = 1;
-			r->kill_at = now_ms() + DEMO_KILL_GRACE_MS;
+			r->kill_at = run_now_ms() + DEMO_KILL_GRACE_MS;
 		}
 	}
 }
@@ -360,7 +361,7 @@ int
 run_kill_due(struct demo *d)
 {
 	struct demo_run	*r;
-	int64_t		 now = now_ms(), next = -1;
+	int64_t		 now = run_now_ms(), next = -1;
 	size_t		 i;
 
 	for (i = 0; i < d->ncpus; i++) {
@@ -583,28 +584,46 @@ run_reaped(struct demo *d, pid_t pid, int status)
 	memset(r, 0, sizeof(*r));
 }
 
-/* At shutdown: kill every job and wait for it; the running jobs go back
+/* At shutdown: stop every job as a hold does, SIGTERM and then, after
+ * DEMO_STOP_GRACE_MS, SIGKILL, and wait for it; the running jobs go back
  * to idle so a later run (with the same state directory) starts them
  * again, and held or removed ones stay so. */
 void
 run_stop_all(struct demo *d)
 {
 	struct demo_run	*r;
-	int64_t		 st;
-	size_t		 i;
+	int64_t		 st, deadline;
+	size_t		 i, left;
 	long		 idx;
 
+	for (i = 0; i < d->ncpus; i++)
+		if (d->runs[i].pid != 0)
+			(void)kill(-d->runs[i].pid, SIGTERM);
+	deadline = run_now_ms() + DEMO_STOP_GRACE_MS;
+	do {
+		for (i = 0, left = 0; i < d->ncpus; i++) {
+			r = &d->runs[i];
+			if (r->pid <= 0)
+				continue;
+			if (run_now_ms() >= deadline)
+				(void)kill(-r->pid, SIGKILL);
+			if (waitpid(r->pid, NULL, WNOHANG) == 0) {
+				left++;
+				continue;
+			}
+			(void)kill(-r->pid, SIGKILL);	/* its family */
+			r->pid = -1;			/* reaped */
+		}
+		if (left > 0)
+			(void)poll(NULL, 0, 10);
+	} while (left > 0);
 	queue_lock(d, F_WRLCK);
 	(void)queue_load(d);
 	for (i = 0; i < d->ncpus; i++) {
 		r = &d->runs[i];
-		if (r->pid == 0)
-			continue;
-		(void)kill(-r->pid, SIGKILL);
-		while (waitpid(r->pid, NULL, 0) == -1 && errno == EINTR)
-			;
 		st = 0;
-		if ((idx = jobs_find(&d->jobs, r->c, r->p)) >= 0)
+		if (r->pid != 0 &&
+		    (idx = jobs_find(&d->jobs, r->c, r->p)) >= 0)
 			classad_lookup_int(d->jobs.ad[idx], "JobStatus", &st);
 		if (st == DEMO_RUNNING) {
 			classad_insert_int(d->jobs.ad[idx], "JobStatus",

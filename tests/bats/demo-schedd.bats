@@ -23,6 +23,7 @@ start_demo() {
 	local i
 	bg_start "$T/demo.log" "$DEMO" -k "$T/pool.key" -a "$T/addr" \
 	    -s "$T/state" -n "$1"
+	DEMO_PID=$BG_PID
 	for ((i = 0; i < 300; i++)); do
 		[ -s "$T/addr" ] && break
 		sleep 0.05
@@ -196,6 +197,17 @@ stubborn() {
 	chmod +x "$T/in/stubborn.sh"
 }
 
+# run_stubborn: one stubborn job, running; sets CLUSTER.
+run_stubborn() {
+	stubborn
+	submit 'executable = stubborn.sh
+arguments = 0
+queue'
+	upload "$CLUSTER.0" stubborn.sh
+	wait_status "$CLUSTER.0" 2
+	wait_file "$T/pid.0"
+}
+
 # gone PID: until process PID has ended (bounded).
 gone() {
 	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
@@ -237,13 +249,7 @@ queue 1'
 
 @test "a job that ignores SIGTERM is killed after the grace, without stalling the schedd" {
 	start_demo 1
-	stubborn
-	submit 'executable = stubborn.sh
-arguments = 0
-queue'
-	upload "$CLUSTER.0" stubborn.sh
-	wait_status "$CLUSTER.0" 2
-	wait_file "$T/pid.0"
+	run_stubborn
 	local pid t0 t1
 	pid=$(cat "$T/pid.0")
 	t0=$(now_ms)
@@ -264,13 +270,7 @@ queue'
 
 @test "remove of a running job: JobStatus 3 until its process is reaped, then history" {
 	start_demo 1
-	stubborn
-	submit 'executable = stubborn.sh
-arguments = 0
-queue'
-	upload "$CLUSTER.0" stubborn.sh
-	wait_status "$CLUSTER.0" 2
-	wait_file "$T/pid.0"
+	run_stubborn
 	local pid
 	pid=$(cat "$T/pid.0")
 	get "$(API "/jobs/$CLUSTER.0")" -X DELETE -H "Authorization: Bearer $TOKEN"
@@ -345,4 +345,31 @@ queue'
 	assert_equal "$HTTP_CODE" 400
 	run cat "$T/b"
 	assert_output --partial "vanilla universe"
+}
+
+@test "SIGTERM stops the demo schedd within a second and leaves no process behind" {
+	start_demo 1
+	run_stubborn
+	local job port kids t0 elapsed k
+	job=$(cat "$T/pid.0")
+	# A connection that says nothing: its process waits in the handshake.
+	port=$(sed -n 's/^<127\.0\.0\.1:\([0-9]*\)>.*/\1/p' "$T/addr")
+	exec 7<>"/dev/tcp/127.0.0.1/$port"
+	local deadline=$(($(now_ms) + WAIT_SECS * 1000))
+	while (($(now_ms) < deadline)); do
+		kids=$(children_of "$DEMO_PID")
+		(($(echo "$kids" | wc -w) >= 2)) && break
+		sleep 0.05
+	done
+	(($(echo "$kids" | wc -w) >= 2)) || fail "no connection process: $kids"
+	t0=$(now_ms)
+	kill -TERM "$DEMO_PID"
+	wait_exit "$DEMO_PID" 5 || fail "the demo schedd did not exit"
+	elapsed=$(($(now_ms) - t0))
+	((elapsed < 1500)) || fail "exit took $elapsed ms"
+	for k in $kids $job; do
+		! kill -0 "$k" 2>/dev/null || fail "process $k is left: $(cat /proc/$k/cmdline | tr '\0' ' ')"
+	done
+	[ -s "$T/term.0" ] || fail "the job was not sent SIGTERM first"
+	[ ! -e "$T/addr" ]
 }
