@@ -84,10 +84,11 @@ wait_file() {
 	fail "$1 did not appear"
 }
 
-# A job that writes its pid, then waits for a file that never comes.
+# A job that writes its pid to $T/pid.ARG, then waits for $T/go or
+# $T/go.ARG.
 sleeper() {
-	printf '#!/bin/sh\necho $$ > "%s/pid.$1"\nwhile [ ! -e "%s/go" ]; do sleep 0.1; done\n' \
-	    "$T" "$T" > "$T/in/sleep.sh"
+	printf '#!/bin/sh\necho $$ > "%s/pid.$1"\nwhile [ ! -e "%s/go" ] && [ ! -e "%s/go.$1" ]; do sleep 0.1; done\n' \
+	    "$T" "$T" "$T" > "$T/in/sleep.sh"
 	chmod +x "$T/in/sleep.sh"
 }
 
@@ -173,7 +174,7 @@ env: hello world|x y'
 
 @test "NUM_CPUS 2: two jobs run at once, the third stays idle until one ends" {
 	start_demo 2
-	sleeper a
+	sleeper
 	submit 'executable = sleep.sh
 arguments = $(Process)
 output = out.txt
@@ -182,11 +183,25 @@ queue 3'
 	for p in 0 1 2; do upload "$CLUSTER.$p" sleep.sh; done
 	wait_status "$CLUSTER.0" 2
 	wait_status "$CLUSTER.1" 2
+	wait_file "$T/pid.0"
+	wait_file "$T/pid.1"
+	kill -0 "$(cat "$T/pid.0")"
+	kill -0 "$(cat "$T/pid.1")"
 	run attr "$CLUSTER.2" 'd["JobStatus"]'
 	assert_output 1
-	touch "$T/go"
-	wait_status "$CLUSTER.2" 4
+	[ ! -e "$T/pid.2" ]
+	touch "$T/go.0"
 	wait_status "$CLUSTER.0" 4
+	wait_status "$CLUSTER.2" 2
+	wait_file "$T/pid.2"
+	# Still two at once: job 1 runs on beside job 2.
+	kill -0 "$(cat "$T/pid.1")"
+	kill -0 "$(cat "$T/pid.2")"
+	run attr "$CLUSTER.1" 'd["JobStatus"]'
+	assert_output 2
+	touch "$T/go"
+	wait_status "$CLUSTER.1" 4
+	wait_status "$CLUSTER.2" 4
 }
 
 # A job that writes its pid to $T/pid.ARG, notes a SIGTERM in
