@@ -1,8 +1,12 @@
 /*
  * act.c — ACT_ON_JOBS as Scheduler::actOnJobs answers it: hold, release
  * and remove by ids or by constraint, with the per-job result codes, the
- * client's confirmation, then the change.  A held or removed job that is
- * running is killed by the runner once it sees the change (run.c).
+ * client's confirmation, then the change.  No lock is held while the
+ * client is waited for: the queue is read again for the change, and a
+ * job the action no longer applies to is left alone.  A held or removed
+ * job that is running is killed by the runner once it sees the change
+ * (run.c); a removed one goes to the history when its process has been
+ * reaped.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -63,9 +67,11 @@ act_reason(struct buf *b, int action, const char *given, const char *owner)
 	    owner);
 }
 
-/* Change job I of the queue as ACTION does; a removed job leaves the
- * queue for the history at once (its process, if any, is killed by the
- * runner). */
+/* Change job I of the queue as ACTION does.  A removed job leaves the
+ * queue for the history at once unless it is running: then it stays,
+ * JobStatus 3, until the runner has killed and reaped its process and
+ * retires it, as the schedd keeps a removed job until its shadow is
+ * gone. */
 static void
 act_apply(struct demo *d, int action, size_t i, const char *reason,
     int64_t subcode, const char *owner)
@@ -103,7 +109,7 @@ act_apply(struct demo *d, int action, size_t i, const char *reason,
 		classad_insert_int(job, "JobStatus", DEMO_REMOVED);
 		classad_insert_string(job, "RemoveReason", buf_str(&r));
 		classad_insert_int(job, "CompletionDate", now);
-		if (jobs_add(&d->hist, job) == 0)
+		if (st != DEMO_RUNNING && jobs_add(&d->hist, job) == 0)
 			jobs_del(&d->jobs, i);
 		break;
 	}
@@ -222,6 +228,28 @@ result_ad(const struct act_targets *t, int64_t action, int64_t type,
 	return res;
 }
 
+/* The queue was reloaded after the wait for the client: find each
+ * successful target again and check that the action still applies (the
+ * job may have ended or been acted on meanwhile); those that no longer
+ * qualify are skipped. */
+static void
+targets_recheck(struct demo_conn *cn, int action, struct act_targets *t)
+{
+	size_t	 i;
+	long	 idx;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->v[i].code != AR_SUCCESS)
+			continue;
+		idx = jobs_find(&cn->d->jobs, t->v[i].c, t->v[i].p);
+		if (idx < 0 || !owned_by(cn->d->jobs.ad[idx], cn->owner) ||
+		    act_state(action, cn->d->jobs.ad[idx]) != AR_SUCCESS)
+			t->v[i].code = 0;
+		else
+			t->v[i].idx = idx;
+	}
+}
+
 /* Apply ACTION to the successful targets, highest queue index first (a
  * remove takes the job out of the queue). */
 static void
@@ -264,7 +292,7 @@ act_on_jobs(struct demo_conn *cn)
 	int64_t				 action = 0, type = 2, sub = 0, ok;
 	int64_t				 total[AR_CODES];
 	size_t				 i;
-	int				 locked = 0;
+	int				 saved = 0;
 
 	memset(total, 0, sizeof(total));
 	if (cedar_get_classad(s, &req) == -1 || cedar_recv_eom(s) == -1)
@@ -287,9 +315,7 @@ act_on_jobs(struct demo_conn *cn)
 	classad_lookup_int(req, "ActionResultType", &type);
 	classad_lookup_string(req, rattr[action], &reason);
 	classad_lookup_int(req, "HoldReasonSubCode", &sub);
-	queue_lock(cn->d, F_WRLCK);
-	locked = 1;
-	if (queue_load(cn->d) == -1)
+	if (queue_read(cn->d) == -1)
 		goto out;
 	if (ids != NULL)
 		targets_by_ids(cn, (int)action, ids, &t);
@@ -300,20 +326,25 @@ act_on_jobs(struct demo_conn *cn)
 	if ((res = result_ad(&t, action, type, total)) == NULL ||
 	    send_ad(s, res, NULL) == -1 || total[AR_SUCCESS] == 0)
 		goto out;
-	/* The client's "still here, commit". */
+	/* The client's "still here, commit", waited for with no lock held:
+	 * the queue is read again and the targets checked again after. */
 	if (cedar_get_int(s, &ok) == -1 || cedar_recv_eom(s) == -1 ||
 	    ok != 1)
 		goto out;
-	act_commit(cn, (int)action, &t, reason, sub);
-	if (queue_save(cn->d) == 0) {
+	queue_lock(cn->d, F_WRLCK);
+	if (queue_load(cn->d) == 0) {
+		targets_recheck(cn, (int)action, &t);
+		act_commit(cn, (int)action, &t, reason, sub);
+		saved = queue_save(cn->d) == 0;
+	}
+	queue_lock(cn->d, F_UNLCK);
+	if (saved) {
 		cedar_put_int(s, 1);
 		cedar_send_eom(s);
 	}
 	demo_log("%s: action %lld on %lld job(s)", cn->user,
 	    (long long)action, (long long)total[AR_SUCCESS]);
 out:
-	if (locked)
-		queue_lock(cn->d, F_UNLCK);
 	free(t.v);
 	classad_expr_free(cons);
 	classad_free(req);

@@ -21,8 +21,9 @@ struct demo_conf {
 };
 
 /* Listen, write the address file, and serve until SIGTERM or SIGINT;
- * then kill the running jobs, remove the address file and return 0.  -1
- * with ERR when it cannot start. */
+ * then end the connection processes and the running jobs (SIGTERM, and
+ * SIGKILL for what is left after DEMO_STOP_GRACE_MS), reap them, remove
+ * the address file and return 0.  -1 with ERR when it cannot start. */
 int	 demo_schedd_run(const struct demo_conf *conf, char *err,
 	    size_t errlen);
 

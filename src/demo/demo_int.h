@@ -29,6 +29,8 @@ struct cedar_stream;
 
 #define DEMO_VANILLA		5	/* the one JobUniverse we run */
 #define DEMO_HOLD_SPOOLING	16	/* HoldReasonCode: waiting for input */
+#define DEMO_KILL_GRACE_MS	2000	/* SIGTERM to SIGKILL of a job */
+#define DEMO_STOP_GRACE_MS	400	/* the same at shutdown */
 
 /* errno values as a Linux schedd sends them. */
 #define DEMO_ENOENT		2
@@ -45,7 +47,8 @@ struct demo_jobs {
 struct demo_run {
 	int64_t		 c, p;
 	pid_t		 pid;		/* its process group too; 0 = free */
-	int		 killed;	/* signalled after a hold or remove */
+	int		 killed;	/* SIGTERM sent after a hold or remove */
+	int64_t		 kill_at;	/* monotonic ms of the SIGKILL; 0 = none */
 };
 
 /* The demo schedd's state: the queue as last loaded, and in the server
@@ -55,12 +58,14 @@ struct demo {
 	unsigned char		 key[256];	/* signing key, doubled */
 	size_t			 keylen;
 	char			*state;		/* absolute state directory */
-	int			 qfd;		/* state/queue; holds the lock */
+	int			 lockfd;	/* state/queue.lock: the fcntl lock */
 	int			 notify;	/* children: wake the server */
 	struct demo_jobs	 jobs, hist;
 	int64_t			 next_cluster;
 	struct demo_run		*runs;
 	size_t			 ncpus;
+	pid_t			*conns;		/* connection processes */
+	size_t			 nconns;
 };
 
 /* The caller of one connection. */
@@ -109,13 +114,14 @@ void		 spool_dir(const struct demo *d, struct buf *b, int64_t c,
 void		 spool_rewrite(const struct demo *d, struct classad *job,
 		    int64_t c, int64_t p);
 int		 mkdirs(const char *path);
-void		 rm_tree(const char *path);
 void		 spool_job_files(struct demo_conn *cn);
 void		 transfer_data(struct demo_conn *cn);
 
 /* run.c: the job runner, in the server process only. */
 void		 run_schedule(struct demo *d);
 void		 run_reaped(struct demo *d, pid_t pid, int status);
+int		 run_kill_due(struct demo *d);
+int64_t		 run_now_ms(void);
 void		 run_stop_all(struct demo *d);
 
 #endif

@@ -341,6 +341,7 @@ commit(struct demo_conn *cn, struct tx *tx, int64_t *code, char *reason,
 	size_t		 i;
 	int64_t		 c, p;
 	long		 idx;
+	int		 e;
 
 	if (tx->poison) {
 		*code = 1;
@@ -379,8 +380,14 @@ commit(struct demo_conn *cn, struct tx *tx, int64_t *code, char *reason,
 			continue;	/* removed meanwhile, or no memory */
 		tx->work.ad[i] = NULL;
 	}
-	queue_save(d);
+	e = queue_save(d);
 	queue_lock(d, F_UNLCK);
+	if (e == -1) {
+		*code = 1;
+		snprintf(reason, reasonlen, "the demo schedd cannot write "
+		    "its queue");
+		return DEMO_EINVAL;
+	}
 	return 0;
 }
 

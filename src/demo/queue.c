@@ -1,8 +1,10 @@
 /*
  * queue.c — the demo schedd's job queue and history: two files of the
- * state directory ("queue", "history"), read and rewritten whole under an
- * fcntl lock on the queue file, so the connection processes and the
- * runner see each other's changes.  A file holds ads as
+ * state directory ("queue", "history"), read and replaced whole (written
+ * aside, synced, renamed: a crash leaves the old file or the new one)
+ * under an fcntl lock on a third file, "queue.lock", that is never
+ * replaced, so the connection processes and the runner see each other's
+ * changes.  A file holds ads as
  * "<attributes>\n" then, per attribute, "<length> Name = value\n": a
  * value may hold any byte, a newline too.  The queue file starts with
  * the next cluster id, so an id is never given out twice, across runs
@@ -105,19 +107,19 @@ owned_by(const struct classad *ad, const char *owner)
 	    strcmp(o, owner) == 0;
 }
 
-/* Open (or create) the queue and history files of the state directory. */
+/* Open (or create) the lock file of the queue and history. */
 int
 queue_open(struct demo *d, char *err, size_t errlen)
 {
 	struct buf	 path = BUF_INIT;
 
-	buf_addf(&path, "%s/queue", d->state);
-	d->qfd = open(buf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (d->qfd == -1)
+	buf_addf(&path, "%s/queue.lock", d->state);
+	d->lockfd = open(buf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (d->lockfd == -1)
 		snprintf(err, errlen, "cannot open %s: %s", buf_str(&path),
 		    strerror(errno));
 	buf_free(&path);
-	return d->qfd == -1 ? -1 : 0;
+	return d->lockfd == -1 ? -1 : 0;
 }
 
 /* Lock the queue and the history: F_RDLCK or F_WRLCK (per process, so it
@@ -130,24 +132,46 @@ queue_lock(struct demo *d, short type)
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = type;
 	fl.l_whence = SEEK_SET;
-	while (fcntl(d->qfd, F_SETLKW, &fl) == -1 && errno == EINTR)
+	while (fcntl(d->lockfd, F_SETLKW, &fl) == -1 && errno == EINTR)
 		;
 }
 
-/* Read the whole of FD into B. */
+/* Read the whole of the state file NAME into B; a file not there yet
+ * reads as empty. */
 static int
-read_all(int fd, struct buf *b)
+read_state(const struct demo *d, const char *name, struct buf *b)
 {
-	char	 tmp[65536];
-	off_t	 off = 0;
-	ssize_t	 n;
+	struct buf	 path = BUF_INIT;
+	char		 tmp[65536];
+	ssize_t		 n = 0;
+	int		 fd;
 
-	while ((n = pread(fd, tmp, sizeof(tmp), off)) > 0) {
-		if (buf_add(b, tmp, (size_t)n) == -1)
-			return -1;
-		off += n;
-	}
+	buf_addf(&path, "%s/%s", d->state, name);
+	fd = open(buf_str(&path), O_RDONLY | O_CLOEXEC);
+	buf_free(&path);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	while ((n = read(fd, tmp, sizeof(tmp))) > 0 ||
+	    (n == -1 && errno == EINTR))
+		if (n > 0 && buf_add(b, tmp, (size_t)n) == -1) {
+			n = -1;
+			break;
+		}
+	close(fd);
 	return n == 0 ? 0 : -1;
+}
+
+/* Replace the state file NAME by B. */
+static int
+write_state(const struct demo *d, const char *name, const struct buf *b)
+{
+	struct buf	 path = BUF_INIT;
+	int		 rc = -1;
+
+	if (buf_addf(&path, "%s/%s", d->state, name) == 0)
+		rc = file_replace(buf_str(&path), b->data, b->len, 0600);
+	buf_free(&path);
+	return rc;
 }
 
 /* Parse the ads at P..END into J; -1 when the file is damaged. */
@@ -202,27 +226,19 @@ format_ads(const struct demo_jobs *j, struct buf *b)
 	return b->failed ? -1 : 0;
 }
 
-/* The history file, opened for each use (it is rewritten by rename). */
-static int
-history_path(const struct demo *d, struct buf *b, const char *suffix)
-{
-	buf_addf(b, "%s/history%s", d->state, suffix);
-	return b->failed ? -1 : 0;
-}
-
 /* Replace d->jobs, d->hist and d->next_cluster by what the files hold
  * (a lock is held). */
 int
 queue_load(struct demo *d)
 {
-	struct buf	 b = BUF_INIT, path = BUF_INIT;
+	struct buf	 b = BUF_INIT;
 	char		*e;
-	int		 fd, rc = -1;
+	int		 rc = -1;
 
 	jobs_free(&d->jobs);
 	jobs_free(&d->hist);
 	d->next_cluster = 1;
-	if (read_all(d->qfd, &b) == -1)
+	if (read_state(d, "queue", &b) == -1)
 		goto out;
 	if (b.len > 0) {
 		d->next_cluster = strtoll(b.data, &e, 10);
@@ -231,51 +247,34 @@ queue_load(struct demo *d)
 			goto out;
 	}
 	buf_reset(&b);
-	history_path(d, &path, "");
-	if ((fd = open(buf_str(&path), O_RDONLY | O_CLOEXEC)) != -1) {
-		rc = read_all(fd, &b);
-		close(fd);
-		if (rc == -1 || parse_ads(b.data, b.data + b.len,
-		    &d->hist) == -1) {
-			rc = -1;
-			goto out;
-		}
-	}
+	if (read_state(d, "history", &b) == -1 ||
+	    parse_ads(b.data, b.data + b.len, &d->hist) == -1)
+		goto out;
 	rc = 0;
 out:
 	if (rc == -1)
 		demo_log("the queue or history file is damaged");
 	buf_free(&b);
-	buf_free(&path);
 	return rc;
 }
 
 /* Write d->jobs, d->hist and d->next_cluster back (the write lock is
  * held), and wake the runner when a connection process changed them.
- * The history is replaced by rename; the queue in place, under the
- * lock. */
+ * The history goes first: a crash between the two leaves a job in both
+ * files, never in neither. */
 int
 queue_save(struct demo *d)
 {
-	struct buf	 b = BUF_INIT, path = BUF_INIT, tmp = BUF_INIT;
-	int		 fd = -1, rc = -1;
+	struct buf	 q = BUF_INIT, h = BUF_INIT;
+	int		 rc = -1;
 
-	buf_addf(&b, "%lld\n", (long long)d->next_cluster);
-	if (format_ads(&d->jobs, &b) == -1 || ftruncate(d->qfd, 0) == -1 ||
-	    pwrite(d->qfd, b.data, b.len, 0) != (ssize_t)b.len)
-		goto out;
-	buf_reset(&b);
-	history_path(d, &path, "");
-	history_path(d, &tmp, ".new");
-	if (format_ads(&d->hist, &b) == -1 ||
-	    (fd = open(buf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1)
-		goto out;
-	if (file_write_all(fd, b.data, b.len) == -1) {
-		close(fd);
+	buf_addf(&q, "%lld\n", (long long)d->next_cluster);
+	if (format_ads(&d->jobs, &q) == -1 || format_ads(&d->hist, &h) == -1) {
+		errno = ENOMEM;
 		goto out;
 	}
-	if (close(fd) == -1 || rename(buf_str(&tmp), buf_str(&path)) == -1)
+	if (write_state(d, "history", &h) == -1 ||
+	    write_state(d, "queue", &q) == -1)
 		goto out;
 	rc = 0;
 	/* A full pipe already holds a wake-up. */
@@ -285,9 +284,8 @@ queue_save(struct demo *d)
 out:
 	if (rc == -1)
 		demo_log("cannot write the queue: %s", strerror(errno));
-	buf_free(&b);
-	buf_free(&path);
-	buf_free(&tmp);
+	buf_free(&q);
+	buf_free(&h);
 	return rc;
 }
 

@@ -7,15 +7,20 @@
  * most ncpus jobs run at once; the rest stay idle.  The job ad changes
  * as HTCondor changes it: JobStatus 1 -> 2 -> 4 with the start and
  * completion dates, the wall clock and the exit; a hold or remove seen
- * in the queue kills the process group; an executable that cannot be
- * started puts the job on hold (HoldReasonCode 6, FailedToCreateProcess
- * in condor_holdcodes.h).
+ * in the queue sends the process group SIGTERM, and SIGKILL after
+ * DEMO_KILL_GRACE_MS (the poll loop's timeout, never a sleep); when the
+ * job's process ends, the rest of its group is killed.  A job is not
+ * started again while its last process lives.  An executable that cannot
+ * be started puts the job on hold (HoldReasonCode 6,
+ * FailedToCreateProcess in condor_holdcodes.h).
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,84 +28,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/args.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "classad/classad.h"
 #include "classad/eval.h"
 #include "demo/demo_int.h"
 
 #define HOLD_FAILED_EXEC	6	/* FailedToCreateProcess */
-#define RUN_MAX_ARGS		4096	/* arguments or environment entries */
-
-/* A NULL-terminated vector of strings (argv, envp). */
-struct vec {
-	char	**v;
-	size_t	  n;
-};
-
-static int
-vec_add(struct vec *v, const char *p, size_t n)
-{
-	char	**nv;
-
-	if (v->n + 2 > RUN_MAX_ARGS ||
-	    (nv = reallocarray(v->v, v->n + 2, sizeof(*nv))) == NULL)
-		return -1;
-	v->v = nv;
-	if ((v->v[v->n] = strndup(p, n)) == NULL)
-		return -1;
-	v->v[++v->n] = NULL;
-	return 0;
-}
-
-static void
-vec_free(struct vec *v)
-{
-	while (v->n > 0)
-		free(v->v[--v->n]);
-	free(v->v);
-	v->v = NULL;
-}
-
-/* Split a V2 value as the job ad holds it (condor_arglist.cpp): blanks
- * separate, single quotes group, '' inside quotes is a quote.  The V1
- * forms (Args, Env) are split on SEP with no quoting. */
-static int
-split(const char *p, int v2, int sep, struct vec *out)
-{
-	struct buf	 a = BUF_INIT;
-	int		 rc = -1;
-
-	for (;;) {
-		while (*p != '\0' && (*p == ' ' || *p == '\t' || *p == sep))
-			p++;
-		if (*p == '\0')
-			break;
-		buf_reset(&a);
-		while (*p != '\0' && *p != ' ' && *p != '\t' &&
-		    (sep == 0 || *p != sep)) {
-			if (!v2 || *p != '\'') {
-				buf_addc(&a, *p++);
-				continue;
-			}
-			for (p++; *p != '\0'; p++) {
-				if (*p == '\'' && p[1] != '\'')
-					break;
-				if (*p == '\'')
-					p++;
-				buf_addc(&a, *p);
-			}
-			if (*p == '\0')
-				goto out;	/* unbalanced quote */
-			p++;
-		}
-		if (a.failed || vec_add(out, buf_str(&a), a.len) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	buf_free(&a);
-	return rc;
-}
 
 /* PATH of the job: absolute as given, else relative to DIR. */
 static void
@@ -115,7 +50,7 @@ job_path(struct buf *b, const char *dir, const char *path)
 /* What a job's process is started with. */
 struct launch {
 	struct buf	 dir, cmd, in, out, err;
-	struct vec	 argv, envp;
+	struct strv	 argv, envp;
 };
 
 static void
@@ -126,8 +61,8 @@ launch_free(struct launch *l)
 	buf_free(&l->in);
 	buf_free(&l->out);
 	buf_free(&l->err);
-	vec_free(&l->argv);
-	vec_free(&l->envp);
+	strv_free(&l->argv);
+	strv_free(&l->envp);
 }
 
 /* The job's output file NAME (Out or Err): its basename in DIR, or
@@ -147,13 +82,60 @@ out_path(struct buf *b, const struct classad *job, const char *name,
 	buf_addf(b, "%s/%s", dir, sl != NULL ? sl + 1 : v);
 }
 
+/* The job's arguments, from Arguments (V2) or else Args (V1), after
+ * ARGV[0]: 0, or -1 with REASON. */
+static int
+job_args(const struct classad *job, struct strv *argv, char *reason,
+    size_t reasonlen)
+{
+	const char	*v;
+	char		 why[256];
+	int		 rc;
+
+	if (classad_lookup_string(job, "Arguments", &v) == 0)
+		rc = args_split_v2(v, argv, why, sizeof(why));
+	else if (classad_lookup_string(job, "Args", &v) == 0)
+		rc = args_split_v1(v, 0, argv, why, sizeof(why));
+	else
+		return 0;
+	if (rc == -1)
+		snprintf(reason, reasonlen, "cannot parse the job's "
+		    "arguments (%s): %s", why, v);
+	return rc;
+}
+
+/* The job's environment, from Environment (V2) or else Env (V1, split on
+ * EnvDelim): 0, or -1 with REASON. */
+static int
+job_env(const struct classad *job, struct strv *envp, char *reason,
+    size_t reasonlen)
+{
+	const char	*v, *delim;
+	char		 why[256];
+	int		 rc;
+
+	if (classad_lookup_string(job, "Environment", &v) == 0)
+		rc = args_split_v2(v, envp, why, sizeof(why));
+	else if (classad_lookup_string(job, "Env", &v) == 0) {
+		if (classad_lookup_string(job, "EnvDelim", &delim) == -1 ||
+		    *delim == '\0')
+			delim = ";";
+		rc = env_split_v1(v, (unsigned char)*delim, envp, why,
+		    sizeof(why));
+	} else
+		return 0;
+	if (rc == -1)
+		snprintf(reason, reasonlen, "cannot parse the job's "
+		    "environment (%s): %s", why, v);
+	return rc;
+}
+
 /* Prepare job C.P's process from its ad: 0, or -1 with REASON. */
 static int
 launch_prepare(struct demo *d, const struct classad *job, int64_t c,
     int64_t p, struct launch *l, char *reason, size_t reasonlen)
 {
 	const char	*v, *iwd;
-	int		 v2 = 1;
 
 	spool_dir(d, &l->dir, c, p);
 	if (mkdirs(buf_str(&l->dir)) == -1) {
@@ -174,33 +156,15 @@ launch_prepare(struct demo *d, const struct classad *job, int64_t c,
 		buf_adds(&l->in, "/dev/null");
 	out_path(&l->out, job, "Out", buf_str(&l->dir));
 	out_path(&l->err, job, "Err", buf_str(&l->dir));
-	if (vec_add(&l->argv, buf_str(&l->cmd), l->cmd.len) == -1)
+	if (strv_add(&l->argv, buf_str(&l->cmd), l->cmd.len) == -1)
 		goto nomem;
-	if (classad_lookup_string(job, "Arguments", &v) == -1) {
-		v2 = 0;
-		if (classad_lookup_string(job, "Args", &v) == -1)
-			v = "";
-	}
-	if (split(v, v2, v2 ? ' ' : 0, &l->argv) == -1) {
-		snprintf(reason, reasonlen, "cannot parse the job's "
-		    "arguments: %s", v);
+	if (job_args(job, &l->argv, reason, reasonlen) == -1 ||
+	    job_env(job, &l->envp, reason, reasonlen) == -1)
 		return -1;
-	}
-	v2 = 1;
-	if (classad_lookup_string(job, "Environment", &v) == -1) {
-		v2 = 0;
-		if (classad_lookup_string(job, "Env", &v) == -1)
-			v = "";
-	}
-	if (split(v, v2, v2 ? ' ' : ';', &l->envp) == -1) {
-		snprintf(reason, reasonlen, "cannot parse the job's "
-		    "environment: %s", v);
-		return -1;
-	}
 	buf_reset(&l->cmd);
 	buf_addf(&l->cmd, "_CONDOR_SCRATCH_DIR=%s", buf_str(&l->dir));
 	if (l->dir.failed || l->in.failed || l->out.failed || l->err.failed ||
-	    l->cmd.failed || vec_add(&l->envp, buf_str(&l->cmd),
+	    l->cmd.failed || strv_add(&l->envp, buf_str(&l->cmd),
 	    l->cmd.len) == -1)
 		goto nomem;
 	return 0;
@@ -348,7 +312,32 @@ start_job(struct demo *d, struct classad *job, struct demo_run *r)
 	    (long long)p, (long)pid);
 }
 
-/* Kill the jobs that were held or removed, or left the queue. */
+/* The run slot of job C.P while its process lives, or NULL. */
+static struct demo_run *
+run_of(struct demo *d, int64_t c, int64_t p)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->ncpus; i++)
+		if (d->runs[i].pid != 0 && d->runs[i].c == c &&
+		    d->runs[i].p == p)
+			return &d->runs[i];
+	return NULL;
+}
+
+/* Milliseconds of the monotonic clock, for the kill deadlines. */
+int64_t
+run_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Stop the jobs that were held or removed, or left the queue, as the
+ * starter does: SIGTERM to the job's process group now, SIGKILL when the
+ * grace has passed (run_kill_due). */
 static void
 kill_stopped(struct demo *d)
 {
@@ -366,31 +355,62 @@ kill_stopped(struct demo *d)
 		if (idx >= 0)
 			classad_lookup_int(d->jobs.ad[idx], "JobStatus", &st);
 		if (st != DEMO_RUNNING) {
-			(void)kill(-r->pid, SIGKILL);
+			(void)kill(-r->pid, SIGTERM);
 			r->killed = 1;
+			r->kill_at = run_now_ms() + DEMO_KILL_GRACE_MS;
 		}
 	}
 }
 
-/* Move completed jobs whose LeaveJobInQueue no longer holds them (their
- * output was fetched, or they were not spooled) to the history: 1 when
- * one moved. */
+/* SIGKILL the jobs whose grace has passed; the milliseconds until the
+ * next one is due, or -1 when none is (a poll timeout). */
+int
+run_kill_due(struct demo *d)
+{
+	struct demo_run	*r;
+	int64_t		 now = run_now_ms(), next = -1;
+	size_t		 i;
+
+	for (i = 0; i < d->ncpus; i++) {
+		r = &d->runs[i];
+		if (r->pid == 0 || r->kill_at == 0)
+			continue;
+		if (r->kill_at <= now) {
+			(void)kill(-r->pid, SIGKILL);
+			r->kill_at = 0;
+		} else if (next == -1 || r->kill_at - now < next)
+			next = r->kill_at - now;
+	}
+	return (int)next;
+}
+
+/* Move to the history the jobs that are done with the queue: completed
+ * ones whose LeaveJobInQueue no longer holds them (their output was
+ * fetched, or they were not spooled), and removed ones whose process
+ * has been reaped.  1 when one moved. */
 static int
-retire_completed(struct demo *d)
+retire_done(struct demo *d)
 {
 	const struct classad_expr	*leave;
-	int64_t				 st;
+	struct classad			*job;
+	int64_t				 st, c, p;
 	size_t				 i;
 	int				 moved = 0;
 
 	for (i = d->jobs.n; i > 0; i--) {
-		st = 0;
-		classad_lookup_int(d->jobs.ad[i - 1], "JobStatus", &st);
-		leave = classad_lookup(d->jobs.ad[i - 1], "LeaveJobInQueue");
-		if (st != DEMO_COMPLETED || (leave != NULL &&
-		    classad_eval_match(leave, d->jobs.ad[i - 1]) == 1))
+		job = d->jobs.ad[i - 1];
+		st = c = p = 0;
+		classad_lookup_int(job, "JobStatus", &st);
+		classad_lookup_int(job, "ClusterId", &c);
+		classad_lookup_int(job, "ProcId", &p);
+		leave = classad_lookup(job, "LeaveJobInQueue");
+		if (st == DEMO_COMPLETED && leave != NULL &&
+		    classad_eval_match(leave, job) == 1)
 			continue;
-		if (jobs_add(&d->hist, d->jobs.ad[i - 1]) == 0) {
+		if (st != DEMO_COMPLETED &&
+		    (st != DEMO_REMOVED || run_of(d, c, p) != NULL))
+			continue;
+		if (jobs_add(&d->hist, job) == 0) {
 			jobs_del(&d->jobs, i - 1);
 			moved = 1;
 		}
@@ -398,13 +418,86 @@ retire_completed(struct demo *d)
 	return moved;
 }
 
-/* Look at the queue after a change: kill what was held or removed,
+/* A directory entry that is a job or cluster id ("12"), or -1 (".",
+ * "..", a spool in progress "3.tmp123"). */
+static int64_t
+id_name(const char *name)
+{
+	char		*end;
+	long long	 v;
+
+	if (*name < '0' || *name > '9')
+		return -1;
+	v = strtoll(name, &end, 10);
+	return *end == '\0' ? (int64_t)v : -1;
+}
+
+/* Is any job of cluster C in the queue? */
+static int
+cluster_queued(const struct demo *d, int64_t c)
+{
+	int64_t	 jc;
+	size_t	 i;
+
+	for (i = 0; i < d->jobs.n; i++)
+		if (classad_lookup_int(d->jobs.ad[i], "ClusterId", &jc) == 0 &&
+		    jc == c)
+			return 1;
+	return 0;
+}
+
+/* Remove the directories of the jobs that left the queue (and whose
+ * process is gone), wherever they went: the output of a job can be
+ * fetched while it is in the queue, not after.  A cluster's directory
+ * goes with its last job. */
+static void
+sweep_dirs(struct demo *d)
+{
+	struct dirent	*ce, *pe;
+	struct buf	 path = BUF_INIT;
+	DIR		*sd, *cd;
+	int64_t		 c, p;
+	size_t		 base;
+
+	buf_addf(&path, "%s/spool", d->state);
+	if (path.failed || (sd = opendir(buf_str(&path))) == NULL) {
+		buf_free(&path);
+		return;
+	}
+	base = path.len;
+	while ((ce = readdir(sd)) != NULL) {
+		if ((c = id_name(ce->d_name)) < 0)
+			continue;
+		path.len = base;
+		buf_addf(&path, "/%s", ce->d_name);
+		if (path.failed || (cd = opendir(buf_str(&path))) == NULL)
+			continue;
+		while ((pe = readdir(cd)) != NULL) {
+			if ((p = id_name(pe->d_name)) < 0 ||
+			    jobs_find(&d->jobs, c, p) >= 0 ||
+			    run_of(d, c, p) != NULL)
+				continue;
+			path.len = base;
+			buf_addf(&path, "/%s/%s", ce->d_name, pe->d_name);
+			(void)file_remove_tree(buf_str(&path));
+		}
+		closedir(cd);
+		path.len = base;
+		buf_addf(&path, "/%s", ce->d_name);
+		if (!cluster_queued(d, c))
+			(void)rmdir(buf_str(&path));
+	}
+	closedir(sd);
+	buf_free(&path);
+}
+
+/* Look at the queue after a change: stop what was held or removed,
  * retire what is done, start idle jobs while a slot is free. */
 void
 run_schedule(struct demo *d)
 {
 	struct demo_run	*slot;
-	int64_t		 st, u;
+	int64_t		 st, u, c, p;
 	size_t		 i, k;
 	int		 changed;
 
@@ -412,12 +505,14 @@ run_schedule(struct demo *d)
 	if (queue_load(d) == -1)
 		goto out;
 	kill_stopped(d);
-	changed = retire_completed(d);
+	changed = retire_done(d);
 	for (i = 0; i < d->jobs.n; i++) {
-		st = u = 0;
+		st = u = c = p = 0;
 		classad_lookup_int(d->jobs.ad[i], "JobStatus", &st);
 		classad_lookup_int(d->jobs.ad[i], "JobUniverse", &u);
-		if (st != DEMO_IDLE || u != DEMO_VANILLA)
+		classad_lookup_int(d->jobs.ad[i], "ClusterId", &c);
+		classad_lookup_int(d->jobs.ad[i], "ProcId", &p);
+		if (st != DEMO_IDLE || u != DEMO_VANILLA || run_of(d, c, p))
 			continue;
 		for (k = 0, slot = NULL; k < d->ncpus && slot == NULL; k++)
 			if (d->runs[k].pid == 0)
@@ -427,8 +522,9 @@ run_schedule(struct demo *d)
 		start_job(d, d->jobs.ad[i], slot);
 		changed = 1;
 	}
-	if (changed)
-		queue_save(d);
+	/* A job may have left in a connection's process too. */
+	if (!changed || queue_save(d) == 0)
+		sweep_dirs(d);
 out:
 	queue_lock(d, F_UNLCK);
 }
@@ -480,6 +576,9 @@ run_reaped(struct demo *d, pid_t pid, int status)
 			r = &d->runs[i];
 	if (r == NULL)
 		return;			/* a connection's process */
+	/* What the job left running in its group goes with it, as the
+	 * starter kills the job's whole family. */
+	(void)kill(-pid, SIGKILL);
 	queue_lock(d, F_WRLCK);
 	if (queue_load(d) == 0 &&
 	    (idx = jobs_find(&d->jobs, r->c, r->p)) >= 0) {
@@ -492,25 +591,48 @@ run_reaped(struct demo *d, pid_t pid, int status)
 	memset(r, 0, sizeof(*r));
 }
 
-/* At shutdown: kill every job and wait for it; the jobs go back to idle
- * so a later run (with the same state directory) starts them again. */
+/* At shutdown: stop every job as a hold does, SIGTERM and then, after
+ * DEMO_STOP_GRACE_MS, SIGKILL, and wait for it; the running jobs go back
+ * to idle so a later run (with the same state directory) starts them
+ * again, and held or removed ones stay so. */
 void
 run_stop_all(struct demo *d)
 {
 	struct demo_run	*r;
-	size_t		 i;
+	int64_t		 st, deadline;
+	size_t		 i, left;
 	long		 idx;
 
+	for (i = 0; i < d->ncpus; i++)
+		if (d->runs[i].pid != 0)
+			(void)kill(-d->runs[i].pid, SIGTERM);
+	deadline = run_now_ms() + DEMO_STOP_GRACE_MS;
+	do {
+		for (i = 0, left = 0; i < d->ncpus; i++) {
+			r = &d->runs[i];
+			if (r->pid <= 0)
+				continue;
+			if (run_now_ms() >= deadline)
+				(void)kill(-r->pid, SIGKILL);
+			if (waitpid(r->pid, NULL, WNOHANG) == 0) {
+				left++;
+				continue;
+			}
+			(void)kill(-r->pid, SIGKILL);	/* its family */
+			r->pid = -1;			/* reaped */
+		}
+		if (left > 0)
+			(void)poll(NULL, 0, 10);
+	} while (left > 0);
 	queue_lock(d, F_WRLCK);
 	(void)queue_load(d);
 	for (i = 0; i < d->ncpus; i++) {
 		r = &d->runs[i];
-		if (r->pid == 0)
-			continue;
-		(void)kill(-r->pid, SIGKILL);
-		while (waitpid(r->pid, NULL, 0) == -1 && errno == EINTR)
-			;
-		if ((idx = jobs_find(&d->jobs, r->c, r->p)) >= 0) {
+		st = 0;
+		if (r->pid != 0 &&
+		    (idx = jobs_find(&d->jobs, r->c, r->p)) >= 0)
+			classad_lookup_int(d->jobs.ad[idx], "JobStatus", &st);
+		if (st == DEMO_RUNNING) {
 			classad_insert_int(d->jobs.ad[idx], "JobStatus",
 			    DEMO_IDLE);
 			classad_insert_int(d->jobs.ad[idx], "LastJobStatus",

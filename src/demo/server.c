@@ -5,7 +5,9 @@
  * queries on another).  The process itself runs the jobs (run.c): its
  * poll loop wakes for a connection, for a child that changed the queue
  * (a byte on the notify pipe) and for a signal (a byte on the self-pipe:
- * SIGCHLD to reap, SIGTERM or SIGINT to stop).
+ * SIGCHLD to reap, SIGTERM or SIGINT to stop).  Stopping cuts the open
+ * connections and stops the jobs (SIGTERM, SIGKILL DEMO_STOP_GRACE_MS
+ * later) and reaps them all, so nothing is left behind.
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -190,20 +192,16 @@ listen_loopback(int port, int *bound, char *err, size_t errlen)
 static int
 write_address(const char *path, int port, char *err, size_t errlen)
 {
-	struct buf	 tmp = BUF_INIT, text = BUF_INIT;
-	int		 fd, rc = -1;
+	struct buf	 text = BUF_INIT;
+	int		 rc = 0;
 
-	buf_addf(&tmp, "%s.new", path);
 	buf_addf(&text, "<127.0.0.1:%d>\n%s\n$CondorPlatform: X86_64-Demo $\n",
 	    port, cedar_version_string());
-	if ((fd = open(buf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1 || file_write_all(fd, text.data, text.len) == -1 ||
-	    close(fd) == -1 || rename(buf_str(&tmp), path) == -1)
+	if (text.failed || file_replace(path, text.data, text.len, 0644) == -1) {
 		snprintf(err, errlen, "cannot write %s: %s", path,
 		    strerror(errno));
-	else
-		rc = 0;
-	buf_free(&tmp);
+		rc = -1;
+	}
 	buf_free(&text);
 	return rc;
 }
@@ -232,6 +230,58 @@ recover_queue(struct demo *d)
 	return rc;
 }
 
+/* Remember connection process PID, to stop it at shutdown: 0, or -1. */
+static int
+conn_add(struct demo *d, pid_t pid)
+{
+	pid_t	*v;
+
+	if ((v = reallocarray(d->conns, d->nconns + 1, sizeof(*v))) == NULL)
+		return -1;
+	d->conns = v;
+	d->conns[d->nconns++] = pid;
+	return 0;
+}
+
+/* Forget connection process PID, which was reaped: 1, or 0 when PID is
+ * none of them. */
+static int
+conn_forget(struct demo *d, pid_t pid)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->nconns; i++)
+		if (d->conns[i] == pid) {
+			d->conns[i] = d->conns[--d->nconns];
+			return 1;
+		}
+	return 0;
+}
+
+/* At shutdown: a connection is not finished, it is cut.  SIGTERM (their
+ * default action) ends each connection process at once, whatever it
+ * waits for; SIGKILL follows DEMO_STOP_GRACE_MS later for one that did
+ * not end; all are reaped before the schedd exits. */
+static void
+conns_stop(struct demo *d, int64_t deadline)
+{
+	size_t	 i;
+	int	 killed = 0;
+
+	while (d->nconns > 0) {
+		if (!killed && run_now_ms() >= deadline) {
+			for (i = 0; i < d->nconns; i++)
+				(void)kill(d->conns[i], SIGKILL);
+			killed = 1;
+		}
+		for (i = d->nconns; i > 0; i--)
+			if (waitpid(d->conns[i - 1], NULL, WNOHANG) != 0)
+				d->conns[i - 1] = d->conns[--d->nconns];
+		if (d->nconns > 0)
+			(void)poll(NULL, 0, 10);
+	}
+}
+
 /* Accept one connection and serve it in a child process. */
 static void
 accept_one(struct demo *d, int lfd, int fds[4])
@@ -258,6 +308,10 @@ accept_one(struct demo *d, int lfd, int fds[4])
 	}
 	if (pid == -1)
 		demo_log("fork: %s", strerror(errno));
+	else if (conn_add(d, pid) == -1) {
+		demo_log("out of memory: connection dropped");
+		(void)kill(pid, SIGKILL);
+	}
 	close(fd);
 }
 
@@ -269,7 +323,8 @@ reap(struct demo *d)
 	int	 status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		run_reaped(d, pid, status);
+		if (!conn_forget(d, pid))
+			run_reaped(d, pid, status);
 }
 
 /* Drain a non-blocking pipe: 1 when a byte said SIGTERM or SIGINT. */
@@ -300,7 +355,7 @@ serve_loop(struct demo *d, int lfd, int fds[4])
 	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 	run_schedule(d);
 	while (!stop) {
-		if (poll(pfd, 3, -1) == -1) {
+		if (poll(pfd, 3, run_kill_due(d)) == -1) {
 			if (errno == EINTR)
 				continue;
 			demo_log("poll: %s", strerror(errno));
@@ -346,7 +401,7 @@ demo_init(struct demo *d, const struct demo_conf *conf, char *err,
 
 	memset(d, 0, sizeof(*d));
 	d->conf = conf;
-	d->qfd = d->notify = -1;
+	d->lockfd = d->notify = -1;
 	if ((d->state = realpath(conf->state_dir, NULL)) == NULL) {
 		snprintf(err, errlen, "state directory %s: %s",
 		    conf->state_dir, strerror(errno));
@@ -376,9 +431,10 @@ demo_free(struct demo *d)
 	explicit_bzero(d->key, sizeof(d->key));
 	jobs_free(&d->jobs);
 	jobs_free(&d->hist);
-	if (d->qfd != -1)
-		close(d->qfd);
+	if (d->lockfd != -1)
+		close(d->lockfd);
 	free(d->runs);
+	free(d->conns);
 	free(d->state);
 }
 
@@ -386,6 +442,7 @@ int
 demo_schedd_run(const struct demo_conf *conf, char *err, size_t errlen)
 {
 	struct demo	 d;
+	int64_t		 deadline;
 	int		 fds[4] = { -1, -1, -1, -1 }, lfd = -1, port, i, rc = -1;
 
 	if (demo_init(&d, conf, err, errlen) == -1)
@@ -403,7 +460,13 @@ demo_schedd_run(const struct demo_conf *conf, char *err, size_t errlen)
 	demo_log("listening on 127.0.0.1:%d, %zu job slot(s), state in %s",
 	    port, d.ncpus, d.state);
 	serve_loop(&d, lfd, fds);
+	close(lfd);
+	lfd = -1;
+	for (i = 0; i < (int)d.nconns; i++)
+		(void)kill(d.conns[i], SIGTERM);
+	deadline = run_now_ms() + DEMO_STOP_GRACE_MS;
 	run_stop_all(&d);
+	conns_stop(&d, deadline);
 	unlink(conf->address_file);
 	rc = 0;
 out:

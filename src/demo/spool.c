@@ -5,7 +5,8 @@
  * arrived) and releases the job; the job runs in it (run.c), so its
  * output files are left there; TRANSFER_DATA_WITH_PERMS sends everything
  * under it, directories first (schedd.cpp spoolJobFiles,
- * file_transfer.cpp).
+ * file_transfer.cpp).  The runner removes it when the job has left the
+ * queue (run.c).
  */
 #include <sys/stat.h>
 
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "cedar/cedar.h"
 #include "classad/classad.h"
 #include "classad/eval.h"
@@ -134,33 +136,6 @@ spool_rewrite(const struct demo *d, struct classad *job, int64_t c,
 	    strcmp(v, "/dev/null") != 0))
 		to_basename(job, "In");
 	rewrite_transfer_input(job);
-}
-
-/* Remove PATH and everything under it (a failed or replaced spool, a
- * job that left the queue). */
-void
-rm_tree(const char *path)
-{
-	struct dirent	*de;
-	struct buf	 b = BUF_INIT;
-	DIR		*dp;
-
-	if ((dp = opendir(path)) != NULL) {
-		while ((de = readdir(dp)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 ||
-			    strcmp(de->d_name, "..") == 0)
-				continue;
-			buf_reset(&b);
-			buf_addf(&b, "%s/%s", path, de->d_name);
-			if (de->d_type == DT_DIR)
-				rm_tree(buf_str(&b));
-			else
-				unlink(buf_str(&b));
-		}
-		closedir(dp);
-	}
-	rmdir(path);
-	buf_free(&b);
 }
 
 /* mkdir -p, private to the user running the demo: 0, or -1. */
@@ -324,7 +299,7 @@ spool_job_files(struct demo_conn *cn)
 		buf_reset(&tmp);
 		spool_dir(cn->d, &tmp, ids[2 * i], ids[2 * i + 1]);
 		buf_addf(&tmp, ".tmp%ld", (long)getpid());
-		rm_tree(buf_str(&tmp));
+		(void)file_remove_tree(buf_str(&tmp));
 		ok = mkdirs(buf_str(&tmp)) == 0 &&
 		    spool_receive(s, buf_str(&tmp)) == 0;
 	}
@@ -334,11 +309,11 @@ spool_job_files(struct demo_conn *cn)
 		buf_reset(&tmp);
 		buf_addf(&tmp, "%s.tmp%ld", buf_str(&dir), (long)getpid());
 		if (ok) {
-			rm_tree(buf_str(&dir));
+			(void)file_remove_tree(buf_str(&dir));
 			if (rename(buf_str(&tmp), buf_str(&dir)) == -1)
 				ok = 0;
 		} else
-			rm_tree(buf_str(&tmp));
+			(void)file_remove_tree(buf_str(&tmp));
 	}
 	/* Released before the answer, so a client that got it sees the
 	 * job idle at once. */

@@ -12,99 +12,22 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/args.h"
 #include "util/buf.h"
-#include "util/bounds.h"
 #include "classad/classad.h"
 #include "submit/submit_int.h"
 
 extern char **environ;
 
-/* A list of strings. */
-struct slist {
-	char	**v;
-	size_t	  n, cap;
-};
-
+/* Split V2 raw text (util/args.c), failing the submit with the reason. */
 static int
-sl_add(struct slist *l, const char *p, size_t n)
+split_v2_raw(struct submit *s, const char *p, struct strv *out)
 {
-	char	**nv;
+	char	 why[256];
 
-	if (l->n >= SUBMIT_MAX_ARGS)
-		return -1;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		if ((nv = reallocarray(l->v, l->cap, sizeof(*nv))) == NULL)
-			return -1;
-		l->v = nv;
-	}
-	if ((l->v[l->n] = strndup(p, n)) == NULL)
-		return -1;
-	l->n++;
+	if (args_split_v2(p, out, why, sizeof(why)) == -1)
+		return sub_fail(s, s->errline, "%s", why);
 	return 0;
-}
-
-static void
-sl_free(struct slist *l)
-{
-	while (l->n > 0)
-		free(l->v[--l->n]);
-	free(l->v);
-	l->v = NULL;
-	l->cap = 0;
-}
-
-static int
-is_blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Split V2 raw text: blanks separate, single quotes group, '' inside
- * quotes is a quote. */
-static int
-split_v2_raw(struct submit *s, const char *p, struct slist *out)
-{
-	struct buf	 a = BUF_INIT;
-	int		 rc = -1;
-
-	for (;;) {
-		while (*p && is_blank((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			break;
-		buf_reset(&a);
-		while (*p && !is_blank((unsigned char)*p)) {
-			if (*p != '\'') {
-				buf_addc(&a, *p++);
-				continue;
-			}
-			p++;
-			for (;;) {
-				if (*p == '\0') {
-					sub_fail(s, s->errline, "Unbalanced "
-					    "single-quote.");
-					goto done;
-				}
-				if (*p == '\'' && p[1] == '\'') {
-					buf_addc(&a, '\'');
-					p += 2;
-				} else if (*p == '\'') {
-					p++;
-					break;
-				} else
-					buf_addc(&a, *p++);
-			}
-		}
-		if (a.failed || sl_add(out, buf_str(&a), a.len) == -1) {
-			sub_fail(s, s->errline, "out of memory");
-			goto done;
-		}
-	}
-	rc = 0;
-done:
-	buf_free(&a);
-	return rc;
 }
 
 /* Unquote a V2 value "…" (with "" for a quote) into RAW. */
@@ -127,7 +50,7 @@ v2_unquote(struct submit *s, const char *v, struct buf *raw, const char *full,
 		} else
 			buf_addc(raw, *p++);
 	}
-	while (is_blank((unsigned char)*p))
+	while (args_blank((unsigned char)*p))
 		p++;
 	if (*p != '\0')
 		return sub_fail(s, s->errline, "Unexpected characters following "
@@ -137,81 +60,23 @@ v2_unquote(struct submit *s, const char *v, struct buf *raw, const char *full,
 	return raw->failed ? sub_fail(s, s->errline, "out of memory") : 0;
 }
 
-/* Append ARG in canonical V2 raw form: blanks and quotes wrapped in
- * single quotes, a quote doubled, an empty argument as ''. */
-static void
-canon_v2(struct buf *b, const char *arg)
-{
-	int	 inq = 0;
-
-	if (*arg == '\0') {
-		buf_adds(b, "''");
-		return;
-	}
-	for (; *arg; arg++) {
-		if (is_blank((unsigned char)*arg) || *arg == '\'') {
-			if (!inq) {
-				buf_addc(b, '\'');
-				inq = 1;
-			}
-			if (*arg == '\'')
-				buf_adds(b, "''");
-			else
-				buf_addc(b, *arg);
-		} else {
-			if (inq) {
-				buf_addc(b, '\'');
-				inq = 0;
-			}
-			buf_addc(b, *arg);
-		}
-	}
-	if (inq)
-		buf_addc(b, '\'');
-}
-
-/* Split V1 arguments: \" is a quote, an unescaped quote is an error,
- * blanks separate. */
+/* Split V1 arguments in the submit language's wacked form: \" is a
+ * quote, an unescaped quote is an error, blanks separate. */
 static int
-split_v1_args(struct submit *s, const char *v, struct slist *out)
+split_v1_args(struct submit *s, const char *v, struct strv *out)
 {
-	struct buf	 a = BUF_INIT;
-	const char	*p = v;
-	int		 rc = -1;
+	char	 why[256];
 
-	for (;;) {
-		while (*p && is_blank((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			break;
-		buf_reset(&a);
-		while (*p && !is_blank((unsigned char)*p)) {
-			if (*p == '\\' && p[1] == '"') {
-				buf_addc(&a, '"');
-				p += 2;
-			} else if (*p == '"') {
-				sub_fail(s, s->errline, "Found illegal unescaped "
-				    "double-quote: %s", p);
-				goto done;
-			} else
-				buf_addc(&a, *p++);
-		}
-		if (a.failed || sl_add(out, buf_str(&a), a.len) == -1) {
-			sub_fail(s, s->errline, "out of memory");
-			goto done;
-		}
-	}
-	rc = 0;
-done:
-	buf_free(&a);
-	return rc;
+	if (args_split_v1(v, 1, out, why, sizeof(why)) == -1)
+		return sub_fail(s, s->errline, "%s", why);
+	return 0;
 }
 
 /* Set Args (V1 input) or Arguments (V2 input or none). */
 int
 sub_arguments(struct submit *s, struct classad *ad)
 {
-	struct slist	 l = { 0 };
+	struct strv	 l = { 0 };
 	struct buf	 b = BUF_INIT, raw = BUF_INIT;
 	char		*v;
 	const char	*p;
@@ -225,7 +90,7 @@ sub_arguments(struct submit *s, struct classad *ad)
 	    e)
 		return -1;
 	p = v != NULL ? v : "";
-	while (is_blank((unsigned char)*p))
+	while (args_blank((unsigned char)*p))
 		p++;
 	if (*p == '"') {
 		if (v2_unquote(s, p, &raw, v, "arguments") == -1 ||
@@ -242,7 +107,7 @@ sub_arguments(struct submit *s, struct classad *ad)
 		if (v1)
 			buf_adds(&b, l.v[i]);
 		else
-			canon_v2(&b, l.v[i]);
+			args_quote_v2(&b, l.v[i]);
 	}
 	if (b.failed || classad_insert_string(ad, v1 ? "Args" : "Arguments",
 	    buf_str(&b)) == -1) {
@@ -259,7 +124,7 @@ done:
 		snprintf(s->err->reason + n, sizeof(s->err->reason) - n,
 		    "\nThe full arguments you specified were: %s", v);
 	}
-	sl_free(&l);
+	strv_free(&l);
 	buf_free(&b);
 	buf_free(&raw);
 	free(v);
@@ -268,7 +133,7 @@ done:
 
 /* Environment entries NAME=value, kept sorted by name (later wins). */
 struct envset {
-	struct slist	 names, vals;
+	struct strv	 names, vals;
 };
 
 static int
@@ -295,8 +160,8 @@ env_put(struct envset *e, const char *name, size_t nlen, const char *val)
 		else
 			hi = mid;
 	}
-	if (sl_add(&e->names, name, nlen) == -1 ||
-	    sl_add(&e->vals, val, strlen(val)) == -1)
+	if (strv_add(&e->names, name, nlen) == -1 ||
+	    strv_add(&e->vals, val, strlen(val)) == -1)
 		return -1;
 	/* move the new entry (last) into place */
 	nv = e->names.v[e->names.n - 1];
@@ -328,7 +193,7 @@ env_entry(struct submit *s, struct envset *e, const char *ent)
 static int
 import_environ(struct submit *s, struct envset *e, const char *spec)
 {
-	struct slist	 pats = { 0 };
+	struct strv	 pats = { 0 };
 	char		**ep;
 	const char	*eq, *p;
 	size_t		 i, n;
@@ -341,14 +206,14 @@ import_environ(struct submit *s, struct envset *e, const char *spec)
 		for (p = spec; *p; p += n) {
 			p += strspn(p, ", \t");
 			n = strcspn(p, ", \t");
-			if (n > 0 && sl_add(&pats, p, n) == -1) {
-				sl_free(&pats);
+			if (n > 0 && strv_add(&pats, p, n) == -1) {
+				strv_free(&pats);
 				return sub_fail(s, s->errline, "out of memory");
 			}
 		}
 	}
 	if (!s->o.allow_local_files) {
-		sl_free(&pats);
+		strv_free(&pats);
 		return sub_fail_local(s, s->errline, "getenv is not allowed: "
 		    "submit text may not read the server's environment");
 	}
@@ -368,11 +233,11 @@ import_environ(struct submit *s, struct envset *e, const char *spec)
 			free(name);
 		}
 		if (take && env_put(e, *ep, (size_t)(eq - *ep), eq + 1) == -1) {
-			sl_free(&pats);
+			strv_free(&pats);
 			return sub_fail(s, s->errline, "out of memory");
 		}
 	}
-	sl_free(&pats);
+	strv_free(&pats);
 	return 0;
 }
 
@@ -381,9 +246,9 @@ int
 sub_environment(struct submit *s, struct classad *ad)
 {
 	struct envset	 e = { { 0 }, { 0 } };
-	struct slist	 l = { 0 };
+	struct strv	 l = { 0 };
 	struct buf	 b = BUF_INIT, raw = BUF_INIT, ent = BUF_INIT;
-	char		*v, *v2 = NULL, *ge = NULL, *dup = NULL, *tok, *save;
+	char		*v, *v2 = NULL, *ge = NULL, why[256];
 	const char	*p;
 	size_t		 i;
 	int		 err, rc = -1, v1 = 0;
@@ -405,7 +270,7 @@ sub_environment(struct submit *s, struct classad *ad)
 		v2 = NULL;
 	} else if (v != NULL && names_get(&s->mt, "environment") == NULL) {
 		/* the keyword `env` with a V1 value keeps the V1 form */
-		for (p = v; is_blank((unsigned char)*p); p++)
+		for (p = v; args_blank((unsigned char)*p); p++)
 			;
 		v1 = *p != '"';
 	}
@@ -415,7 +280,7 @@ sub_environment(struct submit *s, struct classad *ad)
 	if (ge != NULL && import_environ(s, &e, ge) == -1)
 		goto done;
 	p = v != NULL ? v : "";
-	while (is_blank((unsigned char)*p))
+	while (args_blank((unsigned char)*p))
 		p++;
 	if (*p == '"') {
 		if (v2_unquote(s, p, &raw, v, "environment") == -1 ||
@@ -427,17 +292,13 @@ sub_environment(struct submit *s, struct classad *ad)
 				if (env_entry(s, &e, l.v[i]) == -1)
 					goto done;
 	} else if (*p != '\0') {
-		if ((dup = strdup(p)) == NULL) {
-			sub_fail(s, s->errline, "out of memory");
+		if (env_split_v1(p, ';', &l, why, sizeof(why)) == -1) {
+			sub_fail(s, s->errline, "%s", why);
 			goto done;
 		}
-		for (tok = strtok_r(dup, ";\n", &save); tok != NULL;
-		    tok = strtok_r(NULL, ";\n", &save)) {
-			while (is_blank((unsigned char)*tok))
-				tok++;
-			if (*tok != '\0' && env_entry(s, &e, tok) == -1)
+		for (i = 0; i < l.n; i++)
+			if (env_entry(s, &e, l.v[i]) == -1)
 				goto done;
-		}
 	}
 	for (i = 0; i < e.names.n; i++) {
 		if (i > 0)
@@ -455,7 +316,7 @@ sub_environment(struct submit *s, struct classad *ad)
 		if (v1)
 			buf_adds(&b, buf_str(&ent));
 		else
-			canon_v2(&b, buf_str(&ent));
+			args_quote_v2(&b, buf_str(&ent));
 	}
 	if (b.failed || ent.failed || (v1 ? classad_insert_string(ad, "Env",
 	    buf_str(&b)) == -1 || classad_insert_string(ad, "EnvDelim", ";") ==
@@ -465,9 +326,9 @@ sub_environment(struct submit *s, struct classad *ad)
 	}
 	rc = 0;
 done:
-	sl_free(&e.names);
-	sl_free(&e.vals);
-	sl_free(&l);
+	strv_free(&e.names);
+	strv_free(&e.vals);
+	strv_free(&l);
 	buf_free(&b);
 	buf_free(&raw);
 	buf_free(&ent);
@@ -478,7 +339,6 @@ done:
 		snprintf(s->err->reason + n, sizeof(s->err->reason) - n,
 		    "\nThe environment you specified was: '%s'", v);
 	}
-	free(dup);
 	free(v);
 	free(v2);
 	free(ge);

@@ -146,7 +146,6 @@
 #define SUBMIT_MAX_ITEMS	100000		/* rows of one queue statement */
 #define SUBMIT_MAX_FILE		(16u << 20)	/* an included or items file */
 #define SUBMIT_MAX_VARS		100		/* loop variables */
-#define SUBMIT_MAX_ARGS		100000		/* words of arguments/env */
 /* Machine attributes the requirements may name, for the default
  * request_* clauses condor_submit adds. */
 #define SUBMIT_MAX_REQ_REFS	512
@@ -185,5 +184,8 @@
 
 /* A buffer whose cap is 0 grows to this: larger than any one answer. */
 #define BUF_DEFAULT_CAP		(64u << 20)
+/* Words of a job's arguments or environment (args.c), as submitted and
+ * as the demo schedd starts the job. */
+#define ARGS_MAX_WORDS		100000
 
 #endif

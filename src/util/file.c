@@ -1,5 +1,6 @@
 /*
- * file.c — whole-file reads with a cap.
+ * file.c — whole-file reads with a cap, and whole-file writes that
+ * replace a file all at once.
  */
 #include <sys/stat.h>
 
@@ -127,4 +128,57 @@ file_remove_tree(const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* Sync the directory holding PATH, so a rename in it is durable. */
+static int
+sync_dir(const char *path)
+{
+	struct buf	 dir = BUF_INIT;
+	const char	*sl = strrchr(path, '/');
+	int		 fd, rc = -1;
+
+	if (sl == NULL)
+		buf_adds(&dir, ".");
+	else
+		buf_add(&dir, path, sl == path ? 1 : (size_t)(sl - path));
+	if (!dir.failed &&
+	    (fd = open(buf_str(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	buf_free(&dir);
+	return rc;
+}
+
+int
+file_replace(const char *path, const void *p, size_t n, int mode)
+{
+	struct buf	 tmp = BUF_INIT;
+	int		 fd, saved, rc = -1;
+
+	if (buf_addf(&tmp, "%s.new", path) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if ((fd = open(buf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, mode)) == -1)
+		goto out;
+	if (file_write_all(fd, p, n) == -1 || fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(buf_str(&tmp));
+		errno = saved;
+		goto out;
+	}
+	if (close(fd) == -1 || rename(buf_str(&tmp), path) == -1) {
+		saved = errno;
+		unlink(buf_str(&tmp));
+		errno = saved;
+		goto out;
+	}
+	rc = sync_dir(path);
+out:
+	buf_free(&tmp);
+	return rc;
 }

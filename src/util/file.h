@@ -3,8 +3,9 @@
  * reads a configuration file, a submit include or items file, the
  * schedd's address and daemon ad files, and the tests' recorded data.
  * A file over its cap is an error, never silently cut short.  And
- * writing a whole buffer to a descriptor, as staging an upload does;
- * and removing a directory tree, as the demo mode does at exit.
+ * writing a whole buffer to a descriptor, as staging an upload does, or
+ * over a file, all or nothing; and removing a directory tree, as the demo
+ * mode does at exit.
  */
 #ifndef FILE_H
 #define FILE_H
@@ -24,6 +25,12 @@ int	 file_read_capped(const char *path, size_t cap, struct buf *out,
 /* Write all N bytes of P to FD, retrying short writes and EINTR.  0, or
  * -1 with errno. */
 int	 file_write_all(int fd, const void *p, size_t n);
+
+/* Replace the file PATH by the N bytes at P (created with MODE), so that
+ * a reader, or a crash, finds the old contents or the new, never part of
+ * them: written to PATH.new, synced, renamed over PATH, the directory
+ * synced.  0, or -1 with errno (PATH.new removed). */
+int	 file_replace(const char *path, const void *p, size_t n, int mode);
 
 /* Remove PATH and everything under it, never following a symbolic link
  * out of it.  0, or -1 with errno of the first failure (the rest is

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "util/args.h"
 #include "util/buf.h"
 #include "util/macro.h"
 #include "tap.h"
@@ -122,10 +123,88 @@ acceptances(void)
 	buf_free(&post);
 }
 
+/* The words SPLIT made of TEXT, joined with '|', equal WANT ("ERR: why"
+ * when it failed). */
+static int
+split_is(int (*split)(const char *, struct strv *, char *, size_t),
+    const char *text, const char *want)
+{
+	struct strv	 l = { NULL, 0 };
+	struct buf	 b = BUF_INIT;
+	char		 why[256];
+	size_t		 i;
+	int		 ok;
+
+	if (split(text, &l, why, sizeof(why)) == -1)
+		buf_addf(&b, "ERR: %s", why);
+	else
+		for (i = 0; i < l.n; i++)
+			buf_addf(&b, "%s%s", i ? "|" : "", l.v[i]);
+	ok = strcmp(buf_str(&b), want) == 0 && (l.n == 0 || l.v[l.n] == NULL);
+	if (!ok)
+		tap_diag("got <%s>, want <%s>", buf_str(&b), want);
+	strv_free(&l);
+	buf_free(&b);
+	return ok;
+}
+
+static int
+v1_raw(const char *t, struct strv *l, char *e, size_t n)
+{
+	return args_split_v1(t, 0, l, e, n);
+}
+
+static int
+v1_wacked(const char *t, struct strv *l, char *e, size_t n)
+{
+	return args_split_v1(t, 1, l, e, n);
+}
+
+static int
+env_semi(const char *t, struct strv *l, char *e, size_t n)
+{
+	return env_split_v1(t, ';', l, e, n);
+}
+
+/* The one splitter of arguments and environments (util/args.c), as
+ * condor_arglist.cpp and env.cpp split them. */
+static void
+args_forms(void)
+{
+	struct buf	 b = BUF_INIT;
+
+	tap_ok(split_is(args_split_v2, " one 'two three'\tfour'' ",
+	    "one|two three|four"), "V2: blanks separate, quotes group");
+	tap_ok(split_is(args_split_v2, "'it''s' '' a\nb", "it's||a|b"),
+	    "V2: '' is a quote inside quotes, an empty word, a newline "
+	    "separates");
+	tap_ok(split_is(args_split_v2, "a 'b", "ERR: Unbalanced single-quote."),
+	    "V2: an unbalanced quote is an error");
+	tap_ok(split_is(v1_raw, " a\"b  'c d' ", "a\"b|'c|d'"),
+	    "V1 raw (the job ad's Args): blanks only, nothing quotes");
+	tap_ok(split_is(v1_wacked, "a\\\"b c", "a\"b|c"),
+	    "V1 wacked (submit): \\\" is a quote");
+	tap_ok(split_is(v1_wacked, "a\"b",
+	    "ERR: Found illegal unescaped double-quote: \"b"),
+	    "V1 wacked: a bare quote is an error");
+	tap_ok(split_is(env_semi, " A=hello world; ;B=x y\nC=1;",
+	    "A=hello world|B=x y|C=1"),
+	    "V1 env: the delimiter or a newline separates, blanks do not");
+	args_quote_v2(&b, "it's a");
+	buf_adds(&b, " ");
+	args_quote_v2(&b, "");
+	buf_adds(&b, " ");
+	args_quote_v2(&b, "x\ty");
+	tap_ok(split_is(args_split_v2, buf_str(&b), "it's a||x\ty"),
+	    "the canonical V2 form splits back into the same words");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	refusals();
 	acceptances();
+	args_forms();
 	return tap_done();
 }
