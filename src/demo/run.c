@@ -286,6 +286,9 @@ start_job(struct demo *d, struct classad *job, struct demo_run *r)
 	memset(&l, 0, sizeof(l));
 	classad_lookup_int(job, "ClusterId", &c);
 	classad_lookup_int(job, "ProcId", &p);
+	/* The clock file times come from, so a file the job writes at once
+	 * is not older than its start. */
+	clock_gettime(CLOCK_REALTIME_COARSE, &r->started);
 	if (launch_prepare(d, job, c, p, &l, reason, sizeof(reason)) == 0)
 		pid = launch(&l, reason, sizeof(reason), &e);
 	launch_free(&l);
@@ -562,6 +565,50 @@ job_ended(struct classad *job, int status)
 	    WTERMSIG(status) : WEXITSTATUS(status));
 }
 
+/* What a completed job leaves for download, as HTCondor's starter finds
+ * it: TransferOutput when the job names its outputs, else every file at
+ * the top of its directory made or changed since it started (not the
+ * input sandbox it was given, nor the executable), as SpooledOutputFiles
+ * (spool.c sends those, and stdout and stderr). */
+static void
+note_output_files(struct demo *d, struct classad *job, const struct demo_run *r)
+{
+	struct dirent	**names;
+	struct stat	  sb;
+	struct buf	  path = BUF_INIT, list = BUF_INIT;
+	const char	 *v;
+	int		  n, i;
+
+	if (classad_lookup_string(job, "TransferOutput", &v) == 0) {
+		classad_insert_string(job, "SpooledOutputFiles", v);
+		return;
+	}
+	spool_dir(d, &path, r->c, r->p);
+	if ((n = scandir(buf_str(&path), &names, NULL, alphasort)) < 0) {
+		buf_free(&path);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		buf_reset(&path);
+		spool_dir(d, &path, r->c, r->p);
+		buf_addf(&path, "/%s", names[i]->d_name);
+		if (names[i]->d_name[0] != '.' &&
+		    lstat(buf_str(&path), &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (sb.st_mtim.tv_sec > r->started.tv_sec ||
+		    (sb.st_mtim.tv_sec == r->started.tv_sec &&
+		    sb.st_mtim.tv_nsec >= r->started.tv_nsec)))
+			buf_addf(&list, "%s%s", list.len ? "," : "",
+			    names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	if (!list.failed)
+		classad_insert_string(job, "SpooledOutputFiles",
+		    buf_str(&list));
+	buf_free(&path);
+	buf_free(&list);
+}
+
 /* A child of the server ended: when it is a job, record it and free its
  * slot (the caller schedules again). */
 void
@@ -583,6 +630,7 @@ run_reaped(struct demo *d, pid_t pid, int status)
 	if (queue_load(d) == 0 &&
 	    (idx = jobs_find(&d->jobs, r->c, r->p)) >= 0) {
 		job_ended(d->jobs.ad[idx], status);
+		note_output_files(d, d->jobs.ad[idx], r);
 		queue_save(d);
 	}
 	queue_lock(d, F_UNLCK);

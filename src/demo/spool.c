@@ -3,9 +3,9 @@
  * directory is <state>/spool/C/P: SPOOL_JOB_FILES_WITH_PERMS fills it
  * with the input sandbox (via a temporary directory renamed when all
  * arrived) and releases the job; the job runs in it (run.c), so its
- * output files are left there; TRANSFER_DATA_WITH_PERMS sends everything
- * under it, directories first (schedd.cpp spoolJobFiles,
- * file_transfer.cpp).  The runner removes it when the job has left the
+ * output files are left there; TRANSFER_DATA_WITH_PERMS sends its output
+ * files (stdout, stderr and what the job made or changed), a directory
+ * before what is in it (schedd.cpp spoolJobFiles, file_transfer.cpp).  The runner removes it when the job has left the
  * queue (run.c).
  */
 #include <sys/stat.h>
@@ -343,11 +343,43 @@ struct entries {
 	size_t		 n;
 };
 
+/* Is NAME, at the top of job JOB's directory, one of its output files:
+ * its stdout or stderr, or a name in SpooledOutputFiles (what the job
+ * made or changed while it ran, run.c)?  As HTCondor's transfer sends
+ * back only those, never the input sandbox it was given. */
+static int
+is_output(const struct classad *job, const char *name)
+{
+	static const char *const std[] = { "Out", "Err" };
+	const char	*v, *base;
+	size_t		 i, n, len = strlen(name);
+
+	for (i = 0; i < sizeof(std) / sizeof(std[0]); i++)
+		if (classad_lookup_string(job, std[i], &v) == 0) {
+			base = strrchr(v, '/') ? strrchr(v, '/') + 1 : v;
+			if (strcmp(base, name) == 0)
+				return 1;
+		}
+	if (classad_lookup_string(job, "SpooledOutputFiles", &v) == -1)
+		return 0;
+	for (; *v != '\0'; v += n) {
+		v += strspn(v, ", ");
+		n = strcspn(v, ",");
+		while (n > 0 && v[n - 1] == ' ')
+			n--;
+		if (n == len && strncmp(v, name, len) == 0)
+			return 1;
+		n += strcspn(v + n, ",");
+	}
+	return 0;
+}
+
 /* Everything under BASE/REL, sorted by name, a directory before what is
- * in it; *TOTAL gets the files' bytes.  Other file types are left out. */
+ * in it; *TOTAL gets the files' bytes.  Other file types are left out,
+ * and at the top, with JOB, what is not one of its output files. */
 static void
-list_dir(const char *base, const char *rel, struct entries *l,
-    int64_t *total)
+list_dir(const char *base, const char *rel, const struct classad *job,
+    struct entries *l, int64_t *total)
 {
 	struct dirent	**names;
 	struct stat	  sb;
@@ -362,7 +394,9 @@ list_dir(const char *base, const char *rel, struct entries *l,
 	}
 	for (i = 0; i < n; i++) {
 		if (strcmp(names[i]->d_name, ".") == 0 ||
-		    strcmp(names[i]->d_name, "..") == 0)
+		    strcmp(names[i]->d_name, "..") == 0 ||
+		    (job != NULL && *rel == '\0' &&
+		    !is_output(job, names[i]->d_name)))
 			goto next;
 		buf_reset(&r);
 		buf_addf(&r, "%s%s%s", rel, *rel ? "/" : "",
@@ -381,7 +415,7 @@ list_dir(const char *base, const char *rel, struct entries *l,
 		v[l->n].size = S_ISDIR(sb.st_mode) ? 0 : sb.st_size;
 		l->n++;
 		if (S_ISDIR(sb.st_mode))
-			list_dir(base, buf_str(&r), l, total);
+			list_dir(base, buf_str(&r), NULL, l, total);
 		else
 			*total += sb.st_size;
 next:
@@ -411,9 +445,10 @@ send_file(struct cedar_xfer *x, const char *dir, const char *rel)
 	return fd == -1 || r < 0 ? -1 : rc;
 }
 
-/* Upload job C.P's directory (final_transfer 1).  0, or -1. */
+/* Upload job C.P's output files (final_transfer 1).  0, or -1. */
 static int
-transfer_send(struct demo *d, struct cedar_stream *s, int64_t c, int64_t p)
+transfer_send(struct demo *d, struct cedar_stream *s,
+    const struct classad *job, int64_t c, int64_t p)
 {
 	struct cedar_xfer	*x;
 	struct entries		 l = { NULL, 0 };
@@ -425,7 +460,7 @@ transfer_send(struct demo *d, struct cedar_stream *s, int64_t c, int64_t p)
 	if ((x = cedar_xfer_new(s)) == NULL)
 		return cedar_fail(s, CEDAR_ERR_INTERNAL, "out of memory");
 	spool_dir(d, &dir, c, p);
-	list_dir(buf_str(&dir), "", &l, &total);
+	list_dir(buf_str(&dir), "", job, &l, &total);
 	rc = cedar_xfer_put_preamble(x, 1, total);
 	for (i = 0; i < l.n && rc == 0; i++) {
 		if (l.v[i].dir) {
@@ -522,7 +557,8 @@ transfer_data(struct demo_conn *cn)
 	for (k = 0; k < (size_t)n; k++) {
 		idx = jobs_find(&cn->d->jobs, ids[2 * k], ids[2 * k + 1]);
 		if (idx < 0 || send_ad(s, cn->d->jobs.ad[idx], NULL) == -1 ||
-		    transfer_send(cn->d, s, ids[2 * k], ids[2 * k + 1]) == -1) {
+		    transfer_send(cn->d, s, cn->d->jobs.ad[idx], ids[2 * k],
+		    ids[2 * k + 1]) == -1) {
 			demo_log("transfer: %s", cedar_error(s));
 			goto out;
 		}

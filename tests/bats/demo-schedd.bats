@@ -120,6 +120,32 @@ env: hi"
 	assert_output "HELLO DEMO"
 	run cat "$T/o/err.txt"
 	assert_output "oops"
+	# Only what the job wrote comes back, as from HTCondor: not the input
+	# sandbox it was given, nor its executable.
+	run tar -tf "$T/b"
+	assert_output $'err.txt\nout.txt\nresult.txt'
+	run attr "$CLUSTER.0" 'd.get("SpooledOutputFiles")'
+	assert_output "err.txt,out.txt,result.txt"
+}
+
+@test "a job that names its outputs (transfer_output_files) gets those back" {
+	start_demo 1
+	printf '#!/bin/sh
+echo a > a.txt
+echo b > b.txt
+' > "$T/in/run.sh"
+	chmod +x "$T/in/run.sh"
+	submit 'executable = run.sh
+transfer_output_files = b.txt
+output = out.txt
+queue'
+	[ "$HTTP_CODE" = 201 ] || fail "submit gave $HTTP_CODE: $(cat "$T/b")"
+	upload "$CLUSTER.0" run.sh
+	wait_status "$CLUSTER.0" 4
+	get "$(API "/jobs/$CLUSTER.0/output")" -H "Authorization: Bearer $TOKEN"
+	assert_equal "$HTTP_CODE" 200
+	run tar -tf "$T/b"
+	assert_output $'b.txt\nout.txt'
 }
 
 @test "a job's directory stays while the job is in the queue and goes with it to the history" {
