@@ -35,6 +35,7 @@
 #include "schedd/schedd.h"
 #include "serve/demo.h"
 #include "serve/listen.h"
+#include "util/buf.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -254,9 +255,9 @@ make_key(const struct demo *d, char *err, size_t errlen)
 /* The configuration of the demo schedd's pool: where its address file
  * and key are, and the domain its users belong to. */
 static void
-write_demo_schedd_config(FILE *f, const struct demo *d)
+write_demo_schedd_config(struct buf *f, const struct demo *d)
 {
-	fprintf(f,
+	buf_addf(f,
 "# Written by htcondor-api --demo for its demo schedd; rewritten at start.\n"
 "LOCAL_DIR = %s/local\n"
 "LOCAL_CONFIG_FILE =\n"
@@ -274,12 +275,12 @@ write_demo_schedd_config(FILE *f, const struct demo *d)
  * ephemeral ports, no site configuration read.  The settings this
  * machine's sandboxing needs are those of running-htcondor.md. */
 static void
-write_personal_config(FILE *f, const struct demo *d)
+write_personal_config(struct buf *f, const struct demo *d)
 {
 	char	 rel[PATH_MAX];
 
 	snprintf(rel, sizeof(rel), "%s", d->master);
-	fprintf(f,
+	buf_addf(f,
 "# Written by htcondor-api --demo: a personal HTCondor; rewritten at start.\n"
 "RELEASE_DIR = %s\n"
 "LOCAL_DIR = %s/local\n"
@@ -328,33 +329,30 @@ write_personal_config(FILE *f, const struct demo *d)
 	    dirname(dirname(rel)), d->dir, d->user, d->user);
 }
 
-/* Write DIR/condor_config for the schedd that will run, atomically. */
+/* Write DIR/condor_config for the schedd that will run, atomically, and
+ * point CONDOR_CONFIG at it. */
 static int
 write_config(const struct demo *d, char *err, size_t errlen)
 {
-	char	 path[PATH_MAX], tmp[PATH_MAX];
-	FILE	*f;
+	struct buf	 text = BUF_INIT;
+	char		 path[PATH_MAX];
+	int		 rc;
 
 	if (state_path(d, "condor_config", path, sizeof(path), err,
-	    errlen) == -1 || state_path(d, "condor_config.new", tmp,
-	    sizeof(tmp), err, errlen) == -1)
+	    errlen) == -1)
 		return -1;
-	if ((f = fopen(tmp, "we")) == NULL) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
 	if (d->master[0] != '\0')
-		write_personal_config(f, d);
+		write_personal_config(&text, d);
 	else
-		write_demo_schedd_config(f, d);
-	if (fflush(f) == EOF || ferror(f) || fclose(f) == EOF ||
-	    rename(tmp, path) == -1) {
+		write_demo_schedd_config(&text, d);
+	rc = text.failed ? (errno = ENOMEM, -1) : file_replace(path,
+	    text.data, text.len, 0644);
+	buf_free(&text);
+	if (rc == -1 || setenv("CONDOR_CONFIG", path, 1) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
-	return setenv("CONDOR_CONFIG", path, 1) == 0 ? 0 :
-	    (snprintf(err, errlen, "setenv: %s", strerror(errno)), -1);
+	return 0;
 }
 
 int
