@@ -151,8 +151,15 @@ int		 cedar_put_string(struct cedar_stream *s, const char *str);
 int		 cedar_put_bytes(struct cedar_stream *s, const void *p,
 		    size_t n);
 /* Send what was put as one message (end flag on its last packet).  An
- * empty message sends nothing. */
+ * empty message sends nothing.  The packets are queued: they are written,
+ * together with any queued before them, by the next read that has to
+ * wait for the peer, when the queue is full, by cedar_flush, or by
+ * cedar_stream_free; a write error shows at that point. */
 int		 cedar_send_eom(struct cedar_stream *s);
+/* Write every queued packet now (also after an error recorded by a layer
+ * above: a refusal queued before it still goes out): 0, or -1 when the
+ * stream has an error. */
+int		 cedar_flush(struct cedar_stream *s);
 
 /* Decoding: reads the next message when none is loaded; never crosses the
  * end of a message.  Strings are malloc'ed (the 0xAD null marker reads as

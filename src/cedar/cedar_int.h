@@ -42,6 +42,11 @@ struct cedar_stream {
 	struct buf	 out;		/* message being built */
 	size_t		 packet_size;
 
+	unsigned char	*wbuf;		/* CEDAR_IO_BUF: packets not yet written */
+	size_t		 wlen;
+	unsigned char	*rbuf;		/* CEDAR_IO_BUF: bytes read ahead */
+	size_t		 rpos, rlen;	/* not yet cut: rbuf[rpos..rlen) */
+
 	struct buf	 in;		/* message being read */
 	size_t		 in_pos;
 	int		 in_have;	/* IN holds a complete message */

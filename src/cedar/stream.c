@@ -6,6 +6,12 @@
  * plaintext packet feeds the handshake digests; after it every packet is
  * sealed with AES-256-GCM, the first one in each direction bound to the
  * digests.
+ *
+ * The socket is used in large pieces: received bytes are read ahead into a
+ * fixed buffer and packets cut out of it, and sent packets are gathered
+ * and written together just before we wait for the peer (or when the
+ * buffer fills), so a listing of a thousand ads costs a few system calls,
+ * not two per packet.  Both buffers are allocated once per stream.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -43,8 +49,14 @@ stream_alloc(enum cedar_role role)
 	s->rng = cedar_rng_default;
 	s->packet_size = CEDAR_SEND_PACKET;
 	s->max_message = CEDAR_MAX_MESSAGE;
-	s->in.cap = s->max_message;
+	s->in.cap = s->max_message + CEDAR_IV_LEN + CEDAR_TAG_LEN;
 	s->out.cap = s->max_message;
+	if ((s->wbuf = malloc(CEDAR_IO_BUF)) == NULL ||
+	    (s->rbuf = malloc(CEDAR_IO_BUF)) == NULL) {
+		free(s->wbuf);
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -82,11 +94,19 @@ digest_free(struct cedar_digest *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Closing sends what is still queued: the last reply of a command is
+ * often not followed by a read, and a refusal is queued before the error
+ * is recorded.  A transport failure has already emptied the queue. */
 void
 cedar_stream_free(struct cedar_stream *s)
 {
 	if (s == NULL)
 		return;
+	(void)cedar_flush(s);
+	OPENSSL_cleanse(s->wbuf, CEDAR_IO_BUF);
+	OPENSSL_cleanse(s->rbuf, CEDAR_IO_BUF);
+	free(s->wbuf);
+	free(s->rbuf);
 	if (s->fd != -1)
 		close(s->fd);
 	buf_wipe(&s->out);
@@ -119,7 +139,8 @@ void
 cedar_set_max_message(struct cedar_stream *s, size_t n)
 {
 	s->max_message = n > 0 ? n : CEDAR_MAX_MESSAGE;
-	s->in.cap = s->out.cap = s->max_message;
+	s->out.cap = s->max_message;
+	s->in.cap = s->max_message + CEDAR_IV_LEN + CEDAR_TAG_LEN;
 }
 
 void
@@ -324,19 +345,53 @@ io_write(struct cedar_stream *s, const void *p, size_t n)
 	    strerror(errno));
 }
 
-/* Send one packet of N payload bytes; LAST sets the end flag. */
+/* Write the gathered packets in one go.  They are wiped once written: a
+ * handshake packet may carry a token. */
+static int
+flush_out(struct cedar_stream *s)
+{
+	int	 rc;
+
+	if (s->wlen == 0)
+		return 0;
+	rc = io_write(s, s->wbuf, s->wlen);
+	OPENSSL_cleanse(s->wbuf, s->wlen);
+	s->wlen = 0;
+	return rc;
+}
+
+/* What was queued goes out even after an error recorded by a layer
+ * above (a refusal is queued, then the error recorded); a transport
+ * failure has already emptied the queue. */
+int
+cedar_flush(struct cedar_stream *s)
+{
+	(void)flush_out(s);
+	return s->status == CEDAR_OK ? 0 : -1;
+}
+
+/* Queue one packet of N payload bytes; LAST sets the end flag.  A packet
+ * is built in place at the end of the gathering buffer; one larger than
+ * the whole buffer (FileTransfer's chunks) is built apart and written at
+ * once, after what was queued before it. */
 static int
 send_packet(struct cedar_stream *s, const unsigned char *p, size_t n, int last)
 {
 	unsigned char	 aad[2 * CEDAR_DIGEST_LEN + CEDAR_HDR_LEN];
 	unsigned char	 iv[CEDAR_IV_LEN], *pkt, *q;
 	size_t		 body, aadlen;
-	int		 first, rc;
+	int		 first, rc, queued;
 
 	first = s->crypto && !s->tx.started;
 	body = n + (s->crypto ? CEDAR_TAG_LEN : 0) +
 	    (first ? CEDAR_IV_LEN : 0);
-	if ((pkt = malloc(CEDAR_HDR_LEN + body)) == NULL)
+	if (CEDAR_HDR_LEN + body > CEDAR_IO_BUF - s->wlen &&
+	    flush_out(s) == -1)
+		return -1;
+	queued = CEDAR_HDR_LEN + body <= CEDAR_IO_BUF;
+	if (queued)
+		pkt = s->wbuf + s->wlen;
+	else if ((pkt = malloc(CEDAR_HDR_LEN + body)) == NULL)
 		return cedar_fail(s, CEDAR_ERR_INTERNAL, "out of memory");
 	pkt[0] = last ? 1 : 0;
 	codec_be32(pkt + 1, (uint32_t)body);
@@ -344,13 +399,15 @@ send_packet(struct cedar_stream *s, const unsigned char *p, size_t n, int last)
 		memcpy(pkt + CEDAR_HDR_LEN, p, n);
 		if (!s->frozen &&
 		    digest_packet(&s->dsend, pkt, p, n) == -1) {
-			free(pkt);
+			if (!queued)
+				free(pkt);
 			return cedar_fail(s, CEDAR_ERR_INTERNAL,
 			    "digest failed");
 		}
 	} else {
 		if (s->tx.counter == UINT32_MAX) {
-			free(pkt);
+			if (!queued)
+				free(pkt);
 			return cedar_fail(s, CEDAR_ERR_PROTOCOL,
 			    "AES-GCM packet counter exhausted");
 		}
@@ -363,12 +420,17 @@ send_packet(struct cedar_stream *s, const unsigned char *p, size_t n, int last)
 		aadlen = make_aad(s, 1, first, pkt, aad);
 		if (cedar_gcm_seal(s->key, iv, aad, aadlen, p, n, q,
 		    q + n) == -1) {
-			free(pkt);
+			if (!queued)
+				free(pkt);
 			return cedar_fail(s, CEDAR_ERR_INTERNAL,
 			    "AES-GCM encryption failed");
 		}
 		s->tx.started = 1;
 		s->tx.counter++;
+	}
+	if (queued) {
+		s->wlen += CEDAR_HDR_LEN + body;
+		return 0;
 	}
 	rc = io_write(s, pkt, CEDAR_HDR_LEN + body);
 	OPENSSL_cleanse(pkt, CEDAR_HDR_LEN + body);
@@ -420,8 +482,9 @@ cedar_put_bytes(struct cedar_stream *s, const void *p, size_t n)
 }
 
 /* Split the message into packets of at most packet_size bytes; the last
- * one carries the end flag.  The buffer is wiped: it may have held a
- * token or a session's plaintext. */
+ * one carries the end flag.  They are queued, not written: the next read
+ * that has to wait for the peer sends them first.  The buffer is wiped:
+ * it may have held a token or a session's plaintext. */
 int
 cedar_send_eom(struct cedar_stream *s)
 {
@@ -445,16 +508,51 @@ cedar_send_eom(struct cedar_stream *s)
 
 /* ---- receiving ---- */
 
-/* Read exactly N bytes.  EOF before the first byte of a message is
- * CEDAR_ERR_CLOSED; EOF anywhere else is a protocol error. */
+/* Read once into the read-ahead buffer, or, for a remainder of at least
+ * the buffer's size, straight into its destination P (N bytes wanted): a
+ * large body is not copied twice.  Whatever we queued goes out first, so
+ * we never wait for an answer to a request still in our own buffer.
+ * Returns what read returns, or -3 when writing the queue failed (the
+ * stream holds that error). */
+static ssize_t
+read_some(struct cedar_stream *s, unsigned char *p, size_t n)
+{
+	ssize_t	 r;
+
+	if (flush_out(s) == -1)
+		return -3;
+	if (n >= CEDAR_IO_BUF)
+		return s->io.read(s->io.ctx, p, n, step_deadline(s));
+	r = s->io.read(s->io.ctx, s->rbuf, CEDAR_IO_BUF, step_deadline(s));
+	if (r > 0) {
+		s->rpos = 0;
+		s->rlen = (size_t)r;
+	}
+	return r;
+}
+
+/* Read exactly N bytes, from what was read ahead first.  EOF before the
+ * first byte of a message is CEDAR_ERR_CLOSED; EOF anywhere else is a
+ * protocol error.  Every wait keeps the step deadline. */
 static int
 read_full(struct cedar_stream *s, unsigned char *p, size_t n, int boundary)
 {
-	size_t	 got = 0;
+	size_t	 got = 0, k;
 	ssize_t	 r;
 
 	while (got < n) {
-		r = s->io.read(s->io.ctx, p + got, n - got, step_deadline(s));
+		if (s->rpos < s->rlen) {
+			k = s->rlen - s->rpos;
+			if (k > n - got)
+				k = n - got;
+			memcpy(p + got, s->rbuf + s->rpos, k);
+			s->rpos += k;
+			got += k;
+			continue;
+		}
+		r = read_some(s, p + got, n - got);
+		if (r == -3)
+			return -1;
 		if (r == -2)
 			return cedar_fail(s, CEDAR_ERR_TIMEOUT,
 			    "timed out waiting for the peer");
@@ -469,12 +567,21 @@ read_full(struct cedar_stream *s, unsigned char *p, size_t n, int boundary)
 			    "the peer closed the connection in the middle "
 			    "of a packet");
 		}
-		got += (size_t)r;
+		if (n - got >= CEDAR_IO_BUF)
+			got += (size_t)r;
 	}
 	return 0;
 }
 
-/* Open a sealed packet BODY (LEN bytes) into the message buffer. */
+static int
+too_large(struct cedar_stream *s)
+{
+	return cedar_fail(s, CEDAR_ERR_PROTOCOL,
+	    "message from the peer exceeds %zu bytes", s->max_message);
+}
+
+/* Open a sealed packet BODY (LEN bytes, at the end of the message buffer)
+ * in place: the message grows by its plaintext. */
 static int
 open_packet(struct cedar_stream *s, const unsigned char *hdr,
     unsigned char *body, size_t len)
@@ -496,6 +603,8 @@ open_packet(struct cedar_stream *s, const unsigned char *hdr,
 		len -= CEDAR_IV_LEN;
 	}
 	ctlen = len - CEDAR_TAG_LEN;
+	if (s->in.len + ctlen > s->max_message)
+		return too_large(s);
 	cedar_iv_at(s->rx.base_iv, s->rx.counter, iv);
 	aadlen = make_aad(s, 0, first, hdr, aad);
 	/* Decrypt in place: GCM output is as long as its input. */
@@ -505,19 +614,22 @@ open_packet(struct cedar_stream *s, const unsigned char *hdr,
 		    "AES-GCM authentication of a packet from the peer failed");
 	s->rx.started = 1;
 	s->rx.counter++;
-	if (buf_add(&s->in, ct, ctlen) == -1)
-		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
-		    "message from the peer exceeds %zu bytes", s->max_message);
+	if (ct != body) {
+		memmove(body, ct, ctlen);
+		OPENSSL_cleanse(body + ctlen, CEDAR_IV_LEN);
+	}
+	s->in.len += ctlen;
+	s->in.data[s->in.len] = '\0';
 	return 0;
 }
 
-/* Read one packet and append its payload; *LAST gets the end flag. */
+/* Read one packet straight onto the end of the message; *LAST gets the
+ * end flag. */
 static int
 recv_packet(struct cedar_stream *s, int boundary, int *last)
 {
 	unsigned char	 hdr[CEDAR_HDR_LEN], *body;
 	uint32_t	 len;
-	int		 rc;
 
 	if (read_full(s, hdr, sizeof(hdr), boundary) == -1)
 		return -1;
@@ -529,27 +641,19 @@ recv_packet(struct cedar_stream *s, int boundary, int *last)
 		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
 		    "bad packet length %u", len);
 	if (s->in.len + len > s->max_message + (s->crypto ? 32u : 0u))
-		return cedar_fail(s, CEDAR_ERR_PROTOCOL,
-		    "message from the peer exceeds %zu bytes", s->max_message);
-	if ((body = malloc(len)) == NULL)
+		return too_large(s);
+	if ((body = buf_room(&s->in, len)) == NULL)
 		return cedar_fail(s, CEDAR_ERR_INTERNAL, "out of memory");
-	rc = read_full(s, body, len, 0);
-	if (rc == 0 && s->crypto)
-		rc = open_packet(s, hdr, body, len);
-	else if (rc == 0) {
-		if (!s->frozen && digest_packet(&s->drecv, hdr, body,
-		    len) == -1)
-			rc = cedar_fail(s, CEDAR_ERR_INTERNAL,
-			    "digest failed");
-		else if (buf_add(&s->in, body, len) == -1)
-			rc = cedar_fail(s, CEDAR_ERR_PROTOCOL,
-			    "message from the peer exceeds %zu bytes",
-			    s->max_message);
-	}
-	OPENSSL_cleanse(body, len);
-	free(body);
+	if (read_full(s, body, len, 0) == -1)
+		return -1;
 	*last = hdr[0] != 0;
-	return rc;
+	if (s->crypto)
+		return open_packet(s, hdr, body, len);
+	if (!s->frozen && digest_packet(&s->drecv, hdr, body, len) == -1)
+		return cedar_fail(s, CEDAR_ERR_INTERNAL, "digest failed");
+	s->in.len += len;
+	s->in.data[s->in.len] = '\0';
+	return 0;
 }
 
 int

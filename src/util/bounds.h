@@ -122,6 +122,10 @@
 #define CEDAR_MAX_MESSAGE	(64u << 20)
 /* TOKEN identities and shared-port ids: HTCondor's are short names. */
 #define CEDAR_NAME_MAX		1024
+/* Bytes a stream reads ahead and gathers before writing: one read(2)
+ * brings in many packets, one send(2) carries every message queued
+ * before we wait for an answer.  Allocated once per stream. */
+#define CEDAR_IO_BUF		(64u << 10)
 /* Milliseconds allowed per blocking step of an exchange. */
 #define CEDAR_DEFAULT_TIMEOUT	20000
 /* A JWT longer than this is refused before it is decoded. */

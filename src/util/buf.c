@@ -48,6 +48,14 @@ buf_add(struct buf *b, const void *p, size_t n)
 	return 0;
 }
 
+void *
+buf_room(struct buf *b, size_t n)
+{
+	if (buf_grow(b, n) == -1)
+		return NULL;
+	return b->data + b->len;
+}
+
 int
 buf_adds(struct buf *b, const char *s)
 {

@@ -33,6 +33,12 @@ int	 buf_addf(struct buf *b, const char *fmt, ...)
 int	 buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
 
+/* Room for N more bytes after the contents, for a reader that fills them
+ * in place (a read(2) straight into the buffer): a pointer to them, or
+ * NULL (and failed set) when memory or the cap ran out.  The length does
+ * not change; the caller adds what it filled to len. */
+void	*buf_room(struct buf *b, size_t n);
+
 /* The contents as a string ("" for an empty buffer). */
 const char *buf_str(const struct buf *b);
 

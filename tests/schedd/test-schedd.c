@@ -560,10 +560,14 @@ query_job_ads(struct cedar_stream *s)
 		if (cons != NULL && classad_eval_match(cons, ts.jobs.ad[i]) != 1)
 			continue;
 		if (strcmp(ts.fault, "die-after") == 0 &&
-		    (long)sent == ts.fault_n)
+		    (long)sent == ts.fault_n) {
+			/* What a schedd sent before it died has left. */
+			(void)cedar_flush(s);
 			_exit(3);
+		}
 		if (strcmp(ts.fault, "stall-after") == 0 &&
 		    (long)sent == ts.fault_n) {
+			(void)cedar_flush(s);
 			sleep(3600);
 			_exit(3);
 		}

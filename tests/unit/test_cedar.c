@@ -61,11 +61,13 @@ test_encodings(void)
 	cedar_put_string(s, NULL);
 	cedar_put_double(s, 1.5);
 	cedar_send_eom(s);
+	cedar_flush(s);
 	tap_ok(eqhex(mem.wr.data, mem.wr.len, "0100000027"
 	    "000000000000ea6a" "ffffffffffffffff" "544f4b454e00" "00"
 	    "000000005fffffff" "0000000000000001"),
 	    "int, -1, plaintext strings, double 1.5");
 	cedar_send_eom(s);
+	cedar_flush(s);
 	tap_ok(mem.wr.len == 5 + 0x27, "an empty message sends nothing");
 	cedar_stream_free(s);
 	mem_free(&mem);
@@ -216,6 +218,9 @@ test_send_split(void)
 	cedar_set_packet_size(s, 5);
 	cedar_put_bytes(s, "abcdefghijkl", 12);
 	cedar_send_eom(s);
+	tap_ok(mem.wr.len == 0, "packets are queued, not written, at "
+	    "end of message");
+	cedar_flush(s);
 	tap_ok(eqhex(mem.wr.data, mem.wr.len, "00000000056162636465"
 	    "0000000005666768696a" "01000000026b6c"),
 	    "a 12-byte message in packets of 5");
@@ -461,8 +466,8 @@ test_socket(void)
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	s = cedar_stream_new(sv[0], CEDAR_CLIENT);
 	close(sv[1]);
-	tap_ok(cedar_put_int(s, 1) == 0 && cedar_send_eom(s) == -1 &&
-	    cedar_status(s) == CEDAR_ERR_CLOSED,
+	tap_ok(cedar_put_int(s, 1) == 0 && cedar_send_eom(s) == 0 &&
+	    cedar_flush(s) == -1 && cedar_status(s) == CEDAR_ERR_CLOSED,
 	    "writing to a closed peer fails without SIGPIPE");
 	cedar_stream_free(s);
 
@@ -503,6 +508,7 @@ test_classad_wire(void)
 	    sizeof(err));
 	cedar_put_classad(s, ad);
 	cedar_send_eom(s);
+	cedar_flush(s);
 	tap_ok(strstr(mem.wr.data + 5 + 8, "Command = 516") != NULL &&
 	    mem.wr.data[mem.wr.len - 1] == 0 &&
 	    mem.wr.data[mem.wr.len - 2] == 0, "ad: lines then two empty "
@@ -540,6 +546,7 @@ test_classad_wire(void)
 	cedar_put_string(s, "");
 	cedar_put_string(s, "");
 	cedar_send_eom(s);
+	cedar_flush(s);
 	{
 		struct cedar_io io = { tl_mem_read, tl_mem_write, NULL };
 		struct tl_mem	 m2;

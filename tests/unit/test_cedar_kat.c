@@ -175,7 +175,8 @@ test_transcript(const char *name, const cJSON *doc)
 			buf_reset(&mem.wr);
 			packets_bytes(msg, &want);
 			if (cedar_put_bytes(s, pt.data, pt.len) == -1 ||
-			    cedar_send_eom(s) == -1 || mem.wr.len != want.len ||
+			    cedar_send_eom(s) == -1 || cedar_flush(s) == -1 ||
+			    mem.wr.len != want.len ||
 			    memcmp(mem.wr.data, want.data, want.len) != 0) {
 				if (bad_c++ == 0)
 					tap_diag("%s: client message %d "

@@ -168,6 +168,29 @@ test_block_put(void)
 	buf_free(&k.sent);
 }
 
+/* buf_room: room is filled in place and counted by the caller; the cap
+ * bounds it as it bounds buf_add. */
+static void
+test_buf_room(void)
+{
+	struct buf	 b = BUF_INIT;
+	char		*p;
+
+	b.cap = 8;
+	buf_adds(&b, "ab");
+	p = buf_room(&b, 6);
+	tap_ok(p == b.data + 2 && b.len == 2, "buf_room: room after the "
+	    "contents, length unchanged");
+	memcpy(p, "cdefgh", 6);
+	b.len += 6;
+	b.data[b.len] = '\0';
+	tap_ok(strcmp(buf_str(&b), "abcdefgh") == 0, "buf_room: filled in "
+	    "place");
+	tap_ok(buf_room(&b, 1) == NULL && b.failed, "buf_room: past the cap "
+	    "is refused");
+	buf_free(&b);
+}
+
 static void
 test_names(void)
 {
@@ -226,6 +249,7 @@ int
 main(void)
 {
 	test_names();
+	test_buf_room();
 	test_block_put();
 	test_hex();
 	test_rand();

@@ -258,6 +258,7 @@ replay(const char *cdir, const char *name, int spool)
 		    "%s: schedd_transfer succeeds (%d %s)", name, rc, err);
 	}
 	/* Packet by packet; the first command packet by meaning. */
+	(void)cedar_flush(sd.stream);
 	nw = split_packets(&mem.wr, wo, 63);
 	ng = split_packets(&want, go, 63);
 	vlen = strlen(tl_jstr(m, "client_version_string")) + 1;
@@ -440,7 +441,7 @@ run_pair(int child_uploads, int (*child)(struct cedar_stream *),
     size_t whylen, int *parent_rc)
 {
 	struct cedar_stream	*s;
-	int			 sv[2], st = 0;
+	int			 sv[2], st = 0, rc;
 	pid_t			 pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
@@ -449,7 +450,10 @@ run_pair(int child_uploads, int (*child)(struct cedar_stream *),
 		close(sv[0]);
 		s = loop_stream(sv[1], child_uploads ? CEDAR_SERVER :
 		    CEDAR_CLIENT);
-		_exit(child(s) == 0 ? 0 : 1);
+		/* _exit skips cedar_stream_free: send what is queued. */
+		rc = child(s);
+		(void)cedar_flush(s);
+		_exit(rc == 0 ? 0 : 1);
 	}
 	close(sv[1]);
 	s = loop_stream(sv[0], child_uploads ? CEDAR_CLIENT : CEDAR_SERVER);
@@ -555,6 +559,7 @@ test_names(void)
 		cedar_send_eom(up);
 		cedar_put_string(up, bad[i]);
 		cedar_send_eom(up);
+		cedar_flush(up);
 		{
 			int	 f;
 			int64_t	 t;
