@@ -247,8 +247,8 @@ queue_load(struct demo *d)
 			goto out;
 	}
 	buf_reset(&b);
-	if (read_state(d, "history", &b) == -1 ||
-	    parse_ads(b.data, b.data + b.len, &d->hist) == -1)
+	if (read_state(d, "history", &b) == -1 || (b.len > 0 &&
+	    parse_ads(b.data, b.data + b.len, &d->hist) == -1))
 		goto out;
 	rc = 0;
 out:
