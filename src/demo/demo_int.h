@@ -13,7 +13,8 @@
 #include <sys/types.h>
 
 #include <stdint.h>
-#include <time.h>
+
+#include "util/buf.h"
 
 #include "demo/demo.h"
 
@@ -50,7 +51,7 @@ struct demo_run {
 	pid_t		 pid;		/* its process group too; 0 = free */
 	int		 killed;	/* SIGTERM sent after a hold or remove */
 	int64_t		 kill_at;	/* monotonic ms of the SIGKILL; 0 = none */
-	struct timespec	 started;	/* before its exec: what is newer is output */
+	struct buf	 given;		/* its directory's files before it ran */
 };
 
 /* The demo schedd's state: the queue as last loaded, and in the server

@@ -47,6 +47,8 @@ job_path(struct buf *b, const char *dir, const char *path)
 		buf_addf(b, "%s/%s", dir, path);
 }
 
+static void	dir_files(struct demo *, const struct demo_run *, struct buf *);
+
 /* What a job's process is started with. */
 struct launch {
 	struct buf	 dir, cmd, in, out, err;
@@ -286,13 +288,15 @@ start_job(struct demo *d, struct classad *job, struct demo_run *r)
 	memset(&l, 0, sizeof(l));
 	classad_lookup_int(job, "ClusterId", &c);
 	classad_lookup_int(job, "ProcId", &p);
-	/* The clock file times come from, so a file the job writes at once
-	 * is not older than its start. */
-	clock_gettime(CLOCK_REALTIME_COARSE, &r->started);
-	if (launch_prepare(d, job, c, p, &l, reason, sizeof(reason)) == 0)
+	if (launch_prepare(d, job, c, p, &l, reason, sizeof(reason)) == 0) {
+		r->c = c;
+		r->p = p;
+		dir_files(d, r, &r->given);
 		pid = launch(&l, reason, sizeof(reason), &e);
+	}
 	launch_free(&l);
 	if (pid == -1) {
+		buf_free(&r->given);
 		demo_log("job %lld.%lld held: %s", (long long)c, (long long)p,
 		    reason);
 		hold_job(job, reason, HOLD_FAILED_EXEC, e);
@@ -565,47 +569,71 @@ job_ended(struct classad *job, int status)
 	    WTERMSIG(status) : WEXITSTATUS(status));
 }
 
-/* What a completed job leaves for download, as HTCondor's starter finds
- * it: TransferOutput when the job names its outputs, else every file at
- * the top of its directory made or changed since it started (not the
- * input sandbox it was given, nor the executable), as SpooledOutputFiles
- * (spool.c sends those, and stdout and stderr). */
+/* One line per regular file at the top of job R's directory, into OUT:
+ * "\nname\tmtime\tsize", so that a file can be looked up by its line. */
 static void
-note_output_files(struct demo *d, struct classad *job, const struct demo_run *r)
+dir_files(struct demo *d, const struct demo_run *r, struct buf *out)
 {
 	struct dirent	**names;
 	struct stat	  sb;
-	struct buf	  path = BUF_INIT, list = BUF_INIT;
-	const char	 *v;
+	struct buf	  path = BUF_INIT;
+	size_t		  dirlen;
 	int		  n, i;
 
-	if (classad_lookup_string(job, "TransferOutput", &v) == 0) {
-		classad_insert_string(job, "SpooledOutputFiles", v);
-		return;
-	}
+	buf_reset(out);
 	spool_dir(d, &path, r->c, r->p);
+	dirlen = path.len;
 	if ((n = scandir(buf_str(&path), &names, NULL, alphasort)) < 0) {
 		buf_free(&path);
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		buf_reset(&path);
-		spool_dir(d, &path, r->c, r->p);
+		path.len = dirlen;
 		buf_addf(&path, "/%s", names[i]->d_name);
 		if (names[i]->d_name[0] != '.' &&
-		    lstat(buf_str(&path), &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    (sb.st_mtim.tv_sec > r->started.tv_sec ||
-		    (sb.st_mtim.tv_sec == r->started.tv_sec &&
-		    sb.st_mtim.tv_nsec >= r->started.tv_nsec)))
-			buf_addf(&list, "%s%s", list.len ? "," : "",
-			    names[i]->d_name);
+		    lstat(buf_str(&path), &sb) == 0 && S_ISREG(sb.st_mode))
+			buf_addf(out, "\n%s\t%lld.%09ld\t%lld",
+			    names[i]->d_name, (long long)sb.st_mtim.tv_sec,
+			    sb.st_mtim.tv_nsec, (long long)sb.st_size);
 		free(names[i]);
 	}
 	free(names);
-	if (!list.failed)
+	buf_addc(out, '\n');
+	buf_free(&path);
+}
+
+/* What a completed job leaves for download, as HTCondor's starter finds
+ * it: TransferOutput when the job names its outputs, else every file at
+ * the top of its directory that it made or changed (one not there before
+ * it ran, or with another time or size: not the input sandbox it was
+ * given, nor the executable), as SpooledOutputFiles (spool.c sends those,
+ * and stdout and stderr). */
+static void
+note_output_files(struct demo *d, struct classad *job, const struct demo_run *r)
+{
+	struct buf	 now = BUF_INIT, list = BUF_INIT;
+	const char	*v, *line, *end, *tab;
+
+	if (classad_lookup_string(job, "TransferOutput", &v) == 0) {
+		classad_insert_string(job, "SpooledOutputFiles", v);
+		return;
+	}
+	dir_files(d, r, &now);
+	for (line = now.data; line != NULL && (end = memchr(line + 1, '\n',
+	    now.len - (size_t)(line + 1 - now.data))) != NULL; line = end) {
+		/* The line with both newlines is unchanged when found. */
+		if (r->given.data == NULL || memmem(r->given.data,
+		    r->given.len, line, (size_t)(end - line) + 1) == NULL) {
+			tab = memchr(line + 1, '\t', (size_t)(end - line - 1));
+			if (tab != NULL)
+				buf_addf(&list, "%s%.*s", list.len ? "," : "",
+				    (int)(tab - line - 1), line + 1);
+		}
+	}
+	if (!list.failed && !now.failed)
 		classad_insert_string(job, "SpooledOutputFiles",
 		    buf_str(&list));
-	buf_free(&path);
+	buf_free(&now);
 	buf_free(&list);
 }
 
@@ -636,6 +664,7 @@ run_reaped(struct demo *d, pid_t pid, int status)
 	queue_lock(d, F_UNLCK);
 	demo_log("job %lld.%lld ended (wait status %d)", (long long)r->c,
 	    (long long)r->p, status);
+	buf_free(&r->given);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -686,6 +715,7 @@ run_stop_all(struct demo *d)
 			classad_insert_int(d->jobs.ad[idx], "LastJobStatus",
 			    DEMO_RUNNING);
 		}
+		buf_free(&r->given);
 		memset(r, 0, sizeof(*r));
 	}
 	queue_save(d);
