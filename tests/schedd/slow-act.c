@@ -70,6 +70,14 @@ main(int argc, char **argv)
 	    cedar_get_int(s, &v) == -1 || cedar_recv_eom(s) == -1)
 		goto fail;
 	printf("committed %lld\n", (long long)v);
+	/* Flushed and freed before exit: LeakSanitizer's exit would drop
+	 * a buffered line. */
+	fflush(stdout);
+	classad_free(req);
+	classad_free(res);
+	cedar_stream_free(s);
+	buf_free(&addr);
+	buf_free(&tok);
 	return 0;
 fail:
 	fprintf(stderr, "slow-act: %s\n", cedar_error(s));
