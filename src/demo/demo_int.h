@@ -124,7 +124,6 @@ void		 transfer_data(struct demo_conn *cn);
 void		 run_schedule(struct demo *d);
 void		 run_reaped(struct demo *d, pid_t pid, int status);
 int		 run_kill_due(struct demo *d);
-int64_t		 run_now_ms(void);
 void		 run_stop_all(struct demo *d);
 
 #endif

@@ -31,6 +31,7 @@
 #include "util/args.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "cedar/cedar.h"
 #include "classad/classad.h"
 #include "classad/eval.h"
 #include "demo/demo_int.h"
@@ -47,7 +48,7 @@ job_path(struct buf *b, const char *dir, const char *path)
 		buf_addf(b, "%s/%s", dir, path);
 }
 
-static void	dir_files(struct demo *, const struct demo_run *, struct buf *);
+static void	dir_files(struct demo *, int64_t, int64_t, struct buf *);
 
 /* What a job's process is started with. */
 struct launch {
@@ -289,9 +290,7 @@ start_job(struct demo *d, struct classad *job, struct demo_run *r)
 	classad_lookup_int(job, "ClusterId", &c);
 	classad_lookup_int(job, "ProcId", &p);
 	if (launch_prepare(d, job, c, p, &l, reason, sizeof(reason)) == 0) {
-		r->c = c;
-		r->p = p;
-		dir_files(d, r, &r->given);
+		dir_files(d, c, p, &r->given);
 		pid = launch(&l, reason, sizeof(reason), &e);
 	}
 	launch_free(&l);
@@ -332,16 +331,6 @@ run_of(struct demo *d, int64_t c, int64_t p)
 	return NULL;
 }
 
-/* Milliseconds of the monotonic clock, for the kill deadlines. */
-int64_t
-run_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Stop the jobs that were held or removed, or left the queue, as the
  * starter does: SIGTERM to the job's process group now, SIGKILL when the
  * grace has passed (run_kill_due). */
@@ -364,7 +353,7 @@ kill_stopped(struct demo *d)
 		if (st != DEMO_RUNNING) {
 			(void)kill(-r->pid, SIGTERM);
 			r->killed = 1;
-			r->kill_at = run_now_ms() + DEMO_KILL_GRACE_MS;
+			r->kill_at = cedar_now_ms() + DEMO_KILL_GRACE_MS;
 		}
 	}
 }
@@ -375,7 +364,7 @@ int
 run_kill_due(struct demo *d)
 {
 	struct demo_run	*r;
-	int64_t		 now = run_now_ms(), next = -1;
+	int64_t		 now = cedar_now_ms(), next = -1;
 	size_t		 i;
 
 	for (i = 0; i < d->ncpus; i++) {
@@ -569,10 +558,10 @@ job_ended(struct classad *job, int status)
 	    WTERMSIG(status) : WEXITSTATUS(status));
 }
 
-/* One line per regular file at the top of job R's directory, into OUT:
+/* One line per regular file at the top of job C.P's directory, into OUT:
  * "\nname\tmtime\tsize", so that a file can be looked up by its line. */
 static void
-dir_files(struct demo *d, const struct demo_run *r, struct buf *out)
+dir_files(struct demo *d, int64_t c, int64_t p, struct buf *out)
 {
 	struct dirent	**names;
 	struct stat	  sb;
@@ -581,7 +570,7 @@ dir_files(struct demo *d, const struct demo_run *r, struct buf *out)
 	int		  n, i;
 
 	buf_reset(out);
-	spool_dir(d, &path, r->c, r->p);
+	spool_dir(d, &path, c, p);
 	dirlen = path.len;
 	if ((n = scandir(buf_str(&path), &names, NULL, alphasort)) < 0) {
 		buf_free(&path);
@@ -618,7 +607,7 @@ note_output_files(struct demo *d, struct classad *job, const struct demo_run *r)
 		classad_insert_string(job, "SpooledOutputFiles", v);
 		return;
 	}
-	dir_files(d, r, &now);
+	dir_files(d, r->c, r->p, &now);
 	for (line = now.data; line != NULL && (end = memchr(line + 1, '\n',
 	    now.len - (size_t)(line + 1 - now.data))) != NULL; line = end) {
 		/* The line with both newlines is unchanged when found. */
@@ -683,13 +672,13 @@ run_stop_all(struct demo *d)
 	for (i = 0; i < d->ncpus; i++)
 		if (d->runs[i].pid != 0)
 			(void)kill(-d->runs[i].pid, SIGTERM);
-	deadline = run_now_ms() + DEMO_STOP_GRACE_MS;
+	deadline = cedar_now_ms() + DEMO_STOP_GRACE_MS;
 	do {
 		for (i = 0, left = 0; i < d->ncpus; i++) {
 			r = &d->runs[i];
 			if (r->pid <= 0)
 				continue;
-			if (run_now_ms() >= deadline)
+			if (cedar_now_ms() >= deadline)
 				(void)kill(-r->pid, SIGKILL);
 			if (waitpid(r->pid, NULL, WNOHANG) == 0) {
 				left++;

@@ -269,7 +269,7 @@ conns_stop(struct demo *d, int64_t deadline)
 	int	 killed = 0;
 
 	while (d->nconns > 0) {
-		if (!killed && run_now_ms() >= deadline) {
+		if (!killed && cedar_now_ms() >= deadline) {
 			for (i = 0; i < d->nconns; i++)
 				(void)kill(d->conns[i], SIGKILL);
 			killed = 1;
@@ -464,7 +464,7 @@ demo_schedd_run(const struct demo_conf *conf, char *err, size_t errlen)
 	lfd = -1;
 	for (i = 0; i < (int)d.nconns; i++)
 		(void)kill(d.conns[i], SIGTERM);
-	deadline = run_now_ms() + DEMO_STOP_GRACE_MS;
+	deadline = cedar_now_ms() + DEMO_STOP_GRACE_MS;
 	run_stop_all(&d);
 	conns_stop(&d, deadline);
 	unlink(conf->address_file);

@@ -464,6 +464,15 @@ schedd_answers(const struct demo *d, const struct settings *set, char *err,
 	return rc == 0 ? 0 : -1;
 }
 
+/* NUM_CPUS as the configuration sets it, or 0 (the online cores). */
+static int
+configured_cpus(const struct settings *set)
+{
+	const char	*v = config_value(set->config, "NUM_CPUS");
+
+	return v != NULL && atoi(v) > 0 ? atoi(v) : 0;
+}
+
 /* The child that becomes the schedd, in a process group of its own (a
  * terminal's Ctrl-C reaches the supervisor, which stops it in order). */
 static void
@@ -471,7 +480,6 @@ schedd_child(const struct demo *d, const struct settings *set,
     const sigset_t *oldmask)
 {
 	struct demo_conf	 conf;
-	const char		*v;
 	char			 addr[PATH_MAX], state[PATH_MAX], err[512];
 
 	setpgid(0, 0);
@@ -493,8 +501,7 @@ schedd_child(const struct demo *d, const struct settings *set,
 	conf.key_file = set->signing_key;
 	conf.trust_domain = set->trust_domain ? set->trust_domain :
 	    DEMO_DOMAIN;
-	if ((v = config_value(set->config, "NUM_CPUS")) != NULL)
-		conf.num_cpus = atoi(v) > 0 ? atoi(v) : 0;
+	conf.num_cpus = configured_cpus(set);
 	if (demo_schedd_run(&conf, err, sizeof(err)) == -1) {
 		log_msg("demo schedd: %s", err);
 		_exit(1);
@@ -576,12 +583,11 @@ print_banner(const struct demo *d, const struct settings *set,
     const char *listen, int tls, const char *token)
 {
 	char		 url[300];
-	const char	*v;
 	long		 cpus;
 
 	banner_url(listen, tls, url, sizeof(url));
-	cpus = (v = config_value(set->config, "NUM_CPUS")) != NULL &&
-	    atol(v) > 0 ? atol(v) : sysconf(_SC_NPROCESSORS_ONLN);
+	if ((cpus = configured_cpus(set)) == 0)
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	printf("htcondor-api demo: for trying the API, not for production.\n"
 	    "  URL:    %s/api/v1/\n"
 	    "  user:   %s@%s\n", url, d->user, set->uid_domain ?
