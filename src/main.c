@@ -304,6 +304,25 @@ identity_check(const struct settings *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* The session cache directory when none is configured: the first
+ * directory systemd made for the unit (RuntimeDirectory=, which the
+ * units keep across instances with RuntimeDirectoryPreserve=yes).  A
+ * listener without either makes its own (listen.c); inetd and CGI then
+ * have none.  0, or -1 when memory runs out. */
+static int
+session_dir_default(struct settings *set)
+{
+	const char	*rd = getenv("RUNTIME_DIRECTORY");
+	size_t		 n;
+
+	if (set->session_cache_dir != NULL || rd == NULL || *rd != '/')
+		return 0;
+	n = strcspn(rd, ":");
+	if ((set->session_cache_dir = strndup(rd, n)) == NULL)
+		return -1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -364,6 +383,11 @@ main(int argc, char **argv)
 			goto fail;
 		}
 	set.demo = o.demo;
+	if (session_dir_default(&set) == -1) {
+		log_msg("out of memory");
+		rc = EXIT_CONFIG;
+		goto fail;
+	}
 	if (o.demo && o.listen == NULL)
 		o.listen = DEMO_LISTEN_ADDR;
 	if (o.listen != NULL && *o.listen == '\0' &&

@@ -64,7 +64,8 @@ api_call_open(struct api_ctx *ctx, struct api_call *c,
 		snprintf(ctx->msg, sizeof(ctx->msg), "the token is gone");
 		return 500;
 	}
-	rc = schedd_open(sd, ctx->set, command, c->token.text, ctx->msg,
+	rc = schedd_open(sd, ctx->set, command, c->token.text,
+	    c->token.has_secret ? c->token.secret : NULL, ctx->msg,
 	    sizeof(ctx->msg));
 	if (last)
 		api_call_end_token(c);

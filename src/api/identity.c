@@ -165,6 +165,7 @@ api_front_end_token(struct api_ctx *ctx, struct auth_token *t)
 	m.iss = s->trust_domain != NULL ? s->trust_domain : s->uid_domain;
 	m.sub = sub;
 	m.iat = (int64_t)time(NULL);
+	m.session_secret = t->secret;
 	if (m.iss == NULL || schedd_mint_token(&m, t->text, sizeof(t->text),
 	    err, sizeof(err)) == -1) {
 		log_msg("cannot mint a token for %s: %s", sub, m.iss == NULL ?
@@ -175,5 +176,6 @@ api_front_end_token(struct api_ctx *ctx, struct auth_token *t)
 		return 500;
 	}
 	t->len = strlen(t->text);
+	t->has_secret = 1;
 	return 0;
 }

@@ -114,6 +114,8 @@ extern const struct cedar_rng cedar_rng_default;
 
 enum cedar_role { CEDAR_CLIENT, CEDAR_SERVER };
 struct cedar_stream;
+/* A new, ready stream to carry on over (cedar_set_recover), or NULL. */
+typedef struct cedar_stream *(*cedar_recover_fn)(void *arg);
 
 /* A stream over FD (made non-blocking; closed by cedar_stream_free), or
  * over the caller's IO callbacks.  NULL when memory runs out. */
@@ -184,6 +186,22 @@ int		 cedar_recv_message(struct cedar_stream *s);
 ssize_t		 cedar_msg_left(struct cedar_stream *s);
 /* Payload bytes per packet sent now (cedar_set_packet_size). */
 size_t		 cedar_packet_size(const struct cedar_stream *s);
+
+/* After resuming a cached session (cedar_client_resume) nothing proves
+ * that the peer still holds its key until the peer answers: a schedd
+ * that does not reads our first packet, fails to open it and closes
+ * (cedar-protocol.md §13 row 23).  So until the peer's first message
+ * arrives, the plaintext of what is sent (at most CAP bytes, else no
+ * recovery) is kept; if the peer then closes or resets the connection
+ * without a word, RECOVER(ARG) is asked for a new stream with a fresh
+ * session (a full handshake, ready for the same command), the kept
+ * messages are sent again on it and the stream carries on over it
+ * unseen by its user.  Once, and only on a clean close or reset: a
+ * timeout or a malformed answer is an error as usual. */
+void		 cedar_set_recover(struct cedar_stream *s, size_t cap,
+		    cedar_recover_fn fn, void *arg);
+/* Has S been carried over to a new connection by its recover function? */
+int		 cedar_recovered(const struct cedar_stream *s);
 
 /* Handshake plumbing, used by secman.c and by tests. */
 void		 cedar_reset_digests(struct cedar_stream *s);

@@ -59,6 +59,17 @@ struct cedar_stream {
 	int		 crypto;	/* AES-GCM on */
 	unsigned char	 key[CEDAR_KEY_LEN];
 	struct cedar_dir tx, rx;
+
+	/* A resumed session until the peer's first message (cedar_set_recover):
+	 * the plaintext of each message sent (32-bit length, bytes), so a new
+	 * connection can carry them if the peer closes this one unanswered. */
+	int		 replay_armed;
+	int		 replay_broken;	/* a write failed while armed */
+	int		 recovered;	/* carried over to a new connection */
+	size_t		 replay_cap;
+	struct buf	 replay;
+	cedar_recover_fn recover;
+	void		*recover_arg;
 };
 
 /* codec.c: primitive encodings over byte buffers (stream.cpp). */

@@ -111,6 +111,7 @@ cedar_stream_free(struct cedar_stream *s)
 		close(s->fd);
 	buf_wipe(&s->out);
 	buf_wipe(&s->in);
+	buf_wipe(&s->replay);
 	digest_free(&s->dsend);
 	digest_free(&s->drecv);
 	OPENSSL_cleanse(s, sizeof(*s));
@@ -336,8 +337,17 @@ io_write(struct cedar_stream *s, const void *p, size_t n)
 {
 	int	 rc;
 
+	if (s->replay_broken)
+		return 0;
 	if ((rc = s->io.write(s->io.ctx, p, n, step_deadline(s))) == 0)
 		return 0;
+	if (rc == -1 && s->replay_armed) {
+		/* The peer dropped a resumed session: what is written from
+		 * now on goes nowhere; the kept copy goes out again on the
+		 * new connection (cedar_recv_message). */
+		s->replay_broken = 1;
+		return 0;
+	}
 	if (rc == -2)
 		return cedar_fail(s, CEDAR_ERR_TIMEOUT,
 		    "timed out writing to the peer");
@@ -481,6 +491,46 @@ cedar_put_bytes(struct cedar_stream *s, const void *p, size_t n)
 	return put_check(s, buf_add(&s->out, p, n));
 }
 
+/* Stop keeping sent messages for a recovery, and wipe what was kept. */
+static void
+replay_disarm(struct cedar_stream *s)
+{
+	s->replay_armed = 0;
+	buf_wipe(&s->replay);
+}
+
+/* Keep a copy of a message of N bytes about to be sent on a resumed
+ * session; past the cap there is no recovery. */
+static void
+replay_keep(struct cedar_stream *s, const unsigned char *p, size_t n)
+{
+	unsigned char	 len[4];
+
+	codec_be32(len, (uint32_t)n);
+	if (s->replay.len + 4 + n > s->replay_cap ||
+	    buf_add(&s->replay, len, 4) == -1 ||
+	    buf_add(&s->replay, p, n) == -1)
+		replay_disarm(s);
+}
+
+void
+cedar_set_recover(struct cedar_stream *s, size_t cap, cedar_recover_fn fn,
+    void *arg)
+{
+	buf_wipe(&s->replay);
+	s->replay_cap = cap;
+	s->recover = fn;
+	s->recover_arg = arg;
+	s->replay_armed = fn != NULL && cap > 0;
+	s->replay_broken = 0;
+}
+
+int
+cedar_recovered(const struct cedar_stream *s)
+{
+	return s->recovered;
+}
+
 /* Split the message into packets of at most packet_size bytes; the last
  * one carries the end flag.  They are queued, not written: the next read
  * that has to wait for the peer sends them first.  The buffer is wiped:
@@ -494,6 +544,8 @@ cedar_send_eom(struct cedar_stream *s)
 
 	if (s->status != CEDAR_OK)
 		return -1;
+	if (s->replay_armed)
+		replay_keep(s, p, left);
 	while (left > 0 && rc == 0) {
 		n = left > s->packet_size ? s->packet_size : left;
 		rc = send_packet(s, p, n, n == left);
@@ -656,6 +708,71 @@ recv_packet(struct cedar_stream *s, int boundary, int *last)
 	return 0;
 }
 
+/* Carry S over to the stream N: S takes N's connection, keys and
+ * buffers and keeps its own limits and deadlines; N, which then holds
+ * S's old connection, is freed. */
+static void
+stream_adopt(struct cedar_stream *s, struct cedar_stream *n)
+{
+	struct cedar_stream	 old = *s;
+	int			 fd_io = s->io.ctx == &s->fd;
+
+	*s = *n;
+	if (n->io.ctx == &n->fd)
+		s->io.ctx = &s->fd;
+	s->timeout_ms = old.timeout_ms;
+	s->deadline = old.deadline;
+	s->rng = old.rng;
+	cedar_set_max_message(s, old.max_message);
+	s->packet_size = old.packet_size;
+	s->replay = old.replay;
+	s->replay_cap = old.replay_cap;
+	s->recover = old.recover;
+	s->recover_arg = old.recover_arg;
+	*n = old;
+	if (fd_io)
+		n->io.ctx = &n->fd;
+	memset(&n->replay, 0, sizeof(n->replay));
+	n->status = CEDAR_ERR_CLOSED;	/* nothing queued goes out */
+	n->wlen = 0;
+	cedar_stream_free(n);
+}
+
+/* The peer closed a resumed session before answering: get a new stream
+ * from the recover function and send the kept messages again on it. */
+static int
+replay_recover(struct cedar_stream *s)
+{
+	struct cedar_stream	*n;
+	struct buf		 kept = s->replay;
+	size_t			 pos = 0, len;
+	int			 rc = 0;
+
+	s->replay_armed = 0;
+	memset(&s->replay, 0, sizeof(s->replay));
+	if ((n = s->recover(s->recover_arg)) == NULL) {
+		buf_wipe(&kept);
+		return -1;
+	}
+	stream_adopt(s, n);
+	s->recovered = 1;
+	s->replay_broken = 0;
+	while (rc == 0 && pos + 4 <= kept.len) {
+		len = codec_get_be32((unsigned char *)kept.data + pos);
+		pos += 4;
+		if (len > kept.len - pos)
+			break;
+		if (buf_add(&s->out, kept.data + pos, len) == -1)
+			rc = cedar_fail(s, CEDAR_ERR_INTERNAL,
+			    "out of memory");
+		else
+			rc = cedar_send_eom(s);
+		pos += len;
+	}
+	buf_wipe(&kept);
+	return rc;
+}
+
 int
 cedar_recv_message(struct cedar_stream *s)
 {
@@ -670,11 +787,18 @@ cedar_recv_message(struct cedar_stream *s)
 	buf_reset(&s->in);
 	s->in_pos = 0;
 	while (!last) {
-		if (recv_packet(s, first, &last) == -1)
+		if (recv_packet(s, first, &last) == -1) {
+			if (first && s->replay_armed &&
+			    s->status == CEDAR_ERR_CLOSED &&
+			    replay_recover(s) == 0)
+				continue;
 			return -1;
+		}
 		first = 0;
 	}
 	s->in_have = 1;
+	if (s->replay_armed)
+		replay_disarm(s);
 	return 0;
 }
 

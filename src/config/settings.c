@@ -69,6 +69,11 @@ settings_set(struct settings *s, const char *name, const char *v,
 	} else if (strcmp(name, "HTTP_API_SCHEDD_TIMEOUT") == 0) {
 		if (parse_timeout(v, &s->schedd_timeout) == -1)
 			goto bad;
+	} else if (strcmp(name, "HTTP_API_SESSION_CACHE_LIFETIME") == 0) {
+		if (config_parse_duration(v, &n) == -1 || n < 0 ||
+		    n > SESSION_CACHE_LIFETIME_MAX)
+			goto bad;
+		s->session_cache_lifetime = (int)n;
 	} else if (strcmp(name, "HTTP_API_MAX_BODY") == 0) {
 		if (parse_number(v, 0, MAX_BODY_MAX, &n) == -1)
 			goto bad;
@@ -101,6 +106,11 @@ settings_set(struct settings *s, const char *name, const char *v,
 		str = &s->schedd_address;
 	else if (strcmp(name, "HTTP_API_LISTEN_ADDR") == 0)
 		str = &s->listen_addr;
+	else if (strcmp(name, "HTTP_API_SESSION_CACHE_DIR") == 0) {
+		if (*v != '/')
+			goto bad;
+		str = &s->session_cache_dir;
+	}
 	else if (strcmp(name, "HTTP_API_USER_HEADER") == 0) {
 		if (!valid_header_name(v))
 			goto bad;
@@ -172,7 +182,8 @@ settings_load(struct settings *s, struct config *cf, char *err,
 		"HTTP_API_LISTEN_ADDR", "HTTP_API_MAX_INPUT_BYTES",
 		"HTTP_API_MAX_INPUT_FILES", "HTTP_API_USER_HEADER",
 		"HTTP_API_USER_HEADER_TRUSTED_PROXIES",
-		"HTTP_API_SIGNING_KEY_ID",
+		"HTTP_API_SIGNING_KEY_ID", "HTTP_API_SESSION_CACHE_DIR",
+		"HTTP_API_SESSION_CACHE_LIFETIME",
 	};
 	const char	*v;
 	size_t		 i;
@@ -187,6 +198,7 @@ settings_load(struct settings *s, struct config *cf, char *err,
 	s->max_children = DEFAULT_MAX_CHILDREN;
 	s->max_per_ip = DEFAULT_MAX_PER_IP;
 	s->schedd_timeout = DEFAULT_SCHEDD_TIMEOUT;
+	s->session_cache_lifetime = DEFAULT_SESSION_CACHE_LIFETIME;
 	s->config = cf;
 	for (i = 0; cf != NULL && i < sizeof(names) / sizeof(names[0]); i++)
 		if ((v = config_value(cf, names[i])) != NULL &&
@@ -224,6 +236,7 @@ settings_free(struct settings *s)
 	free(s->tls_key);
 	free(s->schedd_address);
 	free(s->listen_addr);
+	free(s->session_cache_dir);
 	free(s->user_header);
 	free(s->trusted_proxies);
 	free(s->signing_key);

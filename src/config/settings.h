@@ -25,6 +25,9 @@ struct settings {
 	char		*schedd_address;	/* HTTP_API_SCHEDD_ADDRESS */
 	char		*listen_addr;		/* HTTP_API_LISTEN_ADDR */
 	int		 schedd_timeout;	/* HTTP_API_SCHEDD_TIMEOUT, s */
+	/* Sessions resumed across processes (schedd/session.c). */
+	char		*session_cache_dir;	/* HTTP_API_SESSION_CACHE_DIR */
+	int		 session_cache_lifetime; /* ..._LIFETIME, s; 0 = off */
 	/* Identity from a front end (no bearer token). */
 	char		*user_header;		/* HTTP_API_USER_HEADER */
 	struct netblock	*trusted_proxies;	/* ..._TRUSTED_PROXIES */

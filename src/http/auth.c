@@ -66,6 +66,5 @@ auth_bearer(struct http_request *req, struct auth_token *t, char *msg,
 void
 auth_wipe(struct auth_token *t)
 {
-	explicit_bzero(t->text, sizeof(t->text));
-	t->len = 0;
+	explicit_bzero(t, sizeof(*t));
 }

@@ -14,8 +14,12 @@
 struct http_request;
 
 struct auth_token {
-	char	text[AUTH_MAX_TOKEN + 1];
-	size_t	len;
+	char		text[AUTH_MAX_TOKEN + 1];
+	size_t		len;
+	/* A token minted for a front end's user: the secret that names
+	 * the user's cached sessions (the schedd client's). */
+	unsigned char	secret[32];
+	int		has_secret;
 };
 
 /* Take the bearer token of REQ into T and wipe it from the request, so T

@@ -24,6 +24,7 @@
 #include <jwt.h>
 
 #include "util/bounds.h"
+#include "util/buf.h"
 #include "util/dl.h"
 #include "cedar/cedar.h"
 #include "schedd/schedd.h"
@@ -217,6 +218,23 @@ jwt_sign(const struct mint_request *m, const unsigned char jkey[32],
 	return rc;
 }
 
+/* The session secret of M's user: HMAC-SHA256 under the signing key's
+ * JWT key of the key id, issuer and subject, so that it differs per
+ * user and per key and says nothing about the key. */
+static int
+session_secret(const struct mint_request *m, const unsigned char jkey[32])
+{
+	struct buf	 msg = BUF_INIT;
+	int		 rc;
+
+	buf_addf(&msg, "htcondor-api session%c%s%c%s%c%s", '\0', m->kid,
+	    '\0', m->iss, '\0', m->sub);
+	rc = msg.failed ? -1 : cedar_hmac_sha256(jkey, 32, msg.data,
+	    msg.len, m->session_secret);
+	buf_wipe(&msg);
+	return rc;
+}
+
 int
 schedd_mint_token(const struct mint_request *m, char *out, size_t outlen,
     char *err, size_t errlen)
@@ -234,6 +252,10 @@ schedd_mint_token(const struct mint_request *m, char *out, size_t outlen,
 		snprintf(err, errlen, "no random bytes for the token id");
 	else if ((rc = jwt_sign(m, jkey, jti, out, outlen)) == -1) {
 		snprintf(err, errlen, "cannot sign the token");
+		explicit_bzero(out, outlen);
+	} else if (m->session_secret != NULL &&
+	    (rc = session_secret(m, jkey)) == -1) {
+		snprintf(err, errlen, "cannot derive the session secret");
 		explicit_bzero(out, outlen);
 	}
 	explicit_bzero(jkey, sizeof(jkey));

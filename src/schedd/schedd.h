@@ -28,10 +28,14 @@ enum schedd_cmd {
 	SCHEDD_CMD_TRANSFER		/* TRANSFER_DATA_WITH_PERMS */
 };
 
+struct sd_link;
+
 struct schedd {
 	struct cedar_stream	*stream;
 	char			*user;		/* the identity the schedd mapped */
 	int			 timeout_ms;	/* per blocking step */
+	int			 resumed;	/* a cached session, resumed */
+	struct sd_link		*link;		/* to fall back (open.c) */
 };
 
 /* Find the schedd's address: HTTP_API_SCHEDD_ADDRESS, SCHEDD_HOST with a
@@ -42,13 +46,20 @@ struct schedd {
 int	schedd_locate(const struct settings *set, const char *token,
 	    struct buf *out, char *err, size_t errlen);
 
-/* Connect and run the security handshake for COMMAND with TOKEN (the
- * caller wipes it right after this returns).  0, or 401 (token rejected
- * or expired), 403, 502 (protocol), 503 (unreachable, deadline) with
- * ERR. */
+/* Connect for COMMAND with TOKEN: resume the session an earlier request
+ * with the same credential left in the session cache (or this process
+ * in memory), else run the full security handshake and leave its session
+ * there.  The credential is TOKEN, or for a token minted from a front
+ * end's user the SECRET schedd_mint_token gave (SCHEDD_SESSION_SECRET_LEN
+ * bytes; NULL otherwise), since each minted token differs.  A resumed
+ * session the schedd no longer has falls back to a full handshake, also
+ * once the command has started (a copy of the token is kept for that
+ * and wiped by schedd_close; the caller wipes its own).  0, or 401
+ * (token rejected or expired), 403, 502 (protocol), 503 (unreachable,
+ * deadline) with ERR. */
 int	schedd_open(struct schedd *sd, const struct settings *set,
-	    enum schedd_cmd command, const char *token, char *err,
-	    size_t errlen);
+	    enum schedd_cmd command, const char *token,
+	    const unsigned char *secret, char *err, size_t errlen);
 
 /* The identity a TOKEN names (its sub claim), appended to OUT, as the
  * schedd maps an IDTOKEN.  0, or -1 when it is no IDTOKEN or has none. */
@@ -63,7 +74,13 @@ struct mint_request {
 	const char	*sub;		/* user@domain */
 	int64_t		 iat;		/* now */
 	int64_t		 lifetime;	/* exp - iat; 0: MINTED_TOKEN_LIFETIME */
+	/* Out, when not NULL: a secret only the signing key's holder can
+	 * derive for SUB and ISS, which names the user's cached sessions
+	 * (schedd_open): every minted token differs, the user does not. */
+	unsigned char	*session_secret;	/* SCHEDD_SESSION_SECRET_LEN */
 };
+
+#define SCHEDD_SESSION_SECRET_LEN	32
 
 /* Can the signing key file PATH be used: present, readable, a regular
  * file, not readable by group or others, not empty nor too large?  The

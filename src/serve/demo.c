@@ -452,7 +452,8 @@ schedd_answers(const struct demo *d, const struct settings *set, char *err,
 	if (demo_token(d, set, 0, token, sizeof(token), err, errlen) == -1)
 		return -1;
 	memset(&sd, 0, sizeof(sd));
-	rc = schedd_open(&sd, set, SCHEDD_CMD_QUERY_JOBS, token, err, errlen);
+	rc = schedd_open(&sd, set, SCHEDD_CMD_QUERY_JOBS, token, NULL, err,
+	    errlen);
 	explicit_bzero(token, sizeof(token));
 	if (rc != 0)
 		return -1;

@@ -27,6 +27,7 @@
 #include "serve/server.h"
 #include "config/settings.h"
 #include "util/bounds.h"
+#include "util/file.h"
 
 static volatile sig_atomic_t	got_chld, got_stop;
 
@@ -287,14 +288,62 @@ serve_or_refuse(int lfd, int fd, const struct sockaddr_storage *peer,
 	close(fd);
 }
 
+static int	listen_loop(int, const char *, const struct settings *,
+		    struct tls *);
+
 int
 listen_bind(const char *addr, char *err, size_t errlen)
 {
 	return bind_addr(addr, err, errlen);
 }
 
+/* The listener's own session cache: unless one is configured (or systemd
+ * gave a RuntimeDirectory), a private directory for its children, made
+ * mode 0700 under TMPDIR and removed when the listener stops.  A
+ * failure only costs the cache.  Returns the directory or NULL. */
+static char *
+session_dir_make(const struct settings *set)
+{
+	const char	*tmp;
+	char		*dir;
+
+	if (set->session_cache_dir != NULL ||
+	    set->session_cache_lifetime == 0)
+		return NULL;
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp != '/')
+		tmp = "/tmp";
+	if (asprintf(&dir, "%s/htcondor-api-sessions.XXXXXX", tmp) == -1)
+		return NULL;
+	if (mkdtemp(dir) == NULL) {
+		log_msg("no session cache: cannot make a directory in %s: %s",
+		    tmp, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 int
 listen_serve(int lfd, const char *addr, const struct settings *set,
+    struct tls *tls)
+{
+	struct settings		 own = *set;
+	char			*dir;
+	int			 rc;
+
+	if ((dir = session_dir_make(set)) != NULL)
+		own.session_cache_dir = dir;
+	rc = listen_loop(lfd, addr, &own, tls);
+	if (dir != NULL) {
+		(void)file_remove_tree(dir);
+		free(dir);
+	}
+	return rc;
+}
+
+/* Accept connections and serve each in a child until told to stop. */
+static int
+listen_loop(int lfd, const char *addr, const struct settings *set,
     struct tls *tls)
 {
 	struct sockaddr_storage	 peer;

@@ -45,6 +45,10 @@
  * 120 s (tests/conformance/cedar/client-error-auth-sub-mismatch), so we
  * give up much sooner. */
 #define DEFAULT_SCHEDD_TIMEOUT	20		/* HTTP_API_SCHEDD_TIMEOUT, s */
+#define DEFAULT_SESSION_CACHE_LIFETIME 300	/* ..._SESSION_CACHE_LIFETIME, s */
+#define SESSION_CACHE_LIFETIME_MAX 86400	/* the same, at most */
+#define SESSION_ENTRY_MAX	4096		/* bytes of a sealed cache entry */
+#define SESSION_REPLAY_MAX	(256u << 10)	/* kept for a resume's fallback */
 /* The kid of a token minted for a front end's user (HTCondor's POOL key). */
 #define DEFAULT_SIGNING_KEY_ID	"POOL"		/* HTTP_API_SIGNING_KEY_ID */
 /* A minted token lives one minute: it is used at once, for the schedd
