@@ -177,6 +177,8 @@ link_recover(void *arg)
 		return NULL;
 	}
 	free(user);
+	log_msg("the schedd closed a resumed session unanswered; carried on "
+	    "over a new one");
 	return s;
 }
 
