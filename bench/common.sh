@@ -155,7 +155,8 @@ pool_fill() {
 	    > "$pool/work/fill.sub"
 	[ "$(id -u)" = 0 ] && chown "$user" "$pool/work/fill.sub"
 	while [ "$pool_jobs" -lt "$1" ]; do
-		tool condor_submit fill.sub >/dev/null
+		tool condor_submit fill.sub > "$tmp/fill.out" 2>&1 ||
+		    { cat "$tmp/fill.out" >&2; return 1; }
 		pool_jobs=$((pool_jobs + 1000))
 	done
 }
