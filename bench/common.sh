@@ -42,6 +42,18 @@ root=""
 [ "$(id -u)" = 0 ] && root=--allow-root
 export CONDOR_CONFIG=ONLY_ENV
 
+# api_env MODE: the program's environment (its HTCondor parameters as
+# _CONDOR_* variables) with the session cache off (a lifetime of 0) or on
+# (a private folder, $tmp/cache, and the default lifetime), inetd mode.
+mkdir -m 700 "$tmp/cache"
+api_env() {
+	case $1 in
+	off)	echo "_CONDOR_HTTP_API_SESSION_CACHE_LIFETIME=0" ;;
+	on)	echo "_CONDOR_HTTP_API_SESSION_CACHE_DIR=$tmp/cache" \
+		    "_CONDOR_HTTP_API_SESSION_CACHE_LIFETIME=300" ;;
+	esac
+}
+
 # median: the median of the numbers on stdin.
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
