@@ -147,9 +147,10 @@ raw_request() {
 }
 
 # shaped_queue FILE SPEC...: a queue of clusters "C:N" (cluster C with
-# procs 0..N-1), written in reverse id order so that whatever the test
-# schedd meets first (its LimitResults) is the largest ids.  Every 97th
-# job (by position) has Sparse = true; PAD (env, bytes) pads every ad.
+# procs 0..N-1), written out of id order (a stride through them, as
+# gen-jobs.sh does), so that whatever the test schedd meets first (its
+# LimitResults) is ids from the middle.  Every 97th job (by id) has
+# Sparse = true; PAD (env, bytes) pads every ad.
 shaped_queue() {
 	local f=$1
 	shift
@@ -158,7 +159,10 @@ shaped_queue() {
 	    END {
 		s = ""
 		for (i = 0; i < pad; i++) s = s "x"
-		for (k = n - 1; k >= 0; k--) {
+		for (st = 7; n % st == 0; st += 2)
+			;
+		for (j = 0; j < n; j++) {
+			k = (j * st + int(n / 2)) % n
 			split(id[k], a, " ")
 			printf "ClusterId = %d\nProcId = %d\nOwner = \"alice\"\n", a[1], a[2]
 			printf "User = \"alice@test.local\"\nJobStatus = 1\n"
@@ -213,6 +217,11 @@ pages_match() {
 	pages_match 1 "$p&constraint=Sparse"
 	pages_match 2 "$p&constraint=Sparse"
 	pages_match 50 "$p&constraint=Sparse"
+	# Windows whose ends fall on jobs: a boundary 4 x (limit + 1) procs
+	# on, and constraints that leave only the jobs near it.
+	pages_match 4 "$p&constraint=ProcId%20%3E%3D%2019%20%26%26%20ProcId%20%3C%3D%2021"
+	pages_match 3 "$p&constraint=%28ClusterId%20%3D%3D%20100%20%7C%7C%20ClusterId%20%3D%3D%2090000%29%20%26%26%20ProcId%20%25%2016%20%3D%3D%200"
+	pages_match 1 "$p&constraint=%28ClusterId%20%3D%3D%20100%20%7C%7C%20ClusterId%20%3D%3D%2090000%29%20%26%26%20ProcId%20%25%2016%20%3D%3D%200"
 	# One page after a token that is no job's id, in a gap.
 	api "/api/v1/jobs?mine=false&limit=3&$p&page_token=$(printf '101.7' | base64 | tr '+/' '-_' | tr -d '=')"
 	[ "$HTTP_CODE" = 200 ]
