@@ -6,9 +6,11 @@
  * arrives, so memory does not grow with the queue.  A page of LIMIT jobs
  * is the first LIMIT matching jobs in (ClusterId, ProcId) order after the
  * page token.  The schedd returns jobs in no particular order and its
- * LimitResults keeps whichever it meets first, so a page takes two
- * queries: the ids alone, keeping the LIMIT+1 smallest (memory bounded by
- * LIMIT), then the ads of the id range that holds exactly the page.
+ * LimitResults keeps whichever it meets first, so a page asks for the
+ * ads in id windows after the token, keeping the LIMIT+1 smallest
+ * (memory bounded by LIMIT and PAGE_MAX_BYTES), widening the window only
+ * while it holds fewer: what costs the schedd is sending ads, not
+ * evaluating the constraint over its queue (page_gather).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,10 +211,27 @@ list_params_free(struct list_params *lp)
 	buf_free(&lp->projection);
 }
 
-/* The smallest LIMIT+1 ids of a first pass, kept in a max-heap. */
-struct id_heap {
-	struct job_id	*ids;
-	size_t		 n, cap;
+/*
+ * A page is gathered in a max-heap of the LIMIT+1 smallest matching jobs
+ * seen so far, each kept as its JSON (so one query can answer the page);
+ * past PAGE_MAX_BYTES of JSON the heap drops the JSON and keeps ids, and
+ * the page's ads are fetched by id range at the end.  Memory is bounded
+ * by the limit and the byte cap, whatever the size of the queue.
+ */
+struct page_entry {
+	struct job_id	 id;
+	char		*json;		/* NULL once ids_only */
+	size_t		 len;
+};
+
+struct page_heap {
+	struct page_entry *e;
+	size_t		 n, cap;	/* cap = limit + 1 */
+	size_t		 bytes;		/* JSON held */
+	int		 ids_only;	/* the JSON passed PAGE_MAX_BYTES */
+	int		 oom;
+	long long	 seen;		/* ads the current pass kept or not */
+	const struct classad_json_opts *opts;
 };
 
 static int
@@ -224,61 +243,226 @@ id_cmp(const struct job_id *a, const struct job_id *b)
 }
 
 static void
-heap_sift_down(struct id_heap *h, size_t i)
+entry_swap(struct page_entry *a, struct page_entry *b)
 {
-	struct job_id	t;
-	size_t		c;
+	struct page_entry t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void
+heap_sift_down(struct page_heap *h, size_t i)
+{
+	size_t	c;
 
 	for (; (c = 2 * i + 1) < h->n; i = c) {
-		if (c + 1 < h->n && id_cmp(&h->ids[c + 1], &h->ids[c]) > 0)
+		if (c + 1 < h->n && id_cmp(&h->e[c + 1].id, &h->e[c].id) > 0)
 			c++;
-		if (id_cmp(&h->ids[c], &h->ids[i]) <= 0)
+		if (id_cmp(&h->e[c].id, &h->e[i].id) <= 0)
 			break;
-		t = h->ids[c], h->ids[c] = h->ids[i], h->ids[i] = t;
+		entry_swap(&h->e[c], &h->e[i]);
 	}
 }
 
 static void
-heap_push(struct id_heap *h, const struct job_id *id)
+heap_sift_up(struct page_heap *h, size_t i)
 {
-	struct job_id	t;
-	size_t		i, p;
+	size_t	p;
 
-	if (h->n == h->cap) {
-		if (id_cmp(id, &h->ids[0]) >= 0)
-			return;
-		h->ids[0] = *id;
-		heap_sift_down(h, 0);
-		return;
-	}
-	h->ids[i = h->n++] = *id;
-	for (; i > 0 && id_cmp(&h->ids[p = (i - 1) / 2], &h->ids[i]) < 0;
+	for (; i > 0 && id_cmp(&h->e[p = (i - 1) / 2].id, &h->e[i].id) < 0;
 	    i = p)
-		t = h->ids[p], h->ids[p] = h->ids[i], h->ids[i] = t;
+		entry_swap(&h->e[p], &h->e[i]);
+}
+
+static void
+heap_clear(struct page_heap *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->n; i++)
+		free(h->e[i].json);
+	h->n = 0;
+	h->bytes = 0;
+}
+
+/* Past the byte cap: keep the ids only, fetch the ads at the end. */
+static void
+heap_drop_json(struct page_heap *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->e[i].json);
+		h->e[i].json = NULL;
+	}
+	h->bytes = 0;
+	h->ids_only = 1;
+}
+
+/* Render AD as the listing writes it; NULL when out of memory. */
+static char *
+render_ad(const struct page_heap *h, const struct classad *ad, size_t *len)
+{
+	struct buf	b = BUF_INIT;
+
+	if (classad_json_write_ad(ad, h->opts, classad_json_buf_writer,
+	    &b) == -1 || b.failed || b.data == NULL) {
+		buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.data;
+}
+
+/* Keep job ID (with AD's JSON unless ids_only) if it is among the
+ * LIMIT+1 smallest seen; 0, or -1 when out of memory. */
+static int
+heap_push(struct page_heap *h, const struct job_id *id,
+    const struct classad *ad)
+{
+	struct page_entry	e = { *id, NULL, 0 };
+
+	if (h->n == h->cap && id_cmp(id, &h->e[0].id) >= 0)
+		return 0;
+	if (!h->ids_only && (e.json = render_ad(h, ad, &e.len)) == NULL)
+		return -1;
+	if (e.json != NULL && h->bytes + e.len > PAGE_MAX_BYTES) {
+		heap_drop_json(h);
+		free(e.json);
+		e.json = NULL;
+		e.len = 0;
+	}
+	h->bytes += e.len;
+	if (h->n == h->cap) {
+		h->bytes -= h->e[0].len;
+		free(h->e[0].json);
+		h->e[0] = e;
+		heap_sift_down(h, 0);
+		return 0;
+	}
+	h->e[h->n] = e;
+	heap_sift_up(h, h->n++);
+	return 0;
 }
 
 static int
-id_qsort_cmp(const void *a, const void *b)
+entry_qsort_cmp(const void *a, const void *b)
 {
-	return id_cmp(a, b);
+	const struct page_entry *x = a, *y = b;
+
+	return id_cmp(&x->id, &y->id);
 }
 
-/* schedd_ad_fn of the first pass. */
+/* schedd_ad_fn of a page's passes. */
 static int
-collect_id(void *arg, const struct classad *ad)
+collect_ad(void *arg, const struct classad *ad)
 {
-	struct id_heap	*h = arg;
-	struct job_id	 id;
-	int64_t		 c, p;
+	struct page_heap *h = arg;
+	struct job_id	  id;
+	int64_t		  c, p;
 
-	if (classad_lookup_int(ad, "ClusterId", &c) == 0 &&
-	    classad_lookup_int(ad, "ProcId", &p) == 0 && c >= 0 &&
-	    c <= JOB_ID_MAX && p >= 0 && p <= JOB_ID_MAX) {
-		id.cluster = (int)c;
-		id.proc = (int)p;
-		heap_push(h, &id);
+	if (classad_lookup_int(ad, "ClusterId", &c) != 0 ||
+	    classad_lookup_int(ad, "ProcId", &p) != 0 || c < 0 ||
+	    c > JOB_ID_MAX || p < 0 || p > JOB_ID_MAX)
+		return 0;
+	id.cluster = (int)c;
+	id.proc = (int)p;
+	h->seen++;
+	if (heap_push(h, &id, ad) == -1) {
+		h->oom = 1;
+		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The id windows a page is asked for.  Cluster ids only grow and the
+ * procs of a cluster are numbered densely from 0, so the jobs after a
+ * page token are most likely the next procs of its cluster, then the
+ * next clusters.  A page asks for a window (lo, hi] of ids after the
+ * token, ANDed into the constraint, and widens it (a new window after
+ * the last, so nothing crosses the wire twice) only while the windows
+ * so far hold fewer than LIMIT+1 matching jobs; the last window is
+ * open.  The jobs the windows held are all the matching jobs up to hi,
+ * so their LIMIT+1 smallest are the page whatever lies beyond.
+ */
+struct page_window {
+	struct job_id	lo;		/* exclusive; cluster -1 = none */
+	struct job_id	hi;		/* inclusive; cluster -1 = open */
+	struct job_id	anchor;		/* where the widening counts from */
+	long long	clusters;	/* clusters after the anchor's */
+	int		step;
+};
+
+/* Procs of the anchor's cluster asked for first, per job of the page:
+ * slack for jobs the constraint leaves out. */
+#define PAGE_WINDOW_PROCS	4
+/* Clusters after the anchor's in the second window. */
+#define PAGE_WINDOW_CLUSTERS	16
+/* Windows before the open one. */
+#define PAGE_WINDOW_STEPS	4
+
+static int
+clamp_id(long long v)
+{
+	return v > JOB_ID_MAX ? JOB_ID_MAX : (int)v;
+}
+
+/* The first window: procs of ANCHOR's cluster from its proc on. */
+static void
+window_first(struct page_window *w, const struct job_id *lo,
+    const struct job_id *anchor, long long limit)
+{
+	w->lo = *lo;
+	w->anchor = *anchor;
+	w->hi.cluster = anchor->cluster;
+	w->hi.proc = clamp_id((long long)anchor->proc +
+	    PAGE_WINDOW_PROCS * (limit + 1));
+	w->clusters = 0;
+	w->step = 0;
+}
+
+/* The window after W, sized from what W held: SEEN jobs of the NEED
+ * still missing.  Its end takes whole clusters, as many more as the
+ * density seen promises twice over, and the first procs of the last. */
+static void
+window_next(struct page_window *w, long long seen, long long need,
+    long long limit)
+{
+	long long	k;
+
+	w->lo = w->hi;
+	if (++w->step > PAGE_WINDOW_STEPS || w->hi.cluster == JOB_ID_MAX) {
+		w->hi.cluster = -1;
+		return;
+	}
+	if (w->clusters == 0)
+		k = PAGE_WINDOW_CLUSTERS;
+	else if (seen == 0)
+		k = w->clusters * PAGE_WINDOW_CLUSTERS;
+	else
+		k = w->clusters + 2 * need * w->clusters / seen + 1;
+	if (k > JOB_ID_MAX)
+		k = JOB_ID_MAX;
+	w->clusters = k;
+	w->hi.cluster = clamp_id((long long)w->anchor.cluster + k);
+	w->hi.proc = clamp_id(PAGE_WINDOW_PROCS * (limit + 1));
+}
+
+/* CONSTRAINT limited to W into OUT. */
+static void
+window_constraint(const struct page_window *w, const char *constraint,
+    struct buf *out)
+{
+	buf_reset(out);
+	buf_addf(out, "(%s)", constraint);
+	if (w->lo.cluster >= 0)
+		buf_addf(out, " && (ClusterId > %d || (ClusterId == %d && "
+		    "ProcId > %d))", w->lo.cluster, w->lo.cluster, w->lo.proc);
+	if (w->hi.cluster >= 0)
+		buf_addf(out, " && (ClusterId < %d || (ClusterId == %d && "
+		    "ProcId <= %d))", w->hi.cluster, w->hi.cluster, w->hi.proc);
 }
 
 /* Run one query on a fresh connection; LAST (API_LAST) when no other
@@ -298,19 +482,151 @@ run_query(struct api_ctx *ctx, struct api_call *c, int last,
 	return rc;
 }
 
-/* A listing: all matches streamed (limit 0), or one page in two passes. */
+/* One pass of a page into H: CONSTRAINT with the wire PROJECTION (or
+ * the ids alone once H keeps ids only), at most LIMIT ads (0 = all). */
+static int
+page_pass(struct api_ctx *ctx, struct api_call *call, struct page_heap *h,
+    const char *constraint, const char *projection, int64_t limit)
+{
+	struct job_query q;
+	int		 rc;
+
+	memset(&q, 0, sizeof(q));
+	q.constraint = constraint;
+	q.projection = h->ids_only ? "ClusterId ProcId" : projection;
+	q.limit = limit;
+	h->seen = 0;
+	rc = run_query(ctx, call, 0, &q, collect_ad, h);
+	if (rc != 0 && h->oom) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
+		rc = 503;
+	}
+	return rc;
+}
+
+/* The smallest id H holds (its entries are in heap order). */
+static struct job_id
+heap_min(const struct page_heap *h)
+{
+	struct job_id	m = h->e[0].id;
+	size_t		i;
+
+	for (i = 1; i < h->n; i++)
+		if (id_cmp(&h->e[i].id, &m) < 0)
+			m = h->e[i].id;
+	return m;
+}
+
+/*
+ * Gather a page into H.  After a page token the windows start there.
+ * The first page has no place to start: it asks for any LIMIT+1 matching
+ * jobs (the schedd's LimitResults, which keeps the first it meets in its
+ * hash table's order — qmgmt's JobQueue is a HashTable walked bucket by
+ * bucket, not by id); fewer means they are all, else the smallest of
+ * them starts the windows, the first of which takes every job below it.
+ */
+static int
+page_gather(struct api_ctx *ctx, struct api_call *call,
+    const struct list_params *lp, const char *projection,
+    struct page_heap *h)
+{
+	struct page_window w;
+	struct job_id	   none = { -1, 0 }, anchor;
+	struct buf	   c = BUF_INIT;
+	const char	  *cons = buf_str(&lp->constraint);
+	int		   rc;
+
+	if (lp->after.cluster < 0) {
+		if ((rc = page_pass(ctx, call, h, cons, projection,
+		    (int64_t)h->cap)) != 0 || h->n < h->cap)
+			return rc;
+		anchor = heap_min(h);
+		heap_clear(h);
+		window_first(&w, &none, &anchor, lp->limit);
+	} else
+		window_first(&w, &lp->after, &lp->after, lp->limit);
+	for (;;) {
+		window_constraint(&w, cons, &c);
+		if ((rc = page_pass(ctx, call, h, buf_str(&c), projection,
+		    0)) != 0 || h->n == h->cap || w.hi.cluster < 0)
+			break;
+		window_next(&w, h->seen, (long long)(h->cap - h->n),
+		    lp->limit);
+	}
+	buf_free(&c);
+	return rc;
+}
+
+/* Write the page H holds, sorted: its JSON, or (ids only) the ads of its
+ * id range fetched now. */
+static int
+page_write(struct api_ctx *ctx, struct api_call *call,
+    const struct list_params *lp, struct page_heap *h, struct list_out *out)
+{
+	struct job_query q;
+	struct job_id	 first, last;
+	struct buf	 c = BUF_INIT;
+	size_t		 i;
+	int		 rc = 0, has_more;
+
+	qsort(h->e, h->n, sizeof(*h->e), entry_qsort_cmp);
+	if ((has_more = h->n > (size_t)lp->limit))
+		h->n--;
+	if (h->n == 0)
+		return out_end_list(out, 0, NULL) == -1 ? -1 : 0;
+	first = h->e[0].id;
+	last = h->e[h->n - 1].id;
+	if (h->ids_only) {
+		buf_addf(&c, "(%s) && (ClusterId > %d || (ClusterId == %d && "
+		    "ProcId >= %d)) && (ClusterId < %d || (ClusterId == %d && "
+		    "ProcId <= %d))", buf_str(&lp->constraint), first.cluster,
+		    first.cluster, first.proc, last.cluster, last.cluster,
+		    last.proc);
+		memset(&q, 0, sizeof(q));
+		q.constraint = buf_str(&c);
+		q.projection = buf_str(&lp->projection);
+		q.limit = (int64_t)h->n;
+		rc = run_query(ctx, call, API_LAST, &q, out_ad, out);
+		buf_free(&c);
+	} else
+		for (i = 0; i < h->n && rc == 0; i++)
+			if (out_begin(out) == -1 || (out->count > 0 &&
+			    write_http(ctx, ",\n", 2) == -1) ||
+			    write_http(ctx, h->e[i].json, h->e[i].len) == -1) {
+				snprintf(ctx->msg, sizeof(ctx->msg),
+				    "client went away");
+				rc = -1;
+			} else
+				out->count++;
+	if (rc == 0)
+		rc = out_end_list(out, has_more, &last) == -1 ? -1 : 0;
+	return rc;
+}
+
+/* The projection a page asks for: the caller's and the ids it sorts by
+ * (the JSON leaves out what the caller did not name). */
+static void
+page_projection(const struct list_params *lp, struct buf *out)
+{
+	if (lp->projection.len == 0)
+		return;
+	buf_addf(out, "%s ClusterId ProcId", buf_str(&lp->projection));
+}
+
+/* A listing: all matches streamed (limit 0), or one page, gathered in
+ * id windows (page_gather) and written sorted. */
 static int
 list_jobs(struct api_ctx *ctx, struct api_call *call, struct list_params *lp)
 {
 	struct list_out	 out;
-	struct id_heap	 h = { NULL, 0, 0 };
+	struct page_heap h;
 	struct job_query q;
-	struct buf	 c = BUF_INIT;
-	struct job_id	 first, last;
-	int		 rc, has_more;
+	struct buf	 proj = BUF_INIT;
+	int		 rc;
 
 	memset(&q, 0, sizeof(q));
 	memset(&out, 0, sizeof(out));
+	memset(&h, 0, sizeof(h));
 	out.ctx = ctx;
 	if (out_projection(&out, &lp->projection) == -1) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
@@ -324,47 +640,20 @@ list_jobs(struct api_ctx *ctx, struct api_call *call, struct list_params *lp)
 			rc = out_end_list(&out, 0, NULL) == -1 ? -1 : 0;
 		goto out;
 	}
-	/* Pass 1: ids after the page token. */
-	buf_addf(&c, "(%s)", buf_str(&lp->constraint));
-	if (lp->after.cluster >= 0)
-		buf_addf(&c, " && (ClusterId > %d || (ClusterId == %d && "
-		    "ProcId > %d))", lp->after.cluster, lp->after.cluster,
-		    lp->after.proc);
 	h.cap = (size_t)lp->limit + 1;
-	if ((h.ids = calloc(h.cap, sizeof(*h.ids))) == NULL) {
+	h.opts = out.opts.projection ? &out.opts : NULL;
+	if ((h.e = calloc(h.cap, sizeof(*h.e))) == NULL) {
 		snprintf(ctx->msg, sizeof(ctx->msg), "out of memory");
 		rc = 503;
 		goto out;
 	}
-	q.constraint = buf_str(&c);
-	q.projection = "ClusterId ProcId";
-	if ((rc = run_query(ctx, call, 0, &q, collect_id, &h)) != 0)
-		goto out;
-	qsort(h.ids, h.n, sizeof(*h.ids), id_qsort_cmp);
-	has_more = h.n > (size_t)lp->limit;
-	if (has_more)
-		h.n--;
-	if (h.n == 0) {
-		rc = out_end_list(&out, 0, NULL) == -1 ? -1 : 0;
-		goto out;
-	}
-	first = h.ids[0];
-	last = h.ids[h.n - 1];
-	/* Pass 2: the ads of exactly the page's id range. */
-	buf_reset(&c);
-	buf_addf(&c, "(%s) && (ClusterId > %d || (ClusterId == %d && "
-	    "ProcId >= %d)) && (ClusterId < %d || (ClusterId == %d && "
-	    "ProcId <= %d))", buf_str(&lp->constraint), first.cluster,
-	    first.cluster, first.proc, last.cluster, last.cluster, last.proc);
-	q.constraint = buf_str(&c);
-	q.projection = buf_str(&lp->projection);
-	q.limit = (int64_t)h.n;
-	rc = run_query(ctx, call, API_LAST, &q, out_ad, &out);
-	if (rc == 0)
-		rc = out_end_list(&out, has_more, &last) == -1 ? -1 : 0;
+	page_projection(lp, &proj);
+	if ((rc = page_gather(ctx, call, lp, buf_str(&proj), &h)) == 0)
+		rc = page_write(ctx, call, lp, &h, &out);
 out:
-	free(h.ids);
-	buf_free(&c);
+	heap_clear(&h);
+	free(h.e);
+	buf_free(&proj);
 	out_free(&out);
 	return api_stream_result(ctx, rc);
 }

@@ -99,9 +99,12 @@
 #define API_MAX_PARAMS		4
 /* A query parameter's value, decoded: constraints are the longest. */
 #define API_MAX_PARAM		8192
-/* Jobs per page, by default and at most: the page keeps a heap of ids. */
+/* Jobs per page, by default and at most: the page keeps a heap of them. */
 #define API_DEFAULT_LIMIT	50
 #define API_MAX_LIMIT		10000
+/* A page's ads are held as JSON until written, up to this many bytes;
+ * past it the page keeps ids and fetches its ads by id range. */
+#define PAGE_MAX_BYTES		(4 << 20)
 /* Attributes one edit request may set (each is a schedd round trip). */
 #define EDIT_MAX_ATTRS		256
 /* Failures listed in a bulk answer; the rest are only counted. */

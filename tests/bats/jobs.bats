@@ -146,6 +146,112 @@ raw_request() {
 	assert_output "$(printf '%s\n' 1.0 1.1 1.2 1.3 1.4 1.5 1.6 1.7 1.8 2.0)"
 }
 
+# shaped_queue FILE SPEC...: a queue of clusters "C:N" (cluster C with
+# procs 0..N-1), written out of id order (a stride through them, as
+# gen-jobs.sh does), so that whatever the test schedd meets first (its
+# LimitResults) is ids from the middle.  Every 97th job (by id) has
+# Sparse = true; PAD (env, bytes) pads every ad.
+shaped_queue() {
+	local f=$1
+	shift
+	printf '%s\n' "$@" | awk -F: -v pad="${PAD:-0}" '
+	    { for (p = 0; p < $2; p++) id[n++] = $1 " " p }
+	    END {
+		s = ""
+		for (i = 0; i < pad; i++) s = s "x"
+		for (st = 7; n % st == 0; st += 2)
+			;
+		for (j = 0; j < n; j++) {
+			k = (j * st + int(n / 2)) % n
+			split(id[k], a, " ")
+			printf "ClusterId = %d\nProcId = %d\nOwner = \"alice\"\n", a[1], a[2]
+			printf "User = \"alice@test.local\"\nJobStatus = 1\n"
+			printf "Sparse = %s\n", (k % 97 == 5) ? "true" : "false"
+			if (pad > 0) printf "Xpad = \"%s\"\n", s
+			printf "\n"
+		}
+	    }' > "$f"
+}
+
+# walk_pages LIMIT QUERY: every page of QUERY in turn; checks each page
+# is sorted (unless ANY_ORDER is set: pages past the byte cap come in
+# the schedd's order) and at most LIMIT long, and prints the ids.
+walk_pages() {
+	local limit=$1 q=$2 tok="" n=0 ids
+	while :; do
+		api "/api/v1/jobs?mine=false&limit=$limit&$q${tok:+&page_token=$tok}" >&2
+		[ "$HTTP_CODE" = 200 ] || { echo "status $HTTP_CODE" >&2; return 1; }
+		ids=$(tr -d ' \n' < "$T/b" | grep -o '"ClusterId":[0-9]*,"ProcId":[0-9]*' |
+		    sed -E 's/"ClusterId":([0-9]*),"ProcId":([0-9]*)/\1.\2/')
+		[ -z "${ANY_ORDER:-}" ] || ids=$(printf '%s\n' $ids | sort -V)
+		[ "$ids" = "$(printf '%s\n' $ids | sort -V)" ] || { echo "unsorted page" >&2; return 1; }
+		[ "$(printf '%s\n' $ids | grep -c .)" -le "$limit" ] || return 1
+		[ -z "$ids" ] || printf '%s\n' $ids
+		tok=$(sed -n 's/.*"next_page_token": "\([^"]*\)".*/\1/p' "$T/b")
+		n=$((n + 1))
+		[ -n "$tok" ] || break
+		[ "$n" -lt 60 ] || { echo "too many pages" >&2; return 1; }
+	done
+}
+
+# pages_match LIMIT QUERY: the pages of QUERY, joined, are every match in
+# id order (limit=* gives every match).
+pages_match() {
+	local want got
+	api "/api/v1/jobs?mine=false&limit=*&$2" >&2
+	want=$(ids)
+	got=$(walk_pages "$1" "$2") || fail "walking pages of limit=$1 $2 failed"
+	[ -n "$want" ] || fail "no jobs match $2"
+	[ "$got" = "$want" ] || fail "pages of limit=$1 $2: $(diff <(echo "$want") <(echo "$got") | head -5)"
+}
+
+@test "pages are exact over sparse cluster ids, mid-cluster boundaries and far-apart matches" {
+	shaped_queue "$T/jobs.ads" 5:3 100:60 101:1 5000:10 $(seq -f '%g:1' 5001 5040) 90000:200 90002:7
+	start_schedd
+	start_api
+	local p=projection=ClusterId,ProcId
+	for limit in 13 50 51 1000 10000; do
+		pages_match "$limit" "$p"
+	done
+	# A constraint that matches a few jobs far apart (every 97th).
+	pages_match 1 "$p&constraint=Sparse"
+	pages_match 2 "$p&constraint=Sparse"
+	pages_match 50 "$p&constraint=Sparse"
+	# Windows whose ends fall on jobs: a boundary 4 x (limit + 1) procs
+	# on, and constraints that leave only the jobs near it.
+	pages_match 4 "$p&constraint=ProcId%20%3E%3D%2019%20%26%26%20ProcId%20%3C%3D%2021"
+	pages_match 3 "$p&constraint=%28ClusterId%20%3D%3D%20100%20%7C%7C%20ClusterId%20%3D%3D%2090000%29%20%26%26%20ProcId%20%25%2016%20%3D%3D%200"
+	pages_match 1 "$p&constraint=%28ClusterId%20%3D%3D%20100%20%7C%7C%20ClusterId%20%3D%3D%2090000%29%20%26%26%20ProcId%20%25%2016%20%3D%3D%200"
+	# One page after a token that is no job's id, in a gap.
+	api "/api/v1/jobs?mine=false&limit=3&$p&page_token=$(printf '101.7' | base64 | tr '+/' '-_' | tr -d '=')"
+	[ "$HTTP_CODE" = 200 ]
+	run ids
+	assert_output "$(printf '%s\n' 5000.0 5000.1 5000.2)"
+}
+
+@test "pages are exact over many one-proc clusters and one big cluster" {
+	shaped_queue "$T/jobs.ads" $(seq -f '%g:1' 1 300) 400:700
+	start_schedd
+	start_api
+	local p=projection=ClusterId,ProcId,User
+	for limit in 50 299 301 10000; do
+		pages_match "$limit" "$p"
+	done
+	pages_match 3 "$p&constraint=Sparse"
+	pages_match 50 "$p&constraint=ClusterId%20%3E%20250"
+}
+
+@test "a page whose ads pass the byte cap (4 MiB) is fetched by id, whole" {
+	PAD=20000 shaped_queue "$T/jobs.ads" 1:150 2:150
+	start_schedd
+	start_api
+	ANY_ORDER=1 pages_match 250 "projection=ClusterId,ProcId,Xpad"
+	# Every ad of a page arrives with its padding.
+	api "/api/v1/jobs?mine=false&limit=250&projection=ClusterId,ProcId,Xpad"
+	run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["jobs"]), {len(j["Xpad"]) for j in d["jobs"]}, d["has_more"])' "$T/b"
+	assert_output "250 {20000} True"
+}
+
 @test "constraint and projection reach the schedd" {
 	start_schedd
 	start_api
