@@ -543,6 +543,11 @@ page_gather(struct api_ctx *ctx, struct api_call *call,
 		anchor = heap_min(h);
 		heap_clear(h);
 		window_first(&w, &none, &anchor, lp->limit);
+		/* The sample's smallest id is only as low as the hash
+		 * order made it; its cluster's procs are dense from 0, so
+		 * its first LIMIT+1 and the clusters below it likely hold
+		 * the page (the windows widen when they do not). */
+		w.hi.proc = clamp_id(lp->limit);
 	} else
 		window_first(&w, &lp->after, &lp->after, lp->limit);
 	for (;;) {
