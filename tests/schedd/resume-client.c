@@ -2,7 +2,7 @@
  * resume-client.c — one QUERY_JOB_ADS on a new or a resumed session,
  * with CEDAR alone (no session cache of the API's), for tests of a
  * schedd's side of session resumption (the test schedd, the demo, a real
- * one).
+ * one through its shared port).
  *
  *	resume-client ADDRESS-FILE TOKEN-FILE SESSION-FILE new
  *	resume-client ADDRESS-FILE TOKEN-FILE SESSION-FILE resume
@@ -32,26 +32,22 @@ fail(enum cedar_err e, const char *why)
 	exit(1);
 }
 
-/* A stream to the schedd of ADDRFILE. */
+/* A stream to the schedd of ADDRFILE (through its shared port if it
+ * names one). */
 static struct cedar_stream *
 connect_schedd(const char *addrfile)
 {
-	struct cedar_sinful	 sn;
-	struct cedar_stream	*s;
+	struct cedar_stream	*s = NULL;
 	struct buf		 line = BUF_INIT;
 	char			 err[256];
-	int			 fd;
+	enum cedar_err		 e;
 
-	if (cedar_address_file_read(addrfile, &line, err, sizeof(err)) == -1 ||
-	    cedar_sinful_parse(buf_str(&line), &sn, err, sizeof(err)) == -1)
+	if (cedar_address_file_read(addrfile, &line, err, sizeof(err)) == -1)
 		fail(CEDAR_ERR_UNREACHABLE, err);
-	if (cedar_tcp_connect(sn.host, sn.port, 5000, &fd, err,
-	    sizeof(err)) != CEDAR_OK)
-		fail(CEDAR_ERR_UNREACHABLE, err);
-	cedar_sinful_clear(&sn);
+	if ((e = cedar_connect(buf_str(&line), 5000, &s, err,
+	    sizeof(err))) != CEDAR_OK)
+		fail(e, err);
 	buf_free(&line);
-	if ((s = cedar_stream_new(fd, CEDAR_CLIENT)) == NULL)
-		fail(CEDAR_ERR_INTERNAL, "out of memory");
 	cedar_set_timeout(s, 5000);
 	return s;
 }
