@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "cedar/server.h"
 
 #include "demo/demo.h"
 
@@ -69,6 +70,8 @@ struct demo {
 	size_t			 ncpus;
 	pid_t			*conns;		/* connection processes */
 	size_t			 nconns;
+	struct cedar_session_dir sessions;	/* state/sessions: kept
+						 * for resumption */
 };
 
 /* The caller of one connection. */

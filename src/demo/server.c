@@ -125,6 +125,9 @@ serve(struct demo *d, int fd)
 	conf.ncommands = sizeof(commands) / sizeof(commands[0]);
 	conf.require_auth = 1;
 	conf.authorize = authorize;
+	conf.session_store = cedar_session_dir_store;
+	conf.session_lookup = cedar_session_dir_lookup;
+	conf.session_arg = &d->sessions;
 	if (cedar_server_handshake(cn.s, &conf, &res) != CEDAR_OK) {
 		demo_log("handshake failed: %s", cedar_error(cn.s));
 		goto out;
@@ -392,6 +395,31 @@ catch_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The directory of kept sessions, state/sessions (mode 0700), emptied
+ * at start: a schedd that restarts forgets its sessions, and its clients
+ * authenticate afresh.  0, or -1 with ERR. */
+static int
+sessions_open(struct demo *d, char *err, size_t errlen)
+{
+	struct buf	 path = BUF_INIT;
+	int		 rc;
+
+	if (buf_addf(&path, "%s/sessions", d->state) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (file_remove_tree(buf_str(&path)) == -1 && errno != ENOENT) {
+		snprintf(err, errlen, "cannot empty %s: %s", buf_str(&path),
+		    strerror(errno));
+		buf_free(&path);
+		return -1;
+	}
+	rc = cedar_session_dir_init(&d->sessions, buf_str(&path), err,
+	    errlen);
+	buf_free(&path);
+	return rc;
+}
+
 /* The state directory, the key, the run slots: 0, or -1 with ERR. */
 static int
 demo_init(struct demo *d, const struct demo_conf *conf, char *err,
@@ -408,6 +436,7 @@ demo_init(struct demo *d, const struct demo_conf *conf, char *err,
 		return -1;
 	}
 	if (load_key(d, conf->key_file, err, errlen) == -1 ||
+	    sessions_open(d, err, errlen) == -1 ||
 	    queue_open(d, err, errlen) == -1)
 		return -1;
 	if (recover_queue(d) == -1) {

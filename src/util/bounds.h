@@ -129,6 +129,10 @@
 #define CEDAR_MAX_MESSAGE	(64u << 20)
 /* TOKEN identities and shared-port ids: HTCondor's are short names. */
 #define CEDAR_NAME_MAX		1024
+/* A session id a server hands out or looks up ("host:pid:time:n"; a
+ * real schedd's is under 100 bytes); also a file name in a session
+ * directory, so under NAME_MAX with its prefix. */
+#define CEDAR_SID_MAX		200
 /* Bytes a stream reads ahead and gathers before writing: one read(2)
  * brings in many packets, one send(2) carries every message queued
  * before we wait for an answer.  Allocated once per stream. */

@@ -414,3 +414,37 @@ queue'
 	[ -s "$T/term.0" ] || fail "the job was not sent SIGTERM first"
 	[ ! -e "$T/addr" ]
 }
+
+# The demo keeps sessions as a schedd does, in STATE/sessions (mode
+# 0700), so a client in another process resumes one; a restart forgets
+# them (SID_NOT_FOUND, and the client authenticates afresh).
+@test "demo schedd: a session is resumed by another process, and forgotten by a restart" {
+	local client="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/resume-client" i
+	echo "$TOKEN" > "$T/alice"
+	bg_start "$T/demo.log" "$DEMO" -k "$T/pool.key" -a "$T/addr" \
+	    -s "$T/state" -n 1
+	for ((i = 0; i < 300; i++)); do
+		[ -s "$T/addr" ] && break
+		sleep 0.05
+	done
+	run "$client" "$T/addr" "$T/alice" "$T/session" new
+	assert_success
+	assert_output --regexp '^new [^ :]+:[0-9]+:[0-9]+:[0-9]+ 0$'
+	run stat -c %a "$T/state/sessions"
+	assert_output 700
+	run "$client" "$T/addr" "$T/alice" "$T/session" resume
+	assert_success
+	assert_output "resumed $(head -1 "$T/session") 0"
+	kill "$BG_PID"
+	wait "$BG_PID" || true
+	rm -f "$T/addr"
+	bg_start "$T/demo2.log" "$DEMO" -k "$T/pool.key" -a "$T/addr" \
+	    -s "$T/state" -n 1
+	for ((i = 0; i < 300; i++)); do
+		[ -s "$T/addr" ] && break
+		sleep 0.05
+	done
+	run "$client" "$T/addr" "$T/alice" "$T/session" resume
+	assert_failure
+	assert_output --partial "SID_NOT_FOUND"
+}

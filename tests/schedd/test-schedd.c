@@ -16,6 +16,7 @@
  *	test-schedd -k POOL-KEY-FILE -a ADDRESS-FILE [-j JOBS-FILE]
  *	    [-H HISTORY-FILE] [-r REQUIREMENT [-R REASON]]
  *	    [-d TRUST-DOMAIN] [-p PORT] [-s SPOOL-DIR] [-x FAULT]
+ *	    [-S SESSION-DIR] [-D DURATION] [-L LEASE] [-W SLOP]
  *
  * It listens on 127.0.0.1 (PORT, default any), writes "<127.0.0.1:PORT>"
  * to ADDRESS-FILE once it accepts connections, and serves each connection
@@ -49,6 +50,25 @@
  *			failure (the jobs are removed)
  *	fail-transfer-after:N  drop a TRANSFER_DATA connection after sending
  *			N bytes of file data
+ *	forget-sessions	answer every resumption SID_NOT_FOUND (as after a
+ *			restart); also while SESSION-DIR/forget exists
+ *	wrong-session-key  resume with a corrupted key: the resumption is
+ *			AUTHORIZED, then the client's first packet fails to
+ *			open and the connection is closed (§13 row 23); also
+ *			while SESSION-DIR/wrong-key exists
+ *
+ * Sessions are kept as a 25.14 schedd keeps them (cedar-protocol.md
+ * §5.9), so a client in another process may resume one: in SESSION-DIR
+ * (default: "sessions" next to ADDRESS-FILE, made mode 0700), one file
+ * per Sid; removing its sid-* files forgets them all, as a restart does.
+ * DURATION and LEASE are the schedd's SessionDuration and SessionLease
+ * (default 60 and 3600; a session gets the smaller of these and the
+ * client's), SLOP what it adds to both (default 20, as
+ * SEC_SESSION_DURATION_SLOP; -1 = none).  Each connection logs
+ * "test-schedd: session new SID" after a full handshake or
+ * "test-schedd: session resumed SID" after a resumption, before the
+ * command's line; a refused resumption logs "test-schedd: handshake
+ * failed: session SID not found".
  *
  * Job sandboxes live in SPOOL-DIR (default: "spool" next to
  * ADDRESS-FILE), job C.P's files in SPOOL-DIR/C/P/, which becomes its Iwd
@@ -2036,6 +2056,42 @@ authorize(void *arg, int command, const char *user)
 	return user != NULL;
 }
 
+/* The kept sessions (-S, -D, -L, -W), shared by every connection's
+ * process through their directory. */
+static struct {
+	struct cedar_session_dir dir;
+	char			 path[4096];	/* -S */
+	int			 duration, lease, slop;
+} sessions;
+
+/* Is the fault NAME on: by -x, or by the file NAME-FILE in the session
+ * directory (a test can create and remove it while we run)? */
+static int
+session_fault(const char *name, const char *file)
+{
+	char	 path[4200];
+
+	if (strcmp(ts.fault, name) == 0)
+		return 1;
+	snprintf(path, sizeof(path), "%s/%s", sessions.dir.path, file);
+	return access(path, F_OK) == 0;
+}
+
+/* Look a session up, with the faults: forgotten, or a wrong key (and
+ * then no lease, so its renewal does not write the wrong key back). */
+static int
+session_lookup(void *arg, const char *sid, struct cedar_server_session *out)
+{
+	if (session_fault("forget-sessions", "forget") ||
+	    cedar_session_dir_lookup(arg, sid, out) == -1)
+		return -1;
+	if (session_fault("wrong-session-key", "wrong-key")) {
+		out->key[0] ^= 0x5a;
+		out->lease = 0;
+	}
+	return 0;
+}
+
 #define QUERY_SCHEDD_ADS	6	/* a collector command */
 
 /* Play the collector for QUERY_SCHEDD_ADS: one message holding, for
@@ -2110,12 +2166,20 @@ serve(int fd)
 	conf.ncommands = sizeof(commands) / sizeof(commands[0]);
 	conf.require_auth = 1;
 	conf.authorize = authorize;
+	conf.session_duration = sessions.duration;
+	conf.session_lease = sessions.lease;
+	conf.session_slop = sessions.slop;
+	conf.session_store = cedar_session_dir_store;
+	conf.session_lookup = session_lookup;
+	conf.session_arg = &sessions.dir;
 	memset(&res, 0, sizeof(res));
 	if (cedar_server_handshake(cn.s, &conf, &res) != CEDAR_OK) {
 		fprintf(stderr, "test-schedd: handshake failed: %s\n",
 		    cedar_error(cn.s));
 		goto out;
 	}
+	fprintf(stderr, "test-schedd: session %s %s\n", res.resumed ?
+	    "resumed" : "new", res.session.sid);
 	cn.user = res.user ? res.user : "(anonymous)";
 	at = strrchr(cn.user, '@');
 	snprintf(cn.owner, sizeof(cn.owner), "%.*s", at != NULL ?
@@ -2164,7 +2228,9 @@ main(int argc, char **argv)
 
 	ts.domain = "test.local";
 	ts.req_reason = "the job does not satisfy the submit requirement";
-	while ((ch = getopt(argc, argv, "k:a:j:H:r:R:d:p:s:x:")) != -1) {
+	sessions.slop = 20;
+	while ((ch = getopt(argc, argv, "k:a:j:H:r:R:d:p:s:x:S:D:L:W:")) !=
+	    -1) {
 		switch (ch) {
 		case 'k': load_key(optarg); break;
 		case 'a': addrfile = optarg; break;
@@ -2188,11 +2254,19 @@ main(int argc, char **argv)
 				ts.fault_n = atol(colon + 1);
 			}
 			break;
+		case 'S':
+			snprintf(sessions.path, sizeof(sessions.path), "%s",
+			    optarg);
+			break;
+		case 'D': sessions.duration = atoi(optarg); break;
+		case 'L': sessions.lease = atoi(optarg); break;
+		case 'W': sessions.slop = atoi(optarg); break;
 		default:
 			die("%s", "usage: test-schedd -k KEY -a ADDRFILE "
 			    "[-j JOBS] [-H HISTORY] [-r REQUIREMENT "
 			    "[-R REASON]] [-d DOMAIN] [-p PORT] [-s SPOOL] "
-			    "[-x FAULT]");
+			    "[-x FAULT] [-S SESSION-DIR] [-D DURATION] "
+			    "[-L LEASE] [-W SLOP]");
 		}
 	}
 	if (ts.keylen == 0 || addrfile == NULL)
@@ -2212,6 +2286,16 @@ main(int argc, char **argv)
 		free(cwd);
 	}
 	mkdirs(ts.spool);
+	if (sessions.path[0] == '\0') {
+		snprintf(tmp, sizeof(tmp), "%s", addrfile);
+		snprintf(sessions.path, sizeof(sessions.path), "%s/sessions",
+		    dirname(tmp));
+	}
+	if (cedar_session_dir_init(&sessions.dir, sessions.path, tmp,
+	    sizeof(tmp)) == -1)
+		die("%s", tmp);
+	if (sessions.slop == 0)
+		sessions.slop = -1;	/* -W 0: none (conf's 0 is 20) */
 	state_init();
 	signal(SIGPIPE, SIG_IGN);
 	/* Children are not waited for. */

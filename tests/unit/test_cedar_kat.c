@@ -92,18 +92,6 @@ meta(const cJSON *m, const char *name)
 	return v;
 }
 
-/* Append a message's packets, hdr || body each, to B. */
-static void
-packets_bytes(const cJSON *msg, struct buf *b)
-{
-	const cJSON	*p;
-
-	cJSON_ArrayForEach(p, cJSON_GetObjectItem(msg, "packets")) {
-		tl_unhex(tl_jstr(p, "hdr"), b);
-		tl_unhex(tl_jstr(p, "body"), b);
-	}
-}
-
 static int
 is_prologue(const cJSON *m, const cJSON *msg, int first)
 {
@@ -140,7 +128,7 @@ test_transcript(const char *name, const cJSON *doc)
 	cJSON_ArrayForEach(msg, cJSON_GetObjectItem(doc, "messages")) {
 		dirn = tl_jstr(msg, "dir");
 		if (dirn != NULL && strcmp(dirn, "S->C") == 0)
-			packets_bytes(msg, &mem.rd);
+			tl_packets_bytes(msg, &mem.rd);
 		if (!rnd.have_iv && dirn != NULL && strcmp(dirn, "C->S") == 0)
 			cJSON_ArrayForEach(p, cJSON_GetObjectItem(msg,
 			    "packets"))
@@ -173,7 +161,7 @@ test_transcript(const char *name, const cJSON *doc)
 		if (strcmp(dirn, "C->S") == 0) {
 			nc++;
 			buf_reset(&mem.wr);
-			packets_bytes(msg, &want);
+			tl_packets_bytes(msg, &want);
 			if (cedar_put_bytes(s, pt.data, pt.len) == -1 ||
 			    cedar_send_eom(s) == -1 || cedar_flush(s) == -1 ||
 			    mem.wr.len != want.len ||

@@ -82,6 +82,34 @@ tl_load_json(const char *dir, const char *name)
 }
 
 /* The in-memory transport: reads come from RD, writes go to WR. */
+/* A transcript's messages, in order. */
+static inline const cJSON *
+tl_messages(const cJSON *doc)
+{
+	return cJSON_GetObjectItem(doc, "messages");
+}
+
+/* Does the recorded message MSG go in direction D ("C->S", "S->C")? */
+static inline int
+tl_is_dir(const cJSON *msg, const char *d)
+{
+	const char	*v = tl_jstr(msg, "dir");
+
+	return v != NULL && strcmp(v, d) == 0;
+}
+
+/* Append a message's packets, hdr || body each, to B: its wire bytes. */
+static inline void
+tl_packets_bytes(const cJSON *msg, struct buf *b)
+{
+	const cJSON	*p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(msg, "packets")) {
+		tl_unhex(tl_jstr(p, "hdr"), b);
+		tl_unhex(tl_jstr(p, "body"), b);
+	}
+}
+
 struct tl_mem {
 	struct buf	 rd;
 	size_t		 rdpos;

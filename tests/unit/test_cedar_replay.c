@@ -15,31 +15,6 @@
 static char	*alice_token;		/* the recorded, full IDTOKEN */
 static char	*alice_text;		/* its header.payload */
 
-static const cJSON *
-messages(const cJSON *doc)
-{
-	return cJSON_GetObjectItem(doc, "messages");
-}
-
-static int
-is_dir(const cJSON *msg, const char *d)
-{
-	const char	*v = tl_jstr(msg, "dir");
-
-	return v != NULL && strcmp(v, d) == 0;
-}
-
-static void
-packets_bytes(const cJSON *msg, struct buf *b)
-{
-	const cJSON	*p;
-
-	cJSON_ArrayForEach(p, cJSON_GetObjectItem(msg, "packets")) {
-		tl_unhex(tl_jstr(p, "hdr"), b);
-		tl_unhex(tl_jstr(p, "body"), b);
-	}
-}
-
 /* The token text a recorded TOKEN message 1 carried, or NULL. */
 static char *
 recorded_token_text(const cJSON *doc)
@@ -50,9 +25,9 @@ recorded_token_text(const cJSON *doc)
 	char		*t = NULL;
 	size_t		 off;
 
-	cJSON_ArrayForEach(msg, messages(doc)) {
+	cJSON_ArrayForEach(msg, tl_messages(doc)) {
 		ex = tl_jstr(msg, "explain");
-		if (!is_dir(msg, "C->S") || ex == NULL ||
+		if (!tl_is_dir(msg, "C->S") || ex == NULL ||
 		    (strncmp(ex, "TOKEN msg1", 10) != 0 &&
 		    strncmp(ex, "TOKEN msg 1", 11) != 0))
 			continue;
@@ -78,8 +53,8 @@ recorded_command(const cJSON *doc, int skip)
 	const char	*p, *end;
 	long		 v = -1;
 
-	cJSON_ArrayForEach(msg, messages(doc)) {
-		if (!is_dir(msg, "C->S") || skip-- > 0)
+	cJSON_ArrayForEach(msg, tl_messages(doc)) {
+		if (!tl_is_dir(msg, "C->S") || skip-- > 0)
 			continue;
 		tl_unhex(tl_jstr(msg, "plaintext"), &pt);
 		end = pt.data + pt.len;
@@ -164,9 +139,9 @@ replay(const char *name, const cJSON *doc)
 		buf_adds(&tok, alice_token);
 	free(text);
 
-	cJSON_ArrayForEach(msg, messages(doc))
-		if (is_dir(msg, "S->C"))
-			packets_bytes(msg, &mem.rd);
+	cJSON_ArrayForEach(msg, tl_messages(doc))
+		if (tl_is_dir(msg, "S->C"))
+			tl_packets_bytes(msg, &mem.rd);
 	io.ctx = &mem;
 	rng.arg = &rnd;
 	s = cedar_stream_new_io(&io, CEDAR_CLIENT);
@@ -192,16 +167,16 @@ replay(const char *name, const cJSON *doc)
 	}
 	/* Compare what we wrote with the recorded client messages; then
 	 * carry on with the command's messages through our stream. */
-	cJSON_ArrayForEach(msg, messages(doc)) {
+	cJSON_ArrayForEach(msg, tl_messages(doc)) {
 		dirn = tl_jstr(msg, "dir");
 		if (dirn == NULL || strcmp(dirn, "event") == 0)
 			continue;
 		if (cJSON_IsTrue(cJSON_GetObjectItem(msg, "encrypted")) &&
-		    is_dir(msg, "C->S"))
+		    tl_is_dir(msg, "C->S"))
 			handshake_done = 1;
 		if (!handshake_done) {
-			if (is_dir(msg, "C->S"))
-				packets_bytes(msg, &want);
+			if (tl_is_dir(msg, "C->S"))
+				tl_packets_bytes(msg, &want);
 			continue;
 		}
 		if (e != CEDAR_OK)
@@ -213,8 +188,8 @@ replay(const char *name, const cJSON *doc)
 		buf_reset(&pt);
 		tl_unhex(tl_jstr(msg, "plaintext"), &pt);
 		nmsg++;
-		if (is_dir(msg, "C->S")) {
-			packets_bytes(msg, &want);
+		if (tl_is_dir(msg, "C->S")) {
+			tl_packets_bytes(msg, &want);
 			if (cedar_put_bytes(s, pt.data, pt.len) == -1 ||
 			    cedar_send_eom(s) == -1)
 				bad++;
@@ -280,9 +255,9 @@ test_silence(const char *cdir)
 	rnd.have_ecdh = tl_unhex_n(tl_jstr(m, "ecdh_private_scalar"),
 	    rnd.ecdh, 32) == 0;
 	rnd.have_ra = tl_unhex_n(tl_jstr(m, "ra"), rnd.ra, 256) == 0;
-	cJSON_ArrayForEach(msg, messages(doc))
-		if (is_dir(msg, "S->C") && i++ < 3)
-			packets_bytes(msg, &mem.rd);
+	cJSON_ArrayForEach(msg, tl_messages(doc))
+		if (tl_is_dir(msg, "S->C") && i++ < 3)
+			tl_packets_bytes(msg, &mem.rd);
 	mem.eof_is_timeout = 1;
 	io.ctx = &mem;
 	rng.arg = &rnd;
@@ -351,9 +326,9 @@ test_resume(const char *cdir)
 	rnd.have_iv = tl_unhex_n(tl_jstr(m, "client_base_iv"), rnd.iv,
 	    16) == 0;
 	tl_unhex_n(tl_jstr(m, "session_key"), key, 32);
-	cJSON_ArrayForEach(msg, messages(doc))
-		if (is_dir(msg, "S->C"))
-			packets_bytes(msg, &mem.rd);
+	cJSON_ArrayForEach(msg, tl_messages(doc))
+		if (tl_is_dir(msg, "S->C"))
+			tl_packets_bytes(msg, &mem.rd);
 	io.ctx = &mem;
 	rng.arg = &rnd;
 	s = cedar_stream_new_io(&io, CEDAR_CLIENT);
@@ -361,16 +336,16 @@ test_resume(const char *cdir)
 	e = cedar_client_resume(s, tl_jstr(m, "resume_sid"), key, 516,
 	    tl_jstr(m, "client_version_string"));
 	tap_ok(e == CEDAR_OK, "resume accepted (%s)", cedar_error(s));
-	cJSON_ArrayForEach(msg, messages(doc)) {
-		if (is_dir(msg, "C->S"))
-			packets_bytes(msg, &want);
+	cJSON_ArrayForEach(msg, tl_messages(doc)) {
+		if (tl_is_dir(msg, "C->S"))
+			tl_packets_bytes(msg, &want);
 		if (!cJSON_IsTrue(cJSON_GetObjectItem(msg, "encrypted")) ||
 		    e != CEDAR_OK)
 			continue;
 		buf_reset(&pt);
 		tl_unhex(tl_jstr(msg, "plaintext"), &pt);
 		n++;
-		if (is_dir(msg, "C->S")) {
+		if (tl_is_dir(msg, "C->S")) {
 			if (cedar_put_bytes(s, pt.data, pt.len) == -1 ||
 			    cedar_send_eom(s) == -1)
 				bad++;
