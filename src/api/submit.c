@@ -159,45 +159,50 @@ send_created(struct api_ctx *ctx, int cluster, int nprocs,
 	return rc == -1 ? -1 : http_stream_end(ctx->x);
 }
 
-/* The QMGMT transaction: NewCluster, the procs with the cluster ad
- * before the first, commit. */
 /* The input's sizes, when the submit brings its input. */
 struct input_sizes {
 	const struct input_summary	*sum;
 	int64_t				 disk_usage, image_size;
 };
 
+/* The QMGMT transaction: NewCluster, then the procs with the cluster ad
+ * before the first, pipelined: no request waits for a reply (NewProc's
+ * are read as they come, the attributes have none), every reply is
+ * checked before the commit, and any failure returns before it, so the
+ * caller's close aborts the whole transaction. */
 static int
 run_submit(struct api_ctx *ctx, struct schedd *sd, struct submit *s,
     int *cluster, const struct input_sizes *in)
 {
 	struct submit_error	 e;
 	struct schedd_job_id	 id;
+	struct schedd_procs	 pp;
 	const struct classad	*delta;
-	int			 rc, procid, got;
+	int			 rc, procid;
 
 	if ((rc = schedd_new_cluster(sd, cluster, ctx->msg,
 	    sizeof(ctx->msg))) != 0)
 		return rc;
 	if (submit_begin(s, *cluster, &e) == -1)
 		goto bad;
+	schedd_procs_begin(&pp, *cluster);
 	for (;;) {
 		if ((rc = submit_next_proc(s, &procid, &delta, &e)) == -1)
 			goto bad;
 		if (rc == 0)
 			break;
+		if (procid != pp.sent) {
+			snprintf(ctx->msg, sizeof(ctx->msg), "proc %d of the "
+			    "submit description is not proc %d", procid,
+			    pp.sent);
+			return 500;
+		}
 		if (procid == 0 && (rc = send_ad(ctx, sd, *cluster, -1,
 		    submit_cluster_ad(s))) != 0)
 			return rc;
-		if ((rc = schedd_new_proc(sd, *cluster, &got, ctx->msg,
-		    sizeof(ctx->msg))) != 0)
-			return rc;
-		if (got != procid) {
-			snprintf(ctx->msg, sizeof(ctx->msg), "the schedd gave "
-			    "proc %d where %d was expected", got, procid);
-			return 502;
-		}
-		if ((rc = send_ad(ctx, sd, *cluster, procid, delta)) != 0)
+		if ((rc = schedd_procs_send(sd, &pp, ctx->msg,
+		    sizeof(ctx->msg))) != 0 ||
+		    (rc = send_ad(ctx, sd, *cluster, procid, delta)) != 0)
 			return rc;
 		id.cluster = *cluster;
 		id.proc = procid;
@@ -205,6 +210,8 @@ run_submit(struct api_ctx *ctx, struct schedd *sd, struct submit *s,
 		    in->sum, in->disk_usage, in->image_size)) != 0)
 			return rc;
 	}
+	if ((rc = schedd_procs_end(sd, &pp, ctx->msg, sizeof(ctx->msg))) != 0)
+		return rc;
 	return schedd_commit(sd, ctx->msg, sizeof(ctx->msg));
 bad:
 	snprintf(ctx->msg, sizeof(ctx->msg), "%.400s", e.reason);

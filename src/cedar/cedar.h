@@ -156,7 +156,11 @@ int		 cedar_put_bytes(struct cedar_stream *s, const void *p,
  * empty message sends nothing.  The packets are queued: they are written,
  * together with any queued before them, by the next read that has to
  * wait for the peer, when the queue is full, by cedar_flush, or by
- * cedar_stream_free; a write error shows at that point. */
+ * cedar_stream_free; a write error shows at that point.  While a write
+ * on a descriptor waits for the peer to take more, what the peer sends
+ * is read ahead (up to CEDAR_IO_BUF bytes), so requests sent back to back
+ * cannot deadlock against a peer answering each one, as long as the
+ * answers not yet read fit in that buffer. */
 int		 cedar_send_eom(struct cedar_stream *s);
 /* Write every queued packet now (also after an error recorded by a layer
  * above: a refusal queued before it still goes out): 0, or -1 when the
@@ -180,6 +184,12 @@ int		 cedar_peek_eom(struct cedar_stream *s);
 /* Wait for the next message without consuming it: 0 once a message is
  * loaded, -1 on error (CEDAR_ERR_CLOSED for EOF at a boundary). */
 int		 cedar_recv_message(struct cedar_stream *s);
+/* Can the next message be read without waiting for the peer: 1 when it
+ * is loaded or whole in the read-ahead buffer, 0 when reading it would
+ * wait, -1 when the stream has an error.  No system call: a pipeline of
+ * requests checks the replies that have already come with it, between
+ * requests, and waits only when it must. */
+int		 cedar_message_ready(const struct cedar_stream *s);
 /* Bytes of the current message not yet decoded (loads the next message
  * when none is loaded): the count, or -1 on error.  FileTransfer's data
  * messages are raw bytes whose length only the message framing gives. */

@@ -92,6 +92,12 @@ int	 stream_rand(struct cedar_stream *s, enum cedar_rand_use use,
 
 /* sock.c: the fd transport. */
 extern const struct cedar_io cedar_fd_io;
+/* Write all N bytes of P to the non-blocking FD; whenever it will not
+ * take more, read what the peer sends into IN (at most ROOM bytes, *GOT
+ * gets the count) instead of only waiting.  0, -1 error, -2 when
+ * DEADLINE (monotonic ms, 0 = none) passed. */
+int	 sock_write_reading(int fd, const void *p, size_t n,
+	    unsigned char *in, size_t room, size_t *got, int64_t deadline);
 
 /* token.c: one run of the TOKEN method as a client (Condor_Auth_Passwd). */
 enum token_result {

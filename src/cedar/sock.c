@@ -112,6 +112,73 @@ fd_write(void *ctx, const void *vp, size_t n, int64_t deadline)
 
 const struct cedar_io cedar_fd_io = { fd_read, fd_write, NULL };
 
+/* One read into IN that must not wait: *GOT grows by what came, *EOF is
+ * set at the peer's end.  0, or -1 on a read error. */
+static int
+read_ready(int fd, unsigned char *in, size_t room, size_t *got, int *eof)
+{
+	ssize_t	 r;
+
+	do
+		r = read(fd, in + *got, room - *got);
+	while (r < 0 && errno == EINTR);
+	if (r > 0)
+		*got += (size_t)r;
+	else if (r == 0)
+		*eof = 1;
+	else if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return -1;
+	return 0;
+}
+
+/* Write all of P as fd_write does, but while the peer will not take more,
+ * read what it sends into IN (ROOM bytes; *GOT counts them).  A peer that
+ * answers each request before it reads the next one (a schedd's QMGMT
+ * loop) stops reading when its own writes block; reading its answers
+ * while we wait lets it go on, so neither side waits for the other on
+ * full socket buffers as long as its answers fit in ROOM. */
+int
+sock_write_reading(int fd, const void *vp, size_t n, unsigned char *in,
+    size_t room, size_t *got, int64_t deadline)
+{
+	const char	*p = vp;
+	struct pollfd	 pfd;
+	int64_t		 left;
+	ssize_t		 r;
+	int		 eof = 0, k;
+
+	*got = 0;
+	while (n > 0) {
+		r = send(fd, p, n, MSG_NOSIGNAL);
+		if (r < 0 && errno == ENOTSOCK)
+			r = write(fd, p, n);
+		if (r > 0) {
+			p += r;
+			n -= (size_t)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		left = deadline - cedar_now_ms();
+		if (deadline != 0 && left <= 0)
+			return -2;
+		pfd.fd = fd;
+		pfd.events = POLLOUT | (!eof && *got < room ? POLLIN : 0);
+		pfd.revents = 0;
+		k = poll(&pfd, 1, deadline == 0 ? -1 : left > INT32_MAX ?
+		    INT32_MAX : (int)left);
+		if (k < 0 && errno != EINTR)
+			return -1;
+		if (k > 0 && (pfd.events & POLLIN) &&
+		    (pfd.revents & (POLLIN | POLLHUP)) &&
+		    read_ready(fd, in, room, got, &eof) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* One non-blocking connect attempt to AI, waiting until DEADLINE. */
 static enum cedar_err
 connect_one(const struct addrinfo *ai, int64_t deadline, int *fdp,

@@ -332,14 +332,31 @@ make_aad(const struct cedar_stream *s, int sending, int first,
 	return 2 * CEDAR_DIGEST_LEN + CEDAR_HDR_LEN;
 }
 
+/* Write P now.  On a descriptor, what the peer sends while it will not
+ * take more is read ahead meanwhile (after the bytes not yet cut, moved
+ * to the front): a peer answering requests we are still writing is never
+ * left blocked on its own writes, so a pipeline of requests cannot
+ * deadlock while its answers fit in the read-ahead buffer. */
 static int
 io_write(struct cedar_stream *s, const void *p, size_t n)
 {
+	size_t	 got = 0;
 	int	 rc;
 
 	if (s->replay_broken)
 		return 0;
-	if ((rc = s->io.write(s->io.ctx, p, n, step_deadline(s))) == 0)
+	if (s->fd != -1) {
+		if (s->rpos > 0) {
+			memmove(s->rbuf, s->rbuf + s->rpos, s->rlen - s->rpos);
+			s->rlen -= s->rpos;
+			s->rpos = 0;
+		}
+		rc = sock_write_reading(s->fd, p, n, s->rbuf + s->rlen,
+		    CEDAR_IO_BUF - s->rlen, &got, step_deadline(s));
+		s->rlen += got;
+	} else
+		rc = s->io.write(s->io.ctx, p, n, step_deadline(s));
+	if (rc == 0)
 		return 0;
 	if (rc == -1 && s->replay_armed) {
 		/* The peer dropped a resumed session: what is written from
@@ -560,19 +577,15 @@ cedar_send_eom(struct cedar_stream *s)
 
 /* ---- receiving ---- */
 
-/* Read once into the read-ahead buffer, or, for a remainder of at least
- * the buffer's size, straight into its destination P (N bytes wanted): a
- * large body is not copied twice.  Whatever we queued goes out first, so
- * we never wait for an answer to a request still in our own buffer.
- * Returns what read returns, or -3 when writing the queue failed (the
- * stream holds that error). */
+/* Read once into the (empty) read-ahead buffer, or, for a remainder of
+ * at least the buffer's size, straight into its destination P (N bytes
+ * wanted): a large body is not copied twice.  Returns what read
+ * returns. */
 static ssize_t
 read_some(struct cedar_stream *s, unsigned char *p, size_t n)
 {
 	ssize_t	 r;
 
-	if (flush_out(s) == -1)
-		return -3;
 	if (n >= CEDAR_IO_BUF)
 		return s->io.read(s->io.ctx, p, n, step_deadline(s));
 	r = s->io.read(s->io.ctx, s->rbuf, CEDAR_IO_BUF, step_deadline(s));
@@ -583,9 +596,12 @@ read_some(struct cedar_stream *s, unsigned char *p, size_t n)
 	return r;
 }
 
-/* Read exactly N bytes, from what was read ahead first.  EOF before the
- * first byte of a message is CEDAR_ERR_CLOSED; EOF anywhere else is a
- * protocol error.  Every wait keeps the step deadline. */
+/* Read exactly N bytes, from what was read ahead first.  Whatever we
+ * queued goes out before we wait, so we never wait for an answer to a
+ * request still in our own buffer (what arrives while it goes out is
+ * read ahead).  EOF before the first byte of a message is
+ * CEDAR_ERR_CLOSED; EOF anywhere else is a protocol error.  Every wait
+ * keeps the step deadline. */
 static int
 read_full(struct cedar_stream *s, unsigned char *p, size_t n, int boundary)
 {
@@ -602,9 +618,11 @@ read_full(struct cedar_stream *s, unsigned char *p, size_t n, int boundary)
 			got += k;
 			continue;
 		}
-		r = read_some(s, p + got, n - got);
-		if (r == -3)
+		if (flush_out(s) == -1)
 			return -1;
+		if (s->rpos < s->rlen)
+			continue;
+		r = read_some(s, p + got, n - got);
 		if (r == -2)
 			return cedar_fail(s, CEDAR_ERR_TIMEOUT,
 			    "timed out waiting for the peer");
@@ -799,6 +817,32 @@ cedar_recv_message(struct cedar_stream *s)
 	s->in_have = 1;
 	if (s->replay_armed)
 		replay_disarm(s);
+	return 0;
+}
+
+/* Whole packets up to an end flag already read ahead make a message we
+ * can read without waiting.  A header that cannot be valid also counts:
+ * reading it fails at once. */
+int
+cedar_message_ready(const struct cedar_stream *s)
+{
+	size_t		 pos = s->rpos;
+	uint32_t	 len;
+
+	if (s->status != CEDAR_OK)
+		return -1;
+	if (s->in_have)
+		return 1;
+	while (s->rlen - pos >= CEDAR_HDR_LEN) {
+		len = codec_get_be32(s->rbuf + pos + 1);
+		if (s->rbuf[pos] > 10 || len == 0 || len > CEDAR_MAX_PACKET)
+			return 1;
+		if (s->rlen - pos - CEDAR_HDR_LEN < len)
+			return 0;
+		if (s->rbuf[pos] != 0)
+			return 1;
+		pos += CEDAR_HDR_LEN + len;
+	}
 	return 0;
 }
 

@@ -92,26 +92,97 @@ schedd_new_cluster(struct schedd *sd, int *cluster, char *err, size_t errlen)
 	return 0;
 }
 
-int
-schedd_new_proc(struct schedd *sd, int cluster, int *proc, char *err,
+/* A sealed NewProc reply: header, IV (first packet only), rval and
+ * errno, tag.  SCHEDD_QMGMT_WINDOW replies of this size must fit in the
+ * stream's read-ahead buffer, which holds them while our own writes wait
+ * for the schedd (cedar_send_eom). */
+#define QMGMT_NEW_PROC_REPLY_MAX	(CEDAR_HDR_LEN + CEDAR_IV_LEN + 16 + \
+					 CEDAR_TAG_LEN)
+_Static_assert(QMGMT_NEW_PROC_REPLY_MAX <= 64 &&
+    SCHEDD_QMGMT_WINDOW * 64 <= CEDAR_IO_BUF,
+    "a window of NewProc replies must fit in the read-ahead buffer");
+
+/* The limit a negative NewProc rval names (NEWJOB_ERR_*). */
+static const char *
+newjob_err_name(int64_t rval)
+{
+	switch (rval) {
+	case -2: return "MAX_JOBS_SUBMITTED";
+	case -3: return "MAX_JOBS_PER_OWNER";
+	case -4: return "MAX_JOBS_PER_SUBMISSION";
+	default: return NULL;
+	}
+}
+
+void
+schedd_procs_begin(struct schedd_procs *pp, int cluster)
+{
+	memset(pp, 0, sizeof(*pp));
+	pp->cluster = cluster;
+}
+
+/* Read the oldest outstanding NewProc reply: it must be the next proc id.
+ * A refusal names the proc and the limit; any other id is the schedd's
+ * error, which the transaction must not commit. */
+static int
+procs_check_one(struct schedd *sd, struct schedd_procs *pp, char *err,
     size_t errlen)
 {
-	int64_t	rval;
-	int	rc, e;
+	const char	*limit;
+	int64_t		 rval;
+	int		 rc, e = 0;
 
-	if (cedar_put_int(sd->stream, QMGMT_NEW_PROC) == -1 ||
-	    cedar_put_int(sd->stream, cluster) == -1 ||
-	    cedar_send_eom(sd->stream) == -1)
-		return sd_qmgmt_stream_status(sd->stream, "NewProc", err, errlen);
 	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
 		return rc;
 	qmgmt_skip_rest(sd, NULL, 0);
 	if (rval < 0) {
-		snprintf(err, errlen, "the schedd refused a new job in "
-		    "cluster %d (errno %d)", cluster, e);
-		return rval == -2 || rval == -3 || rval == -4 ? 403 : 400;
+		limit = newjob_err_name(rval);
+		snprintf(err, errlen, "the schedd refused job %d.%d (%s%s%d)",
+		    pp->cluster, pp->checked, limit != NULL ? limit : "",
+		    limit != NULL ? " reached, errno " : "errno ", e);
+		return limit != NULL ? 403 : 400;
 	}
-	*proc = (int)rval;
+	if (rval != pp->checked) {
+		snprintf(err, errlen, "the schedd gave proc %lld where %d was "
+		    "expected", (long long)rval, pp->checked);
+		return 502;
+	}
+	pp->checked++;
+	return 0;
+}
+
+/* Check the replies that need no wait; wait for one only when the
+ * window is full.  NoAck attributes have no replies, so those read here
+ * are all NewProc's, in order. */
+int
+schedd_procs_send(struct schedd *sd, struct schedd_procs *pp, char *err,
+    size_t errlen)
+{
+	int	rc;
+
+	while (pp->checked < pp->sent &&
+	    (pp->sent - pp->checked >= (int)SCHEDD_QMGMT_WINDOW ||
+	    cedar_message_ready(sd->stream) == 1))
+		if ((rc = procs_check_one(sd, pp, err, errlen)) != 0)
+			return rc;
+	if (cedar_put_int(sd->stream, QMGMT_NEW_PROC) == -1 ||
+	    cedar_put_int(sd->stream, pp->cluster) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return sd_qmgmt_stream_status(sd->stream, "NewProc", err,
+		    errlen);
+	pp->sent++;
+	return 0;
+}
+
+int
+schedd_procs_end(struct schedd *sd, struct schedd_procs *pp, char *err,
+    size_t errlen)
+{
+	int	rc;
+
+	while (pp->checked < pp->sent)
+		if ((rc = procs_check_one(sd, pp, err, errlen)) != 0)
+			return rc;
 	return 0;
 }
 

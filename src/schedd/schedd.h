@@ -147,8 +147,28 @@ int	schedd_act(struct schedd *sd, enum job_action action, const char *ids,
  * gets the schedd's errno for a refusal it reports that way. */
 int	schedd_new_cluster(struct schedd *sd, int *cluster, char *err,
 	    size_t errlen);
-int	schedd_new_proc(struct schedd *sd, int cluster, int *proc, char *err,
-	    size_t errlen);
+
+/* The procs of a new cluster, pipelined: each NewProc goes out without
+ * waiting for its reply; the replies (proc ids 0, 1, 2, ...) are read as
+ * they arrive and each is checked against the id expected.  At most
+ * SCHEDD_QMGMT_WINDOW replies are outstanding. */
+struct schedd_procs {
+	int	cluster;
+	int	sent;		/* NewProc requests sent: the next proc id */
+	int	checked;	/* replies read and found right */
+};
+void	schedd_procs_begin(struct schedd_procs *pp, int cluster);
+/* Send NewProc for proc PP->sent (the caller then sends its attributes
+ * with NoAck), after checking every reply that has already come in, and
+ * the oldest outstanding one when the window is full.  0, or the status
+ * of the first refused or unexpected reply (the caller must then abort
+ * the transaction by closing). */
+int	schedd_procs_send(struct schedd *sd, struct schedd_procs *pp,
+	    char *err, size_t errlen);
+/* Read and check every reply still outstanding, before the commit.  0 or
+ * the status, as schedd_procs_send. */
+int	schedd_procs_end(struct schedd *sd, struct schedd_procs *pp,
+	    char *err, size_t errlen);
 /* SetAttribute: VALUE is old-syntax expression text. */
 int	schedd_set_attr(struct schedd *sd, int cluster, int proc,
 	    const char *name, const char *value, int *errno_out, char *err,

@@ -137,6 +137,12 @@
  * brings in many packets, one send(2) carries every message queued
  * before we wait for an answer.  Allocated once per stream. */
 #define CEDAR_IO_BUF		(64u << 10)
+/* NewProc requests a submit may have sent whose replies it has not read
+ * yet.  A reply is at most 64 bytes on the wire (rval and errno, sealed),
+ * so those of a full window fit in the read-ahead buffer: while a write
+ * waits, the stream reads them there, the schedd is never left blocked
+ * on its replies, and the pipeline cannot deadlock (qmgmt.c). */
+#define SCHEDD_QMGMT_WINDOW	(CEDAR_IO_BUF / 64)
 /* Milliseconds allowed per blocking step of an exchange. */
 #define CEDAR_DEFAULT_TIMEOUT	20000
 /* A JWT longer than this is refused before it is decoded. */

@@ -419,6 +419,124 @@ queue' false)
 	[ "$c2" -eq $((c1 + 2)) ] || fail "clusters $c1 then $c2: the kill came before NewCluster"
 }
 
+# --- pipelined submit: the NewProc requests go out back to back ----------
+
+# post_submit TEXT: POST TEXT (spool false, workdir /tmp) through the
+# running API; the status is in HTTP_CODE, the body in $BATS_TEST_TMPDIR/b.
+post_submit() {
+	python3 -c 'import json,sys; print(json.dumps({"submit_file": sys.argv[1], "spool": False, "workdir": "/tmp"}))' \
+	    "$1" > "$BATS_TEST_TMPDIR/req.json"
+	get "http://127.0.0.1:$PORT/api/v1/jobs" -X POST \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    --data-binary @"$BATS_TEST_TMPDIR/req.json"
+}
+
+@test "real schedd: queue 1000 with per-proc arguments and items, as condor_q reads them back" {
+	restart_api_with_pool_config
+	local c
+	c=$(api_submit "executable = /bin/echo
+arguments = \$(Process)
++Item = \"\$(x)\"
+queue x from (
+$(seq -f 'i%g' 1000)
+)" false)
+	as_pool condor_q "$c" -af ProcId Args Item > "$BATS_TEST_TMPDIR/cq"
+	run python3 -c '
+import sys
+rows = [l.split() for l in open(sys.argv[1])]
+bad = [r for r in rows if r != [r[0], r[0], "i%d" % (int(r[0]) + 1)]]
+print(len(rows), bad[:3])' "$BATS_TEST_TMPDIR/cq"
+	assert_output "1000 []"
+}
+
+@test "real schedd: an attribute refused for proc 500 of 1000 fails the submit with the schedd's reason; no cluster is left" {
+	restart_api_with_pool_config
+	local before after text
+	before=$(as_pool condor_q -af ClusterId | wc -l)
+	# A carriage return in a value is what the schedd's SetAttribute
+	# refuses (IsValidAttrValue); with NoAck it fails the commit.
+	text=$(python3 -c '
+items = ["i%d" % i for i in range(1000)]; items[500] = "bad\rvalue"
+print("executable = /bin/echo\narguments = $(Process)\n+Item = \"$(x)\"\nqueue x from (\n" + "\n".join(items) + "\n)")')
+	post_submit "$text"
+	[ "$HTTP_CODE" = 400 ] || fail "gave $HTTP_CODE: $(cat "$BATS_TEST_TMPDIR/b")"
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --partial "invalid attribute value"
+	assert_output --regexp "for job [0-9]+\.500"
+	after=$(as_pool condor_q -af ClusterId | wc -l)
+	[ "$before" = "$after" ] || fail "queue went from $before to $after jobs"
+}
+
+@test "real schedd: NewProc refused mid-pipeline (MAX_JOBS_PER_SUBMISSION, queue 20001) is 403; no cluster is left" {
+	restart_api_with_pool_config
+	local before after
+	before=$(as_pool condor_q -af ClusterId | wc -l)
+	post_submit $'executable = /bin/echo\narguments = $(Process)\nqueue 20001\n'
+	[ "$HTTP_CODE" = 403 ] || fail "gave $HTTP_CODE: $(cat "$BATS_TEST_TMPDIR/b")"
+	run cat "$BATS_TEST_TMPDIR/b"
+	assert_output --regexp "refused job [0-9]+\.20000 \(MAX_JOBS_PER_SUBMISSION"
+	after=$(as_pool condor_q -af ClusterId | wc -l)
+	[ "$before" = "$after" ] || fail "queue went from $before to $after jobs"
+}
+
+@test "real schedd: the connection cut mid-pipeline is 503; the schedd aborts, no cluster is left" {
+	restart_api_with_pool_config
+	local before after c1 c2 up port addr i
+	c1=$(api_submit 'executable = /bin/echo
+queue' false)
+	before=$(as_pool condor_q -af ClusterId | wc -l)
+	# A proxy to the schedd's shared port that closes both sides once
+	# 300 kB went towards the schedd (the handshake is a few kB, 5000
+	# procs over 1 MB).
+	up=$(head -1 "$POOL/local/spool/.schedd_address" | sed 's/^<127\.0\.0\.1:\([0-9]*\)?.*/\1/')
+	cat > "$BATS_TEST_TMPDIR/cut.py" <<'PY'
+import os, select, socket, sys
+up, limit, portfile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(1)
+open(portfile + ".tmp", "w").write(str(ls.getsockname()[1]))
+os.rename(portfile + ".tmp", portfile)
+c, _ = ls.accept(); u = socket.create_connection(("127.0.0.1", up))
+sent = 0
+while sent < limit:
+    r, _, _ = select.select([c, u], [], [], 60)
+    if not r: break
+    if c in r:
+        d = c.recv(65536)
+        if not d: break
+        d = d[:limit - sent]; u.sendall(d); sent += len(d)
+    if u in r:
+        d = u.recv(65536)
+        if not d: break
+        c.sendall(d)
+print("cut after", sent, flush=True)
+c.close(); u.close()
+PY
+	python3 "$BATS_TEST_TMPDIR/cut.py" "$up" 300000 "$BATS_TEST_TMPDIR/pport" > "$BATS_TEST_TMPDIR/cut.log" 2>&1 &
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$BATS_TEST_TMPDIR/pport" ] && break
+		sleep 0.05
+	done
+	port=$(cat "$BATS_TEST_TMPDIR/pport")
+	addr=$(head -1 "$POOL/local/spool/.schedd_address" |
+	    sed "s/:$up?addrs=127.0.0.1-$up/:$port?addrs=127.0.0.1-$port/")
+	body=$(python3 -c 'import json; print(json.dumps({"submit_file": "executable = /bin/echo\narguments = $(Process)\nqueue 5000\n", "spool": False, "workdir": "/tmp"}))')
+	printf 'POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n%s' \
+	    "$TOKEN" "${#body}" "$body" > "$BATS_TEST_TMPDIR/req.http"
+	run env CONDOR_CONFIG=$POOL/condor_config \
+	    _CONDOR_HTTP_API_SCHEDD_ADDRESS="$addr" \
+	    "$BIN" --allow-root < "$BATS_TEST_TMPDIR/req.http"
+	[[ "$output" == *"503 Service Unavailable"* ]] || fail "not 503: ${output:0:600}"
+	run cat "$BATS_TEST_TMPDIR/cut.log"
+	assert_output "cut after 300000"
+	sleep 1
+	after=$(as_pool condor_q -af ClusterId | wc -l)
+	[ "$before" = "$after" ] || fail "queue went from $before to $after jobs"
+	# The cut transaction had its cluster id: it was cut mid-pipeline.
+	c2=$(api_submit 'executable = /bin/echo
+queue' false)
+	[ "$c2" -eq $((c1 + 2)) ] || fail "clusters $c1 then $c2: the cut came before NewCluster"
+}
+
 @test "real schedd: found through the collector when there is no address file" {
 	local c
 	c=$(head -1 "$POOL/local/log/.collector_address")

@@ -915,6 +915,89 @@ submit() {
 	assert_output 25
 }
 
+# --- pipelined submit: NewProc requests back to back -----------------------
+
+# njobs: how many jobs of every owner the queue holds.
+njobs() {
+	api '/api/v1/jobs?mine=false&limit=*&projection=ClusterId'
+	js 'len(d["jobs"])'
+}
+
+@test "submit sends its NewProc requests back to back: a schedd holding its replies until all came still gets a cluster" {
+	# A client that waited for each reply would wait for the first one
+	# until HTTP_API_SCHEDD_TIMEOUT.
+	_CONDOR_HTTP_API_SCHEDD_TIMEOUT=5 start_both -x hold-replies:5
+	submit $'executable = /bin/sleep\narguments = $(Process)\nqueue 5\n'
+	[ "$HTTP_CODE" = 201 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	run grep -c '5 NewProc replies sent' "$T/schedd.log"
+	assert_output 1
+	run grep -c 'CommitTransaction -> 0' "$T/schedd.log"
+	assert_output 1
+}
+
+@test "submit of 1000 procs with per-proc arguments: every proc has its own, in one transaction" {
+	start_both
+	submit "executable = /bin/sleep
+arguments = \$(Process) \$(x)
+queue x from (
+$(seq -f 'i%g' 1000)
+)"
+	[ "$HTTP_CODE" = 201 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	run js 'len(d["job_ids"]), d["job_ids"][999]'
+	assert_output "(1000, '103.999')"
+	api '/api/v1/jobs/103?limit=*&projection=ProcId,Args'
+	run js 'sorted(j["ProcId"] for j in d["jobs"] if j["Args"] != "%d i%d" % (j["ProcId"], j["ProcId"] + 1))'
+	assert_output "[]"
+	run js 'len(d["jobs"])'
+	assert_output 1000
+	run grep -c 'CommitTransaction -> 0' "$T/schedd.log"
+	assert_output 1
+}
+
+@test "a NewProc refused mid-pipeline is 403 naming the job and the limit; nothing is committed" {
+	start_both -x refuse-proc:500
+	submit $'executable = /bin/sleep\narguments = $(Process)\nqueue 1000\n'
+	[ "$HTTP_CODE" = 403 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	run js 'd["message"]'
+	assert_output --partial "103.500"
+	assert_output --partial "MAX_JOBS_PER_SUBMISSION"
+	run grep -c 'CommitTransaction' "$T/schedd.log"
+	assert_output 0
+	run grep -c 'uncommitted changes discarded' "$T/schedd.log"
+	assert_output 1
+	run njobs
+	assert_output 25
+}
+
+@test "a NewProc reply that is not the next proc id is 502; nothing is committed" {
+	start_both -x skip-proc:3
+	submit $'executable = /bin/sleep\nqueue 10\n'
+	[ "$HTTP_CODE" = 502 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	run js 'd["message"]'
+	assert_output --partial "proc 4 where 3 was expected"
+	run grep -c 'CommitTransaction' "$T/schedd.log"
+	assert_output 0
+	run njobs
+	assert_output 25
+}
+
+@test "a connection cut mid-pipeline is 503; nothing of the cluster is left" {
+	start_both -x cut-after:300
+	submit $'executable = /bin/sleep\narguments = $(Process)\nqueue 1000\n'
+	[ "$HTTP_CODE" = 503 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+	run grep -c 'cut after 300 requests' "$T/schedd.log"
+	assert_output 1
+	run grep -c 'uncommitted changes discarded' "$T/schedd.log"
+	assert_output 1
+	run njobs
+	assert_output 25
+	# The next submit gets the next id: the cut cluster is gone.
+	submit $'executable = /bin/true\nqueue\n'
+	[ "$HTTP_CODE" = 201 ]
+	run js 'd["cluster_id"]'
+	assert_output 104
+}
+
 # --- history -------------------------------------------------------------
 
 @test "history: newest first, removed jobs in front; limit and projection" {

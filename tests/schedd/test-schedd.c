@@ -44,6 +44,15 @@
  *			for a constraint it cannot parse)
  *	drop-before-commit  close a QMGMT connection when CommitTransaction
  *			arrives, committing nothing
+ *	cut-after:N	close a QMGMT connection after N requests (the
+ *			replies to them are sent), committing nothing
+ *	refuse-proc:N	refuse NewProc from proc N of a cluster on, with
+ *			-4 (MAX_JOBS_PER_SUBMISSION) and errno 22, as a
+ *			real schedd at its limit
+ *	skip-proc:N	answer NewProc for proc N with N + 1
+ *	hold-replies:N	send no NewProc reply until N (at most 64) NewProc
+ *			requests have come (a client that waits for each
+ *			one stalls)
  *	fail-spool-after:N  drop a SPOOL_JOB_FILES connection after
  *			receiving N bytes of file data (the jobs are removed)
  *	fail-spool-ack	answer the uploader's acknowledgement with a
@@ -1427,6 +1436,35 @@ get_job_ad(struct cedar_stream *s, struct tx *tx, int64_t c, int64_t p)
 	return rc;
 }
 
+/* NewProc replies withheld under -x hold-replies:N. */
+struct held {
+	int64_t	ids[64];
+	long	n;
+};
+
+/* Reply P to a NewProc, or hold it until N of them have come; then send
+ * every one held, in order.  A client waiting for each reply stalls; one
+ * that sends its requests back to back gets them all. */
+static int
+held_reply(struct cedar_stream *s, struct held *h, int64_t p)
+{
+	long	i;
+
+	if (strcmp(ts.fault, "hold-replies") != 0 || h->n < 0)
+		return reply(s, p, 0);
+	h->ids[h->n] = p;
+	if (++h->n < ts.fault_n &&
+	    h->n < (long)(sizeof(h->ids) / sizeof(h->ids[0])))
+		return 0;
+	fprintf(stderr, "test-schedd: qmgmt: %ld NewProc replies sent\n",
+	    h->n);
+	for (i = 0; i < h->n; i++)
+		if (reply(s, h->ids[i], 0) == -1)
+			return -1;
+	h->n = -1;
+	return 0;
+}
+
 /* The QMGMT request loop (qmgmt_receivers.cpp): one message per request,
  * one reply per request (none for CloseSocket and NoAck sets).  The
  * transaction begins implicitly; whatever is not committed when the loop
@@ -1441,14 +1479,21 @@ qmgmt(struct conn *cn)
 	char			 reason[512];
 	unsigned char		 flags;
 	int64_t			 op, c, p, v, code;
+	struct held		 held = { 0 };
+	long			 nreq;
 	int			 e, rc;
 
 	memset(&tx, 0, sizeof(tx));
-	for (;;) {
+	for (nreq = 0;; nreq++) {
 		free(value);
 		free(name);
 		free(cons);
 		value = name = cons = NULL;
+		if (strcmp(ts.fault, "cut-after") == 0 && nreq == ts.fault_n) {
+			fprintf(stderr, "test-schedd: qmgmt: cut after %ld "
+			    "requests\n", nreq);
+			break;
+		}
 		if (cedar_get_int(s, &op) == -1)
 			break;
 		switch (op) {
@@ -1482,6 +1527,13 @@ qmgmt(struct conn *cn)
 				rc = reply(s, -1, E_ACCES);
 				break;
 			}
+			if (strcmp(ts.fault, "refuse-proc") == 0 &&
+			    nc->nprocs >= ts.fault_n) {
+				fprintf(stderr, "test-schedd: qmgmt NewProc "
+				    "%lld -> -4 (22)\n", (long long)c);
+				rc = reply(s, -4, 22);
+				break;
+			}
 			p = nc->nprocs++;
 			ad = classad_new();
 			classad_insert_int(ad, "ClusterId", c);
@@ -1489,9 +1541,12 @@ qmgmt(struct conn *cn)
 			jobs_add(&tx.work, ad);
 			tx.dirty = realloc(tx.dirty, tx.work.n);
 			tx.dirty[tx.work.n - 1] = 1;
+			if (strcmp(ts.fault, "skip-proc") == 0 &&
+			    p == ts.fault_n)
+				p++;
 			fprintf(stderr, "test-schedd: qmgmt NewProc %lld -> "
 			    "%lld\n", (long long)c, (long long)p);
-			rc = reply(s, p, 0);
+			rc = held_reply(s, &held, p);
 			break;
 		}
 		case Q_SET_ATTRIBUTE:

@@ -426,6 +426,104 @@ test_cap(void)
 	buf_free(&c.wr);
 }
 
+/* cedar_message_ready looks only at what was read ahead: nothing before
+ * the first read, 0 for part of a message, 1 for a whole one. */
+static void
+test_ready(void)
+{
+	struct buf		 wire = BUF_INIT;
+	struct chunky		 c;
+	struct cedar_stream	*s;
+	size_t			 ends[3];
+	int64_t			 v;
+	char			*str = NULL;
+	int			 ok;
+
+	make_wire(0, &wire, ends);
+	s = ch_stream(&c, &wire, ends[0] + 3, 0);
+	tap_ok(cedar_message_ready(s) == 0 && c.reads == 0,
+	    "nothing read yet: not ready, and no read to find out");
+	ok = cedar_get_int(s, &v) == 0 && cedar_get_string(s, &str) == 0 &&
+	    cedar_recv_eom(s) == 0;
+	tap_ok(ok && cedar_message_ready(s) == 0 && c.reads == 1,
+	    "three bytes of the next message buffered: not ready");
+	free(str);
+	cedar_stream_free(s);
+	s = ch_stream(&c, &wire, ends[1], 0);
+	ok = cedar_get_int(s, &v) == 0 && cedar_get_string(s, &str) == 0 &&
+	    cedar_recv_eom(s) == 0;
+	tap_ok(ok && cedar_message_ready(s) == 1 && c.reads == 1,
+	    "the next message whole in the buffer: ready");
+	tap_ok(cedar_recv_message(s) == 0 && cedar_message_ready(s) == 1 &&
+	    c.reads == 1, "a loaded message is ready");
+	free(str);
+	cedar_stream_free(s);
+	buf_free(&wire);
+}
+
+/* The schedd's QMGMT loop answers each request before it reads the next,
+ * and blocks when its answers are not read.  Here a peer with tiny socket
+ * buffers writes all its 2000 answers before reading any of our 300 kB:
+ * a write that only waited for the peer to read would wait forever. */
+static void
+test_duplex(void)
+{
+	struct chunky		 c;
+	struct cedar_stream	*s;
+	unsigned char		 big[1000], *in;
+	size_t			 want = 300 * (CEDAR_HDR_LEN + sizeof(big)), got;
+	int			 sv[2], i, small = 4096, st = -1, ok = 1;
+	int64_t			 v;
+	ssize_t			 r;
+	pid_t			 pid;
+
+	s = ch_stream(&c, NULL, 0, 0);
+	for (i = 0; i < 2000; i++) {
+		cedar_put_int(s, i);
+		cedar_send_eom(s);
+	}
+	cedar_flush(s);
+	cedar_stream_free(s);
+	if (!tap_ok(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0,
+	    "socketpair"))
+		return;
+	for (i = 0; i < 2; i++) {
+		setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+		setsockopt(sv[i], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	}
+	if ((pid = fork()) == 0) {
+		close(sv[0]);
+		if (write(sv[1], c.wr.data, c.wr.len) != (ssize_t)c.wr.len)
+			_exit(2);
+		in = malloc(want);
+		for (got = 0; got < want; got += (size_t)r)
+			if ((r = read(sv[1], in + got, want - got)) <= 0)
+				_exit(3);
+		_exit(0);
+	}
+	close(sv[1]);
+	s = cedar_stream_new(sv[0], CEDAR_CLIENT);
+	cedar_set_timeout(s, 3000);
+	for (i = 0; i < 300; i++) {
+		memset(big, i, sizeof(big));
+		cedar_put_bytes(s, big, sizeof(big));
+		cedar_send_eom(s);
+	}
+	ok = cedar_flush(s) == 0;
+	tap_ok(ok, "300 kB written while the peer's 2000 answers wait "
+	    "unread (%s)", cedar_error(s));
+	for (i = 0; i < 2000 && ok; i++)
+		ok = cedar_get_int(s, &v) == 0 && v == i &&
+		    cedar_recv_eom(s) == 0;
+	tap_ok(ok, "then every answer reads back in order (%s)",
+	    cedar_error(s));
+	cedar_stream_free(s);
+	waitpid(pid, &st, 0);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "the peer got every byte (status %d)", st);
+	buf_free(&c.wr);
+}
+
 int
 main(void)
 {
@@ -437,5 +535,7 @@ main(void)
 	test_gather();
 	test_large();
 	test_cap();
+	test_ready();
+	test_duplex();
 	return tap_done();
 }
