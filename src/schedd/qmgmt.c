@@ -23,6 +23,7 @@
 #define QMGMT_SET_ATTRIBUTE_BY_CONSTRAINT2 10032
 #define QMGMT_COMMIT_TRANSACTION	10031
 #define QMGMT_CLOSE_SOCKET		10028
+#define QMGMT_GET_JOB_AD		10018
 #define QMGMT_ONLY_MY_JOBS		0x10
 
 /* Read a standard reply: int rval, then errno when it is negative.  The
@@ -290,6 +291,42 @@ schedd_commit(struct schedd *sd, char *err, size_t errlen)
 		    "no reason given");
 		return e == 13 ? 403 : 400;
 	}
+	return 0;
+}
+
+int
+schedd_get_job_ad(struct schedd *sd, int cluster, int proc,
+    struct classad **ad, char *err, size_t errlen)
+{
+	int64_t	rval;
+	int	rc, e;
+
+	*ad = NULL;
+	if (cedar_put_int(sd->stream, QMGMT_GET_JOB_AD) == -1 ||
+	    cedar_put_int(sd->stream, cluster) == -1 ||
+	    cedar_put_int(sd->stream, proc) == -1 ||
+	    cedar_send_eom(sd->stream) == -1)
+		return sd_qmgmt_stream_status(sd->stream, "GetJobAd", err,
+		    errlen);
+	if ((rc = qmgmt_reply(sd, &rval, &e, err, errlen)) != 0)
+		return rc;
+	if (rval < 0) {
+		qmgmt_skip_rest(sd, NULL, 0);
+		snprintf(err, errlen, "job %d.%d not found", cluster, proc);
+		/* A job that does not exist is errno 0 (§13 row 15). */
+		return e == 0 ? 404 : errno_status(e);
+	}
+	if (cedar_get_classad(sd->stream, ad) == -1 ||
+	    cedar_recv_eom(sd->stream) == -1) {
+		classad_free(*ad);
+		*ad = NULL;
+		return sd_qmgmt_stream_status(sd->stream, "GetJobAd", err,
+		    errlen);
+	}
+	/* GetJobAd adds the owner's OsUser to its copy of the ad; the
+	 * queue keeps none in a job's ad (qmgmt.cpp deletes it at load),
+	 * so QUERY_JOB_ADS and condor_q show none. */
+	(void)classad_delete(*ad, "OsUser");
 	return 0;
 }
 

@@ -183,6 +183,13 @@ int	schedd_set_attr_constraint(struct schedd *sd, const char *constraint,
 	    int *errno_out, char *err, size_t errlen);
 /* CommitTransaction: 0, or 400 with the schedd's ErrorReason in ERR. */
 int	schedd_commit(struct schedd *sd, char *err, size_t errlen);
+/* GetJobAd: job CLUSTER.PROC into *AD (the caller frees it), without
+ * private attributes.  Asked on a QMGMT_WRITE_CMD connection, which the
+ * schedd serves in its own process: QUERY_JOB_ADS and QMGMT_READ_CMD
+ * make it fork a worker, which costs it more than the answer.  0, 404
+ * for no such job, or the status with ERR. */
+int	schedd_get_job_ad(struct schedd *sd, int cluster, int proc,
+	    struct classad **ad, char *err, size_t errlen);
 /* CloseSocket: end the QMGMT session (an open transaction is aborted). */
 void	schedd_qmgmt_close(struct schedd *sd);
 
