@@ -114,8 +114,10 @@ extern const struct cedar_rng cedar_rng_default;
 
 enum cedar_role { CEDAR_CLIENT, CEDAR_SERVER };
 struct cedar_stream;
-/* A new, ready stream to carry on over (cedar_set_recover), or NULL. */
-typedef struct cedar_stream *(*cedar_recover_fn)(void *arg);
+/* A new, ready stream to carry on over (cedar_set_recover), or NULL
+ * with why in *E and ERR (ERRLEN bytes). */
+typedef struct cedar_stream *(*cedar_recover_fn)(void *arg,
+		    enum cedar_err *e, char *err, size_t errlen);
 
 /* A stream over FD (made non-blocking; closed by cedar_stream_free), or
  * over the caller's IO callbacks.  NULL when memory runs out. */
@@ -207,7 +209,10 @@ size_t		 cedar_packet_size(const struct cedar_stream *s);
  * session (a full handshake, ready for the same command), the kept
  * messages are sent again on it and the stream carries on over it
  * unseen by its user.  Once, and only on a clean close or reset: a
- * timeout or a malformed answer is an error as usual. */
+ * timeout or a malformed answer is an error as usual.  When RECOVER
+ * fails, its error becomes the stream's (a schedd that refuses the
+ * command on a resumed session closes it as it would a wrong key; the
+ * full handshake then says DENIED). */
 void		 cedar_set_recover(struct cedar_stream *s, size_t cap,
 		    cedar_recover_fn fn, void *arg);
 /* Has S been carried over to a new connection by its recover function? */

@@ -763,13 +763,19 @@ replay_recover(struct cedar_stream *s)
 {
 	struct cedar_stream	*n;
 	struct buf		 kept = s->replay;
+	enum cedar_err		 e = CEDAR_ERR_CLOSED;
+	char			 why[sizeof(s->err)] = "";
 	size_t			 pos = 0, len;
 	int			 rc = 0;
 
 	s->replay_armed = 0;
 	memset(&s->replay, 0, sizeof(s->replay));
-	if ((n = s->recover(s->recover_arg)) == NULL) {
+	if ((n = s->recover(s->recover_arg, &e, why, sizeof(why))) == NULL) {
 		buf_wipe(&kept);
+		if (e != CEDAR_OK && why[0] != '\0') {
+			s->status = CEDAR_OK;
+			cedar_fail(s, e, "%s", why);
+		}
 		return -1;
 	}
 	stream_adopt(s, n);

@@ -164,16 +164,18 @@ open_full(struct sd_link *l, struct cedar_stream **s, char **user, char *err,
  * schedd closed it unanswered, so its session is dropped and a full
  * handshake opens a new connection to carry on over. */
 static struct cedar_stream *
-link_recover(void *arg)
+link_recover(void *arg, enum cedar_err *e, char *err, size_t errlen)
 {
 	struct sd_link		*l = arg;
 	struct cedar_stream	*s = NULL;
-	char			*user = NULL, err[256];
+	char			*user = NULL;
+	int			 rc;
 
 	sd_cache_drop(&l->cache);
-	if (open_full(l, &s, &user, err, sizeof(err)) != 0) {
-		log_msg("a resumed session failed and so did a new one: %s",
-		    err);
+	if ((rc = open_full(l, &s, &user, err, errlen)) != 0) {
+		*e = rc == 401 ? CEDAR_ERR_TOKEN : rc == 403 ?
+		    CEDAR_ERR_DENIED : rc == 503 ? CEDAR_ERR_UNREACHABLE :
+		    CEDAR_ERR_PROTOCOL;
 		return NULL;
 	}
 	free(user);

@@ -301,6 +301,34 @@ pages_match() {
 	assert_error_json 404 "Not Found"
 }
 
+@test "one job is read with GetJobAd on a QMGMT connection, the same ad a query gives; a READ-only identity is asked with a query" {
+	start_schedd
+	start_api
+	api '/api/v1/jobs/2.3'
+	[ "$HTTP_CODE" = 200 ]
+	cp "$T/b" "$T/one.json"
+	run grep -c 'QMGMT_WRITE_CMD' "$T/schedd.log"
+	assert_output 1
+	run grep -c 'QUERY_JOB_ADS' "$T/schedd.log"
+	assert_output 0
+	api '/api/v1/jobs?constraint=ClusterId%3D%3D2%26%26ProcId%3D%3D3&limit=*&mine=false'
+	run python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))["jobs"]; print(len(b), a == b[0])' "$T/one.json" "$T/b"
+	assert_output "1 True"
+	api '/api/v1/jobs/1.0?projection=ProcId,Owner'
+	run cat "$T/b"
+	assert_output --partial '"ProcId": 0'
+	run python3 -c 'import json,sys; print(sorted(json.load(open(sys.argv[1]))))' "$T/b"
+	assert_output "['Owner', 'ProcId']"
+	kill "$SCHEDD_PID"; wait "$SCHEDD_PID" 2>/dev/null || true
+	start_schedd read-only
+	api '/api/v1/jobs/2.3'
+	[ "$HTTP_CODE" = 200 ]
+	run python3 -c 'import json,sys; print(json.load(open(sys.argv[1])) == json.load(open(sys.argv[2])))' "$T/one.json" "$T/b"
+	assert_output True
+	api '/api/v1/jobs/2.99'
+	[ "$HTTP_CODE" = 404 ] || fail "gave $HTTP_CODE: $(cat "$T/b")"
+}
+
 @test "a cluster id lists that cluster's jobs" {
 	start_schedd
 	start_api

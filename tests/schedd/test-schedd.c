@@ -59,6 +59,8 @@
  *			failure (the jobs are removed)
  *	fail-transfer-after:N  drop a TRANSFER_DATA connection after sending
  *			N bytes of file data
+ *	read-only	refuse QMGMT_WRITE_CMD to everyone (an identity the
+ *			schedd allows to READ only)
  *	forget-sessions	answer every resumption SID_NOT_FOUND (as after a
  *			restart); also while SESSION-DIR/forget exists
  *	wrong-session-key  resume with a corrupted key: the resumption is
@@ -2107,7 +2109,9 @@ static int
 authorize(void *arg, int command, const char *user)
 {
 	(void)arg;
-	(void)command;
+	if (strcmp(ts.fault, "read-only") == 0 &&
+	    command == CEDAR_QMGMT_WRITE_CMD)
+		return 0;
 	return user != NULL;
 }
 
