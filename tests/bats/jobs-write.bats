@@ -507,8 +507,9 @@ sorted_ids() {
 	assert_success
 	run grep -c '"I": 42.0' "$T/b"
 	assert_output 0
+	# The PATCH, and the GET's GetJobAd: one transaction committed.
 	run grep -c 'QMGMT_WRITE_CMD from alice@test.local' "$T/schedd.log"
-	assert_output 1
+	assert_output 2
 	run grep -c 'CommitTransaction -> 0' "$T/schedd.log"
 	assert_output 1
 }
