@@ -215,8 +215,6 @@ size_t		 cedar_packet_size(const struct cedar_stream *s);
  * full handshake then says DENIED). */
 void		 cedar_set_recover(struct cedar_stream *s, size_t cap,
 		    cedar_recover_fn fn, void *arg);
-/* Has S been carried over to a new connection by its recover function? */
-int		 cedar_recovered(const struct cedar_stream *s);
 
 /* Handshake plumbing, used by secman.c and by tests. */
 void		 cedar_reset_digests(struct cedar_stream *s);

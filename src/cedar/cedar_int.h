@@ -65,7 +65,6 @@ struct cedar_stream {
 	 * connection can carry them if the peer closes this one unanswered. */
 	int		 replay_armed;
 	int		 replay_broken;	/* a write failed while armed */
-	int		 recovered;	/* carried over to a new connection */
 	size_t		 replay_cap;
 	struct buf	 replay;
 	cedar_recover_fn recover;

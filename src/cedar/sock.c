@@ -77,41 +77,6 @@ fd_read(void *ctx, void *p, size_t n, int64_t deadline)
 	}
 }
 
-/* Write all of P; send(MSG_NOSIGNAL) so a closed peer is an error, not a
- * SIGPIPE, and write() for descriptors that are not sockets. */
-static int
-fd_write(void *ctx, const void *vp, size_t n, int64_t deadline)
-{
-	const char	*p = vp;
-	int		 fd = *(int *)ctx, w, notsock = 0;
-	ssize_t		 r;
-
-	while (n > 0) {
-		if (!notsock)
-			r = send(fd, p, n, MSG_NOSIGNAL);
-		else
-			r = write(fd, p, n);
-		if (r < 0 && !notsock && errno == ENOTSOCK) {
-			notsock = 1;
-			continue;
-		}
-		if (r > 0) {
-			p += r;
-			n -= (size_t)r;
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-			return -1;
-		if ((w = wait_fd(fd, POLLOUT, deadline)) != 0)
-			return w;
-	}
-	return 0;
-}
-
-const struct cedar_io cedar_fd_io = { fd_read, fd_write, NULL };
-
 /* One read into IN that must not wait: *GOT grows by what came, *EOF is
  * set at the peer's end.  0, or -1 on a read error. */
 static int
@@ -131,8 +96,10 @@ read_ready(int fd, unsigned char *in, size_t room, size_t *got, int *eof)
 	return 0;
 }
 
-/* Write all of P as fd_write does, but while the peer will not take more,
- * read what it sends into IN (ROOM bytes; *GOT counts them).  A peer that
+/* Write all of P (send(MSG_NOSIGNAL), so a closed peer is an error, not
+ * a SIGPIPE; write() for descriptors that are not sockets), and while
+ * the peer will not take more, read what it sends into IN (ROOM bytes;
+ * *GOT counts them).  A peer that
  * answers each request before it reads the next one (a schedd's QMGMT
  * loop) stops reading when its own writes block; reading its answers
  * while we wait lets it go on, so neither side waits for the other on
@@ -178,6 +145,17 @@ sock_write_reading(int fd, const void *vp, size_t n, unsigned char *in,
 	}
 	return 0;
 }
+
+/* Write all of P: sock_write_reading with no room to read ahead into. */
+static int
+fd_write(void *ctx, const void *p, size_t n, int64_t deadline)
+{
+	size_t	 got;
+
+	return sock_write_reading(*(int *)ctx, p, n, NULL, 0, &got, deadline);
+}
+
+const struct cedar_io cedar_fd_io = { fd_read, fd_write, NULL };
 
 /* One non-blocking connect attempt to AI, waiting until DEADLINE. */
 static enum cedar_err

@@ -542,12 +542,6 @@ cedar_set_recover(struct cedar_stream *s, size_t cap, cedar_recover_fn fn,
 	s->replay_broken = 0;
 }
 
-int
-cedar_recovered(const struct cedar_stream *s)
-{
-	return s->recovered;
-}
-
 /* Split the message into packets of at most packet_size bytes; the last
  * one carries the end flag.  They are queued, not written: the next read
  * that has to wait for the peer sends them first.  The buffer is wiped:
@@ -779,7 +773,6 @@ replay_recover(struct cedar_stream *s)
 		return -1;
 	}
 	stream_adopt(s, n);
-	s->recovered = 1;
 	s->replay_broken = 0;
 	while (rc == 0 && pos + 4 <= kept.len) {
 		len = codec_get_be32((unsigned char *)kept.data + pos);

@@ -290,8 +290,6 @@ schedd_open(struct schedd *sd, const struct settings *set,
 		return rc;
 	if ((rc = open_resumed(l, &sd->stream, &user, err, errlen)) == 1)
 		rc = open_full(l, &sd->stream, &user, err, errlen);
-	else if (rc == 0)
-		sd->resumed = 1;
 	if (rc != 0) {
 		if (sd->stream != NULL)
 			cedar_stream_free(sd->stream);

@@ -34,7 +34,6 @@ struct schedd {
 	struct cedar_stream	*stream;
 	char			*user;		/* the identity the schedd mapped */
 	int			 timeout_ms;	/* per blocking step */
-	int			 resumed;	/* a cached session, resumed */
 	struct sd_link		*link;		/* to fall back (open.c) */
 };
 

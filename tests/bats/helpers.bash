@@ -268,6 +268,20 @@ inetd() {
 	printf '%b' "$req" | timeout 20 "$BIN" --allow-root "$@" > "$OUT" 2> "$ERR" || RC=$?
 }
 
+# token_req METHOD PATH [BODY]: one request with $TOKEN piped into the
+# binary as inetd would hand it a connection, the body sent as it is;
+# the answer goes to $OUT and the log to $ERR (set both first, since
+# `run` gives the function a subshell), and the status line is printed.
+token_req() {
+	local body=${3:-}
+	{
+		printf '%s %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n' "$1" "$2" "$TOKEN"
+		printf 'Content-Type: application/json\r\nContent-Length: %s\r\n' "${#body}"
+		printf 'Connection: close\r\n\r\n%s' "$body"
+	} | timeout 20 "$BIN" --allow-root > "$OUT" 2> "$ERR"
+	head -n 1 "$OUT" | tr -d '\r'
+}
+
 # --- The test schedd (tests/schedd) ---------------------------------------
 
 SCHEDD="${HTCONDOR_API_TESTBIN:-$REPO/build/tests}/test-schedd"

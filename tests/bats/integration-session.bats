@@ -61,18 +61,6 @@ setup() {
 	OUT=$T/out ERR=$T/err
 }
 
-# req METHOD PATH [BODY]: one request piped into the binary (inetd mode);
-# prints the status line.  The body is sent as it is.
-req() {
-	local body=${3:-}
-	{
-		printf '%s %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n' "$1" "$2" "$TOKEN"
-		printf 'Content-Type: application/json\r\nContent-Length: %s\r\n' "${#body}"
-		printf 'Connection: close\r\n\r\n%s' "$body"
-	} | timeout 20 "$BIN" --allow-root > "$OUT" 2> "$ERR"
-	head -n 1 "$OUT" | tr -d '\r'
-}
-
 # The Sid of the token's cache entry, or "none".
 sid() {
 	printf '%s\n' "$TOKEN" | "$TOOL" show "$T/cache" "$SINFUL" 2>/dev/null |
@@ -80,24 +68,24 @@ sid() {
 }
 
 @test "real schedd: the second request resumes the first one's session" {
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_output "HTTP/1.1 200 OK"
 	local first; first=$(sid)
 	[ "$first" != none ]
-	run req GET /api/v1/jobs/1.0
+	run token_req GET /api/v1/jobs/1.0
 	assert_output "HTTP/1.1 200 OK"
 	[ "$(sid)" = "$first" ]
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	run cat "$OUT"
 	assert_output --partial "\"user\": \"$IT_USER@$UID_DOMAIN\""
 	[ "$(sid)" = "$first" ]
 }
 
 @test "real schedd: a key the schedd does not have (row 23) falls back unseen, for a query and a submit" {
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	local first; first=$(sid)
 	printf '%s\n' "$TOKEN" | "$TOOL" set "$T/cache" "$SINFUL" key
-	run req GET /api/v1/jobs/1.1
+	run token_req GET /api/v1/jobs/1.1
 	assert_output "HTTP/1.1 200 OK"
 	run cat "$OUT"
 	assert_output --partial '"ProcId": 1'
@@ -106,7 +94,7 @@ sid() {
 	local second; second=$(sid)
 	[ "$second" != "$first" ] && [ "$second" != none ]
 	printf '%s\n' "$TOKEN" | "$TOOL" set "$T/cache" "$SINFUL" key
-	run req POST /api/v1/jobs '{"submit_file": "executable = /bin/true\nqueue 2\n"}'
+	run token_req POST /api/v1/jobs '{"submit_file": "executable = /bin/true\nqueue 2\n"}'
 	assert_output "HTTP/1.1 201 Created"
 	run cat "$OUT"
 	assert_output --regexp '"job_ids": \["[0-9]+\.0", "[0-9]+\.1"\]'
@@ -114,42 +102,42 @@ sid() {
 }
 
 @test "real schedd: a Sid the schedd does not know (row 22) falls back unseen" {
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	local first; first=$(sid)
 	printf '%s\n' "$TOKEN" | "$TOOL" set "$T/cache" "$SINFUL" sid
-	run req DELETE /api/v1/jobs/999.0
+	run token_req DELETE /api/v1/jobs/999.0
 	assert_output "HTTP/1.1 404 Not Found"
 	[ "$(sid)" != "$first" ] && [ "$(sid)" != nosuchhost:1:1:1 ]
 }
 
 @test "real schedd: an expired or tampered entry is not used" {
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	local first; first=$(sid)
 	printf '%s\n' "$TOKEN" | "$TOOL" set "$T/cache" "$SINFUL" expired
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_output "HTTP/1.1 200 OK"
 	local second; second=$(sid)
 	[ "$second" != "$first" ] && [ "$second" != none ]
 	local f="$T/cache/$(printf '%s\n' "$TOKEN" | "$TOOL" name "$SINFUL")"
 	printf 'x' | dd of="$f" bs=1 seek=30 conv=notrunc status=none
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_output "HTTP/1.1 200 OK"
 	[ "$(sid)" != "$second" ]
 }
 
 @test "real schedd: HTTP_API_SESSION_CACHE_LIFETIME bounds a session; 0 keeps none" {
 	export _CONDOR_HTTP_API_SESSION_CACHE_LIFETIME=8
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	local left
 	left=$(printf '%s\n' "$TOKEN" | "$TOOL" show "$T/cache" "$SINFUL" | sed -n 's/^expires_in //p')
 	[ "$left" -le 8 ] && [ "$left" -ge 6 ]
 	local first; first=$(sid)
 	sleep 4
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	[ "$(sid)" != "$first" ]	# inside its last 5 s: not used
 	rm -f "$T/cache"/*
 	export _CONDOR_HTTP_API_SESSION_CACHE_LIFETIME=0
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_output "HTTP/1.1 200 OK"
 	run ls -A "$T/cache"
 	assert_output ""
@@ -159,7 +147,7 @@ sid() {
 	as_pool condor_token_create -identity "$IT_USER@$UID_DOMAIN" \
 	    -key POOL -lifetime 60 > "$T/short"
 	TOKEN=$(cat "$T/short")
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_output "HTTP/1.1 200 OK"
 	local left
 	left=$(printf '%s\n' "$TOKEN" | "$TOOL" show "$T/cache" "$SINFUL" | sed -n 's/^expires_in //p')
@@ -168,7 +156,7 @@ sid() {
 
 @test "real schedd: a cache directory others can write is refused, the request still answered" {
 	chmod 777 "$T/cache"
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_output "HTTP/1.1 200 OK"
 	run cat "$ERR"
 	assert_output --partial "not used: others can write it"

@@ -24,18 +24,6 @@ setup() {
 	OUT=$T/out ERR=$T/err
 }
 
-# req METHOD PATH [BODY]: one request piped into the binary (inetd mode)
-# with $TOKEN; prints the status line.
-req() {
-	local body=${3:-}
-	{
-		printf '%s %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n' "$1" "$2" "$TOKEN"
-		printf 'Content-Type: application/json\r\nContent-Length: %s\r\n' "${#body}"
-		printf 'Connection: close\r\n\r\n%s' "$body"
-	} | timeout 20 "$BIN" --allow-root > "$OUT" 2> "$ERR"
-	head -n 1 "$OUT" | tr -d '\r'
-}
-
 # How many connections the test schedd served with a new session and with
 # a resumed one, as "NEW RESUMED".
 sessions() {
@@ -48,21 +36,21 @@ sinful() {
 
 @test "a second request with the same token resumes the first one's session; another token does not" {
 	start_test_schedd -j "$T/jobs.ads"
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_output "HTTP/1.1 200 OK"
 	assert_equal "$(sessions)" "1 0"
-	run req GET /api/v1/jobs/1.0
+	run token_req GET /api/v1/jobs/1.0
 	assert_output "HTTP/1.1 200 OK"
-	run req DELETE /api/v1/jobs/1.0
+	run token_req DELETE /api/v1/jobs/1.0
 	assert_output "HTTP/1.1 200 OK"
 	assert_equal "$(sessions)" "1 2"
 	run grep -c 'session resumed' "$T/schedd.log"
 	# The user comes from the cache entry as the schedd mapped it.
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	run cat "$OUT"
 	assert_output --partial '"user": "alice@test.local"'
 	TOKEN=$("$MINT" -k "$T/pool.key" -s bob@test.local -e 3600)
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	run cat "$OUT"
 	assert_output --partial '"user": "bob@test.local"'
 	assert_equal "$(sessions)" "2 3"
@@ -72,7 +60,7 @@ sinful() {
 
 @test "the cache directory holds no token, and its entries are sealed" {
 	start_test_schedd -j "$T/jobs.ads"
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	local f; f=$(ls "$T/cache")
 	run grep -c -a -F -e "${TOKEN%%.*}" -e alice -e "$(sed -n 's/.*session new //p' "$T/schedd.log")" "$T/cache/$f"
 	assert_output 0
@@ -83,33 +71,33 @@ sinful() {
 
 @test "a schedd that forgot the session (row 22, SID_NOT_FOUND) costs a full handshake, not an error" {
 	start_test_schedd -j "$T/jobs.ads"
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	touch "$T/sessions/forget"
-	run req GET /api/v1/jobs/1.1
+	run token_req GET /api/v1/jobs/1.1
 	assert_output "HTTP/1.1 200 OK"
 	run grep -c 'session .* not found' "$T/schedd.log"
 	assert_output 1
 	assert_equal "$(sessions)" "2 0"
 	rm "$T/sessions/forget"
-	run req GET /api/v1/jobs/1.1
+	run token_req GET /api/v1/jobs/1.1
 	assert_equal "$(sessions)" "2 1"
 }
 
 @test "a key the schedd does not have (row 23) is carried over to a new session for a query, a submit and an action" {
 	start_test_schedd -j "$T/jobs.ads"
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	touch "$T/sessions/wrong-key"
-	run req GET /api/v1/jobs/1.2
+	run token_req GET /api/v1/jobs/1.2
 	assert_output "HTTP/1.1 200 OK"
 	run cat "$OUT"
 	assert_output --partial '"ProcId": 2'
 	run cat "$ERR"
 	assert_output --partial "closed a resumed session unanswered"
-	run req POST /api/v1/jobs '{"submit_file": "executable = /bin/true\nqueue 3\n"}'
+	run token_req POST /api/v1/jobs '{"submit_file": "executable = /bin/true\nqueue 3\n"}'
 	assert_output "HTTP/1.1 201 Created"
 	run cat "$OUT"
 	assert_output --regexp '"job_ids": \["[0-9]+\.0", "[0-9]+\.1", "[0-9]+\.2"\]'
-	run req POST /api/v1/jobs/1.0/hold '{"reason": "test"}'
+	run token_req POST /api/v1/jobs/1.0/hold '{"reason": "test"}'
 	assert_output "HTTP/1.1 200 OK"
 	# Each request: a resumption the schedd dropped, then a new session.
 	assert_equal "$(sessions)" "4 3"
@@ -118,24 +106,24 @@ sinful() {
 
 @test "a tampered, truncated or foreign entry is not used" {
 	start_test_schedd -j "$T/jobs.ads"
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	local f="$T/cache/$(ls "$T/cache")"
 	printf 'x' | dd of="$f" bs=1 seek=40 conv=notrunc status=none
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_output "HTTP/1.1 200 OK"
 	assert_equal "$(sessions)" "2 0"
 	head -c 20 "$f" > "$f.t" && mv "$f.t" "$f"
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "3 0"
 	# Bob's entry under alice's name: sealed under bob's key.
 	local mine; mine=$(ls "$T/cache")
 	local alice=$TOKEN
 	TOKEN=$("$MINT" -k "$T/pool.key" -s bob@test.local -e 3600)
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	local bobs; bobs=$(ls "$T/cache" | grep -v "$mine")
 	mv "$T/cache/$bobs" "$T/cache/$mine"
 	TOKEN=$alice
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	run cat "$OUT"
 	assert_output --partial '"user": "alice@test.local"'
 	assert_equal "$(sessions)" "5 0"
@@ -143,53 +131,53 @@ sinful() {
 
 @test "the schedd's SessionDuration ends a cached session" {
 	start_test_schedd -j "$T/jobs.ads" -D 7 -W -1
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	run sh -c "printf '%s\n' '$TOKEN' | '$TOOL' show '$T/cache' '$(sinful)'"
 	assert_line --regexp '^expires_in [67]$'
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "1 1"
 	sleep 3	# now inside its last 5 seconds
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "2 1"
 }
 
 @test "the schedd's SessionLease ends a session left idle" {
 	start_test_schedd -j "$T/jobs.ads" -L 7 -W -1
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	run sh -c "printf '%s\n' '$TOKEN' | '$TOOL' show '$T/cache' '$(sinful)'"
 	assert_line "lease 7"
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "1 1"
 	sleep 3
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "2 1"
 }
 
 @test "the token's exp ends a cached session" {
 	start_test_schedd -j "$T/jobs.ads"
 	TOKEN=$("$MINT" -k "$T/pool.key" -s alice@test.local -e 8)
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	run sh -c "printf '%s\n' '$TOKEN' | '$TOOL' show '$T/cache' '$(sinful)'"
 	assert_line --regexp '^expires_in [678]$'
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "1 1"
 	sleep 4
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "2 1"
 }
 
 @test "HTTP_API_SESSION_CACHE_LIFETIME ends a cached session; 0 writes no entry" {
 	start_test_schedd -j "$T/jobs.ads"
 	export _CONDOR_HTTP_API_SESSION_CACHE_LIFETIME=8
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	run sh -c "printf '%s\n' '$TOKEN' | '$TOOL' show '$T/cache' '$(sinful)'"
 	assert_line --regexp '^expires_in [678]$'
 	sleep 4
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "2 0"
 	rm -f "$T/cache"/*
 	export _CONDOR_HTTP_API_SESSION_CACHE_LIFETIME=0
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_output "HTTP/1.1 200 OK"
 	run ls -A "$T/cache"
 	assert_output ""
@@ -199,7 +187,7 @@ sinful() {
 	start_test_schedd -j "$T/jobs.ads"
 	for mode in 777 770 1777; do
 		chmod "$mode" "$T/cache"
-		run req GET /api/v1/whoami
+		run token_req GET /api/v1/whoami
 		assert_output "HTTP/1.1 200 OK"
 		run cat "$ERR"
 		assert_output --partial "not used: others can write it"
@@ -208,7 +196,7 @@ sinful() {
 	done
 	chmod 700 "$T/cache"
 	ln -s "$T/cache" "$T/link"
-	_CONDOR_HTTP_API_SESSION_CACHE_DIR=$T/link run req GET /api/v1/whoami
+	_CONDOR_HTTP_API_SESSION_CACHE_DIR=$T/link run token_req GET /api/v1/whoami
 	run cat "$ERR"
 	assert_output --partial "not used"
 }
@@ -217,7 +205,7 @@ sinful() {
 	sh "$GEN" 200 1 > "$T/many.ads"
 	start_test_schedd -j "$T/many.ads"
 	export _CONDOR_HTTP_API_SESSION_CACHE_LIFETIME=0
-	run req GET '/api/v1/jobs?limit=5'
+	run token_req GET '/api/v1/jobs?limit=5'
 	assert_output "HTTP/1.1 200 OK"
 	local n; n=$(grep -c 'session new' "$T/schedd.log")
 	assert_equal "$n" 1
@@ -228,14 +216,14 @@ sinful() {
 	start_test_schedd -j "$T/jobs.ads"
 	unset _CONDOR_HTTP_API_SESSION_CACHE_DIR
 	mkdir -m 700 "$T/run"
-	RUNTIME_DIRECTORY=$T/run run req GET /api/v1/whoami
-	RUNTIME_DIRECTORY=$T/run run req GET /api/v1/whoami
+	RUNTIME_DIRECTORY=$T/run run token_req GET /api/v1/whoami
+	RUNTIME_DIRECTORY=$T/run run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "1 1"
 	run ls "$T/run"
 	assert_equal "${#lines[@]}" 1
 	# Plain inetd without either keeps nothing between processes.
-	run req GET /api/v1/whoami
-	run req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
+	run token_req GET /api/v1/whoami
 	assert_equal "$(sessions)" "3 1"
 }
 
